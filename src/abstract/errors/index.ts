@@ -1,0 +1,59 @@
+import { AbortError } from "./abort.ts";
+import { BadRequestError } from "./bad-request.ts";
+import { ForbiddenError } from "./forbidden.ts";
+import { InvalidInputError } from "./invalid-input.ts";
+import { NetworkError } from "./network.ts";
+import { NotFoundError } from "./not-found.ts";
+import { PocketBaseError, type PocketBaseErrorInit, type SerializedError } from "./pocketbase-error.ts";
+import { ServerError } from "./server.ts";
+import { TimeoutError } from "./timeout.ts";
+import { TooManyRequestsError } from "./too-many-requests.ts";
+import { UnauthorizedError } from "./unauthorized.ts";
+
+export type { FieldError, PocketBaseErrorInit, SerializedError } from "./pocketbase-error.ts";
+export {
+  AbortError,
+  BadRequestError,
+  ForbiddenError,
+  InvalidInputError,
+  NetworkError,
+  NotFoundError,
+  PocketBaseError,
+  ServerError,
+  TimeoutError,
+  TooManyRequestsError,
+  UnauthorizedError,
+};
+
+const byStatus: Record<number, typeof PocketBaseError> = {
+  400: BadRequestError,
+  401: UnauthorizedError,
+  403: ForbiddenError,
+  404: NotFoundError,
+  429: TooManyRequestsError,
+};
+
+/** The error class for an HTTP status. */
+export function errorFromStatus(init: PocketBaseErrorInit): PocketBaseError {
+  const ErrorClass = byStatus[init.status] ?? (init.status >= 500 ? ServerError : PocketBaseError);
+  return new ErrorClass(init);
+}
+
+const byName: Record<string, typeof PocketBaseError> = {
+  PocketBaseError,
+  BadRequestError,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  TooManyRequestsError,
+  ServerError,
+  NetworkError,
+  TimeoutError,
+  AbortError,
+};
+
+/** Rebuilds an error of the same class from its `toJSON()` form (used across the sync worker). */
+export function errorFromJSON(json: SerializedError): PocketBaseError {
+  const ErrorClass = byName[json.name] ?? PocketBaseError;
+  return new ErrorClass(json);
+}

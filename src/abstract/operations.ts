@@ -1,0 +1,198 @@
+// Every PocketBase operation described once, as data: method, path, query and body. The async kind
+// runs these over undici; nothing here does I/O.
+
+import { recordBody } from "./body.ts";
+import { DEFAULT_PAGE_SIZE } from "./constants.ts";
+import { InvalidInputError } from "./errors/invalid-input.ts";
+import { buildFilter } from "./filter.ts";
+import { assertKnownOptions } from "./options.ts";
+import type {
+  BatchRequest,
+  CountOptions,
+  IterateOptions,
+  ListOptions,
+  QueryValue,
+  RecordOptions,
+  RequestOptions,
+} from "./types.ts";
+import {
+  assertCollectionName,
+  assertRecordId,
+  normalizeExpand,
+  normalizeFields,
+  toJsonBody,
+} from "./validate.ts";
+
+export type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+/** One request, before it is sent. */
+export interface RequestSpec {
+  method: Method;
+  /** Path below the server URL, starting with `/api/`. */
+  path: string;
+  query?: Record<string, QueryValue>;
+  body?: string | FormData;
+  /** Send the environment's auth token (default true). */
+  auth?: boolean;
+}
+
+const REQUEST_KEYS = ["signal", "timeout", "headers", "query"];
+const RECORD_KEYS = [...REQUEST_KEYS, "expand", "fields"];
+const FILTER_KEYS = ["filter", "params"];
+const LIST_KEYS = [...RECORD_KEYS, ...FILTER_KEYS, "sort", "page", "perPage", "skipTotal"];
+const ITERATE_KEYS = [...RECORD_KEYS, ...FILTER_KEYS, "sort", "pageSize"];
+const COUNT_KEYS = [...REQUEST_KEYS, ...FILTER_KEYS];
+
+export const optionKeys = {
+  request: REQUEST_KEYS,
+  record: RECORD_KEYS,
+  list: LIST_KEYS,
+  iterate: ITERATE_KEYS,
+  count: COUNT_KEYS,
+} as const;
+
+function positiveInteger(value: unknown, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new InvalidInputError(
+      `pocketmap: ${name} must be an integer from 1 to ${max}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+function normalizeSort(sort: unknown): string | undefined {
+  if (sort === undefined || sort === "") return undefined;
+  if (typeof sort === "string") return sort;
+  if (Array.isArray(sort) && sort.every((key) => typeof key === "string")) return sort.join(",");
+  throw new InvalidInputError("pocketmap: sort must be a string or an array of strings");
+}
+
+export function recordsPath(collection: string): string {
+  assertCollectionName(collection);
+  return `/api/collections/${collection}/records`;
+}
+
+export function recordPath(collection: string, id: string): string {
+  assertRecordId(id);
+  return `${recordsPath(collection)}/${id}`;
+}
+
+function recordQuery(options: RecordOptions | undefined): Record<string, QueryValue> {
+  return {
+    ...options?.query,
+    expand: normalizeExpand(options?.expand),
+    fields: normalizeFields(options?.fields),
+  };
+}
+
+/** Query parameters of a list request (shared by list, iterate and count). */
+export function listQuery(options: ListOptions | undefined): Record<string, QueryValue> {
+  return {
+    ...recordQuery(options),
+    page: positiveInteger(options?.page, "page"),
+    perPage: positiveInteger(options?.perPage, "perPage", 1000),
+    sort: normalizeSort(options?.sort),
+    filter: buildFilter(options?.filter, options?.params),
+    skipTotal: options?.skipTotal ? true : undefined,
+  };
+}
+
+export const records = {
+  list(collection: string, options?: ListOptions): RequestSpec {
+    assertKnownOptions(options, LIST_KEYS, "list()");
+    return { method: "GET", path: recordsPath(collection), query: listQuery(options) };
+  },
+  getOne(collection: string, id: string, options?: RecordOptions): RequestSpec {
+    assertKnownOptions(options, RECORD_KEYS, "getOne()");
+    return { method: "GET", path: recordPath(collection, id), query: recordQuery(options) };
+  },
+  create(collection: string, data: unknown, options?: RecordOptions): RequestSpec {
+    assertKnownOptions(options, RECORD_KEYS, "create()");
+    return {
+      method: "POST",
+      path: recordsPath(collection),
+      query: recordQuery(options),
+      body: recordBody(data),
+    };
+  },
+  update(collection: string, id: string, data: unknown, options?: RecordOptions): RequestSpec {
+    assertKnownOptions(options, RECORD_KEYS, "update()");
+    return {
+      method: "PATCH",
+      path: recordPath(collection, id),
+      query: recordQuery(options),
+      body: recordBody(data),
+    };
+  },
+  remove(collection: string, id: string, options?: RequestOptions): RequestSpec {
+    assertKnownOptions(options, REQUEST_KEYS, "remove()");
+    return { method: "DELETE", path: recordPath(collection, id), query: { ...options?.query } };
+  },
+  count(collection: string, options?: CountOptions): RequestSpec {
+    assertKnownOptions(options, COUNT_KEYS, "count()");
+    const query = listQuery({ filter: options?.filter, params: options?.params, perPage: 1, fields: "id" });
+    return { method: "GET", path: recordsPath(collection), query: { ...options?.query, ...query } };
+  },
+  /** The smallest request that tells whether a record exists. */
+  exists(collection: string, id: string): RequestSpec {
+    return { method: "GET", path: recordPath(collection, id), query: { fields: "id" } };
+  },
+  authWithPassword(collection: string, identity: string, password: string): RequestSpec {
+    if (typeof identity !== "string" || identity === "" || typeof password !== "string" || password === "") {
+      throw new InvalidInputError("pocketmap: auth needs a non-empty identity and password");
+    }
+    return {
+      method: "POST",
+      path: `${recordsPath(collection).replace(/\/records$/, "")}/auth-with-password`,
+      body: JSON.stringify({ identity, password }),
+      auth: false,
+    };
+  },
+};
+
+/** Validates iterate options and returns them with the page size resolved. */
+export function iterateOptions(options: IterateOptions | undefined): IterateOptions & { pageSize: number } {
+  assertKnownOptions(options, ITERATE_KEYS, "iterate()");
+  const pageSize = positiveInteger(options?.pageSize, "pageSize", 1000) ?? DEFAULT_PAGE_SIZE;
+  return { ...options, pageSize };
+}
+
+export const collections = {
+  list(query?: Record<string, QueryValue>): RequestSpec {
+    return { method: "GET", path: "/api/collections", query };
+  },
+  getOne(name: string, query?: Record<string, QueryValue>): RequestSpec {
+    assertCollectionName(name);
+    return { method: "GET", path: `/api/collections/${name}`, query };
+  },
+  create(body: Record<string, unknown>): RequestSpec {
+    return { method: "POST", path: "/api/collections", body: toJsonBody(body, "collection") };
+  },
+  update(name: string, body: Record<string, unknown>): RequestSpec {
+    assertCollectionName(name);
+    return { method: "PATCH", path: `/api/collections/${name}`, body: toJsonBody(body, "collection") };
+  },
+  remove(name: string): RequestSpec {
+    assertCollectionName(name);
+    return { method: "DELETE", path: `/api/collections/${name}` };
+  },
+};
+
+export const settings = {
+  get(): RequestSpec {
+    return { method: "GET", path: "/api/settings" };
+  },
+  update(body: Record<string, unknown>): RequestSpec {
+    return { method: "PATCH", path: "/api/settings", body: toJsonBody(body, "settings") };
+  },
+};
+
+export function health(): RequestSpec {
+  return { method: "GET", path: "/api/health", auth: false };
+}
+
+export function batch(requests: readonly BatchRequest[]): RequestSpec {
+  if (!Array.isArray(requests)) throw new InvalidInputError("pocketmap: batch() takes an array of requests");
+  return { method: "POST", path: "/api/batch", body: toJsonBody({ requests }, "batch") };
+}

@@ -1,0 +1,20 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseEnv } from "node:util";
+import { type ResolvedOptions, resolveOptions, type SetupOptions } from "../abstract/options.ts";
+
+/** Variables from `.env` in the working directory, if there is one. */
+export function readDotEnv(cwd = process.cwd()): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(join(cwd, ".env"), "utf8");
+  } catch {
+    return {};
+  }
+  return parseEnv(text) as Record<string, string>;
+}
+
+/** Options, then environment variables, then `.env` (variables already set win over `.env`). */
+export function loadOptions(options?: SetupOptions): ResolvedOptions {
+  return resolveOptions(options, { ...readDotEnv(), ...process.env });
+}

@@ -1,0 +1,210 @@
+// Embedded mode: a local PocketBase on a free loopback port, with generated superuser credentials.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { createServer, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { EMBEDDED_STARTUP_TIMEOUT } from "../abstract/constants.ts";
+import { findPocketBase, pocketBaseVersion } from "./binary.ts";
+import { onProcessExit } from "./process-cleanup.ts";
+
+export interface EmbeddedServer {
+  readonly url: string;
+  readonly email: string;
+  readonly password: string;
+  readonly dir: string;
+  readonly version: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Data directory, created if missing and kept. Default: a temporary directory removed on stop/exit. */
+  dir?: string;
+  /** PocketBase executable. Default: findPocketBase(). */
+  bin?: string;
+  /** Default true. false copies PocketBase's output to this process's stderr. */
+  quiet?: boolean;
+}
+
+const KILL_AFTER = 3_000;
+const POLL_INTERVAL = 50;
+const OUTPUT_LINES = 20;
+
+/** A free TCP port on 127.0.0.1 (the OS picks; it can be taken again before use, hence the retry). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => (port ? resolvePort(port) : reject(new Error("pocketmap: no free port"))));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
+function redact(text: string, secret: string): string {
+  return text.replaceAll(secret, "[redacted]");
+}
+
+function upsertSuperuser(bin: string, dir: string, email: string, password: string): Promise<void> {
+  // `--` ends flags: a generated password may start with "-".
+  const args = ["superuser", "upsert", `--dir=${dir}`, "--", email, password];
+  return new Promise((done, reject) => {
+    execFile(bin, args, { timeout: EMBEDDED_STARTUP_TIMEOUT }, (error, stdout, stderr) => {
+      if (!error) return done();
+      const output = redact(`${stderr}\n${stdout}`.trim() || error.message, password);
+      reject(new Error(`pocketmap: "${bin} superuser upsert" failed: ${output.split(/\r?\n/).join(" | ")}`));
+    });
+  });
+}
+
+interface Running {
+  child: ChildProcess;
+  /** Resolves when the child has exited or failed to spawn. */
+  exited: Promise<void>;
+  gone: boolean;
+  output: string[];
+}
+
+function serve(bin: string, dir: string, port: number, quiet: boolean, password: string): Running {
+  const child = spawn(bin, ["serve", `--http=127.0.0.1:${port}`, `--dir=${dir}`], {
+    stdio: ["ignore", "pipe", "pipe"],
+    windowsHide: true,
+  });
+  const output: string[] = [];
+  // Always drain both pipes so a chatty PocketBase never blocks on a full pipe.
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.setEncoding("utf8");
+    stream?.on("data", (chunk: string) => {
+      for (const line of redact(chunk, password).split(/\r?\n/)) {
+        if (!line) continue;
+        output.push(line);
+        if (output.length > OUTPUT_LINES) output.shift();
+        if (!quiet) process.stderr.write(`[pocketbase] ${line}\n`);
+      }
+    });
+    (stream as Socket | null)?.unref();
+  }
+  child.unref();
+  const running: Running = { child, exited: Promise.resolve(), gone: false, output };
+  running.exited = new Promise<void>((done) => {
+    const finish = () => {
+      running.gone = true;
+      done();
+    };
+    child.once("exit", finish);
+    child.once("error", (error) => {
+      output.push(String(error.message));
+      finish();
+    });
+  });
+  return running;
+}
+
+async function waitHealthy(url: string, running: Running, deadline: number): Promise<boolean> {
+  while (Date.now() < deadline) {
+    if (running.gone) return false;
+    try {
+      const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1_000) });
+      await response.body?.cancel();
+      if (response.status === 200) return true;
+    } catch {
+      // Not listening yet.
+    }
+    await Promise.race([sleep(POLL_INTERVAL), running.exited]);
+  }
+  return false;
+}
+
+/** Starts PocketBase on a free loopback port, creating a superuser with generated credentials. */
+export async function startEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
+  const quiet = options.quiet ?? true;
+  let root: string | undefined; // a temporary directory this server owns and removes
+  let dir: string;
+  if (options.dir) {
+    dir = resolve(options.dir);
+    await mkdir(dir, { recursive: true });
+  } else {
+    root = await mkdtemp(join(tmpdir(), "pocketmap-"));
+    // PocketBase reads and writes pb_hooks/pb_migrations beside the data dir: keep them inside root.
+    dir = join(root, "pb_data");
+    mkdirSync(dir);
+  }
+
+  let running: Running | undefined;
+  const release = onProcessExit(() => {
+    // Synchronous: SIGKILL when the directory is removed right after, so nothing is written into it.
+    if (running && !running.gone) running.child.kill(root ? "SIGKILL" : "SIGTERM");
+    if (root) rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+  });
+  const cleanup = async () => {
+    if (running && !running.gone) await terminate(running);
+    if (root) await rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    release();
+  };
+
+  try {
+    let bin = options.bin;
+    let version: string;
+    if (bin) version = await pocketBaseVersion(bin);
+    else ({ bin, version } = await findPocketBase());
+
+    const email = `pocketmap-${randomBytes(6).toString("hex")}@localhost.test`;
+    const password = randomBytes(24).toString("base64url"); // 32 url-safe characters
+    await upsertSuperuser(bin, dir, email, password);
+
+    const deadline = Date.now() + EMBEDDED_STARTUP_TIMEOUT;
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      running = serve(bin, dir, port, quiet, password);
+      if (await waitHealthy(url, running, deadline)) {
+        const pid = running.child.pid ?? 0;
+        let stopping: Promise<void> | undefined;
+        return {
+          url,
+          email,
+          password,
+          dir,
+          version,
+          pid,
+          stop: () => {
+            stopping ??= cleanup();
+            return stopping;
+          },
+        };
+      }
+      const lines = running.output.join(" | ");
+      if (!running.gone) {
+        throw new Error(
+          `pocketmap: PocketBase did not answer ${url}/api/health within ${EMBEDDED_STARTUP_TIMEOUT} ms (set POCKETMAP_STARTUP_TIMEOUT to wait longer)${lines ? `: ${lines}` : ""}`,
+        );
+      }
+      await running.exited;
+      // The port was free when picked but taken before PocketBase bound it: try another one once.
+      if (attempt === 1 && /address already in use/i.test(lines)) continue;
+      const { exitCode, signalCode } = running.child;
+      const status = signalCode ? `signal ${signalCode}` : `code ${exitCode}`;
+      throw new Error(`pocketmap: PocketBase exited during startup (${status})${lines ? `: ${lines}` : ""}`);
+    }
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+/** SIGTERM, then SIGKILL after KILL_AFTER ms; resolves once the child has exited. */
+async function terminate({ child, exited }: Running): Promise<void> {
+  child.ref(); // keep this process alive until the child is really gone
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), KILL_AFTER);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,31 @@
+import type { SetupOptions } from "../abstract/options.ts";
+import type { Schema } from "../abstract/types.ts";
+import type { ServerTarget } from "../async/client.ts";
+import { type AsyncEnvironment, createAsyncEnvironment } from "../async/environment.ts";
+import { loadOptions } from "./config.ts";
+import { startEmbedded } from "./embedded.ts";
+
+/** Where an environment's requests go: the configured URL, or an embedded server started on first use. */
+export function serverTarget(url: string | undefined, dir: string | undefined): () => Promise<ServerTarget> {
+  if (url !== undefined) return async () => ({ url });
+  return async () => {
+    const server = await startEmbedded({ dir });
+    return { url: server.url, email: server.email, password: server.password, stop: () => server.stop() };
+  };
+}
+
+/**
+ * Creates an environment. `setup({ async: true })` returns an AsyncEnvironment whose calls return
+ * Promises. With no URL in the options, the environment or `.env`, a local PocketBase is started.
+ */
+export function setup<S extends Schema = Schema>(
+  options: SetupOptions & { async: true },
+): AsyncEnvironment<S>;
+export function setup<S extends Schema = Schema>(options?: SetupOptions): AsyncEnvironment<S>;
+export function setup<S extends Schema = Schema>(options?: SetupOptions): AsyncEnvironment<S> {
+  const resolved = loadOptions(options);
+  if (!resolved.async) {
+    throw new Error("pocketmap: the sync environment is not available yet; use setup({ async: true })");
+  }
+  return createAsyncEnvironment<S>(serverTarget(resolved.url, resolved.dir), resolved);
+}

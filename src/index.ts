@@ -1,0 +1,41 @@
+export type { FieldError, SerializedError } from "./abstract/errors/index.ts";
+export {
+  AbortError,
+  BadRequestError,
+  ForbiddenError,
+  InvalidInputError,
+  NetworkError,
+  NotFoundError,
+  PocketBaseError,
+  ServerError,
+  TimeoutError,
+  TooManyRequestsError,
+  UnauthorizedError,
+} from "./abstract/errors/index.ts";
+export type { FilterInput, FilterObject, FilterValue } from "./abstract/filter.ts";
+export { escapeFilterValue, filter } from "./abstract/filter.ts";
+export type { SetupOptions } from "./abstract/options.ts";
+export type {
+  BaseRecord,
+  BatchRequest,
+  BatchResult,
+  Collection,
+  CollectionOf,
+  CountOptions,
+  EnvironmentEvents,
+  HealthResult,
+  Iter,
+  IterateOptions,
+  Kind,
+  ListOptions,
+  ListResult,
+  RecordInput,
+  RecordOptions,
+  RequestOptions,
+  Ret,
+  Schema,
+} from "./abstract/types.ts";
+export type { AuthResult } from "./async/auth.ts";
+export { AsyncCollection } from "./async/collection.ts";
+export type { AsyncEnvironment, SendOptions } from "./async/environment.ts";
+export { setup } from "./env/setup.ts";
