@@ -1,7 +1,7 @@
 // Embedded mode: a local PocketBase on a free loopback port, with generated superuser credentials.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -69,6 +69,8 @@ interface Running {
   child: ChildProcess;
   /** Resolves when the child has exited or failed to spawn. */
   exited: Promise<void>;
+  /** Resolves when its output pipes have closed too, i.e. every line has been read. */
+  closed: Promise<void>;
   gone: boolean;
   output: string[];
 }
@@ -93,7 +95,8 @@ function serve(bin: string, dir: string, port: number, quiet: boolean, password:
     (stream as Socket | null)?.unref();
   }
   child.unref();
-  const running: Running = { child, exited: Promise.resolve(), gone: false, output };
+  const closed = new Promise<void>((done) => child.once("close", () => done()));
+  const running: Running = { child, exited: Promise.resolve(), closed, gone: false, output };
   running.exited = new Promise<void>((done) => {
     const finish = () => {
       running.gone = true;
@@ -135,7 +138,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     root = await mkdtemp(join(tmpdir(), "pocketmap-"));
     // PocketBase reads and writes pb_hooks/pb_migrations beside the data dir: keep them inside root.
     dir = join(root, "pb_data");
-    mkdirSync(dir);
+    await mkdir(dir);
   }
 
   let running: Running | undefined;
@@ -181,13 +184,14 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
           },
         };
       }
+      // 'exit' can come before the last output is read; the reason is usually in it.
+      if (running.gone) await Promise.race([running.closed, sleep(500)]);
       const lines = running.output.join(" | ");
       if (!running.gone) {
         throw new Error(
           `pocketmap: PocketBase did not answer ${url}/api/health within ${EMBEDDED_STARTUP_TIMEOUT} ms (set POCKETMAP_STARTUP_TIMEOUT to wait longer)${lines ? `: ${lines}` : ""}`,
         );
       }
-      await running.exited;
       // The port was free when picked but taken before PocketBase bound it: try another one once.
       if (attempt === 1 && /address already in use/i.test(lines)) continue;
       const { exitCode, signalCode } = running.child;
