@@ -10,6 +10,7 @@ const HOSTILE = [
   `both ' and "`,
   `\\'`,
   `a\\b`,
+  `escapes as text: \\n \\t \\r \\\\ \\x`,
   `back\\slash \\" mid`,
   `' || id != '`,
   `" || id != "`,
@@ -55,7 +56,8 @@ describe("filter builder", () => {
   });
 
   it("refuses what the filter grammar cannot carry", () => {
-    expect(() => escapeFilterValue("ends with \\")).toThrow(/ends with a backslash/);
+    expect(() => escapeFilterValue("ends with \\")).toThrow(/end with a backslash/);
+    expect(escapeFilterValue("a\\b")).toBe("'a\\\\b'");
     expect(() => escapeFilterValue("nul\0byte")).toThrow(InvalidInputError);
     expect(() => escapeFilterValue("\ud800")).toThrow(/surrogate/);
     expect(() => escapeFilterValue(Number.NaN)).toThrow(/not finite/);

@@ -18,25 +18,23 @@ function formatDate(date: Date): string {
 }
 
 /**
- * Quotes a string for PocketBase's filter grammar. Its scanner ends a literal at the first quote not
- * preceded by a backslash and then turns `\'` back into `'`; nothing else is unescaped. So escaping
- * the quote is enough, and a literal cannot end in a backslash (it would escape the closing quote)
- * nor hold NUL (the scanner reads it as end of input): those are refused rather than mangled.
+ * Quotes a string for PocketBase's filter grammar. Since PocketBase 0.39.x (fexpr 0.6) a backslash
+ * escapes the next character inside a quoted literal, so backslashes are doubled and quotes escaped.
+ * Older releases ended a literal at the first quote not preceded by a backslash; against those, a
+ * value ending in a backslash would swallow the closing quote and let the rest of the filter in, so
+ * such values are refused everywhere. NUL is refused too: the scanner reads it as end of input.
  */
 function quote(text: string): string {
   if (text.endsWith("\\")) {
     throw new InvalidInputError(
-      "pocketmap: PocketBase's filter syntax cannot express a string that ends with a backslash",
+      "pocketmap: a filter value cannot end with a backslash (older PocketBase filter grammars cannot express it safely)",
     );
   }
-  if (text.includes("\0"))
-    throw new InvalidInputError("pocketmap: filter values cannot contain NUL characters");
+  if (text.includes("\0")) throw new InvalidInputError("pocketmap: filter values cannot contain NUL characters");
   if (!text.isWellFormed()) {
-    throw new InvalidInputError(
-      "pocketmap: filter value holds a lone UTF-16 surrogate, which is not valid text",
-    );
+    throw new InvalidInputError("pocketmap: filter value holds a lone UTF-16 surrogate, which is not valid text");
   }
-  return `'${text.replaceAll("'", "\\'")}'`;
+  return `'${text.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
 }
 
 /** One value as a filter literal; every value bound into a filter goes through here. */
