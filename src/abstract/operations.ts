@@ -78,24 +78,32 @@ export function recordPath(collection: string, id: string): string {
   return `${recordsPath(collection)}/${id}`;
 }
 
+/** `query` extras overlaid by the named options that were given (an unset option never erases an extra). */
+function withExtras(
+  extras: Record<string, QueryValue> | undefined,
+  named: Record<string, QueryValue>,
+): Record<string, QueryValue> {
+  const query = { ...extras };
+  for (const [key, value] of Object.entries(named)) if (value !== undefined) query[key] = value;
+  return query;
+}
+
 function recordQuery(options: RecordOptions | undefined): Record<string, QueryValue> {
-  return {
-    ...options?.query,
+  return withExtras(options?.query, {
     expand: normalizeExpand(options?.expand),
     fields: normalizeFields(options?.fields),
-  };
+  });
 }
 
 /** Query parameters of a list request (shared by list, iterate and count). */
 export function listQuery(options: ListOptions | undefined): Record<string, QueryValue> {
-  return {
-    ...recordQuery(options),
+  return withExtras(recordQuery(options), {
     page: positiveInteger(options?.page, "page"),
     perPage: positiveInteger(options?.perPage, "perPage", 1000),
     sort: normalizeSort(options?.sort),
     filter: buildFilter(options?.filter, options?.params),
     skipTotal: options?.skipTotal ? true : undefined,
-  };
+  });
 }
 
 export const records = {
@@ -132,7 +140,7 @@ export const records = {
   count(collection: string, options?: CountOptions): RequestSpec {
     assertKnownOptions(options, COUNT_KEYS, "count()");
     const query = listQuery({ filter: options?.filter, params: options?.params, perPage: 1, fields: "id" });
-    return { method: "GET", path: recordsPath(collection), query: { ...options?.query, ...query } };
+    return { method: "GET", path: recordsPath(collection), query: withExtras(options?.query, query) };
   },
   /** The smallest request that tells whether a record exists. */
   exists(collection: string, id: string): RequestSpec {
