@@ -23,3 +23,33 @@ export async function freshPosts(env: AsyncEnvironment, prefix = "posts"): Promi
   await env.createCollection(postsModel(name, authors.id));
   return name;
 }
+
+/**
+ * A TCP listener that counts connections and never answers (or drops them at once): it proves that
+ * bad input sent nothing, and gives the transport a network to fail on. It is not an HTTP server.
+ */
+export async function tripwire(mode: "silent" | "drop" = "silent") {
+  const { createServer } = await import("node:net");
+  const sockets = new Set<import("node:net").Socket>();
+  let connections = 0;
+  const listener = createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => {});
+    if (mode === "drop") socket.destroy();
+  });
+  await new Promise<void>((done) => listener.listen(0, "127.0.0.1", done));
+  const address = listener.address() as import("node:net").AddressInfo;
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    get connections() {
+      return connections;
+    },
+    close: () =>
+      new Promise<void>((done) => {
+        for (const socket of sockets) socket.destroy();
+        listener.close(() => done());
+      }),
+  };
+}

@@ -31,11 +31,11 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
 
   // Record API
 
-  list(options?: ListOptions): Promise<ListResult<R>> {
+  async list(options?: ListOptions): Promise<ListResult<R>> {
     return this.#client.request(records.list(this.name, options), options);
   }
 
-  getOne(id: string, options?: RecordOptions): Promise<R> {
+  async getOne(id: string, options?: RecordOptions): Promise<R> {
     return this.#client.request(records.getOne(this.name, id, options), options);
   }
 
@@ -192,7 +192,7 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
     for await (const record of this.iterate()) await callback(record, record.id, this);
   }
 
-  size(): Promise<number> {
+  async size(): Promise<number> {
     return this.count();
   }
 

@@ -101,17 +101,17 @@ export class AsyncEnvironmentBase<S extends Schema = Schema> {
     return created;
   }
 
-  health(): Promise<HealthResult> {
+  async health(): Promise<HealthResult> {
     return this.#client.request(health());
   }
 
   /** Sends raw requests through /api/batch (chunked, results in input order). */
-  batch(requests: readonly BatchRequest[], options?: { atomic?: boolean }): Promise<BatchResult[]> {
+  async batch(requests: readonly BatchRequest[], options?: { atomic?: boolean }): Promise<BatchResult[]> {
     return runBatch(this.#client, requests, options);
   }
 
   /** Any PocketBase endpoint, e.g. `env.send("/api/settings", { method: "PATCH", body })`. */
-  send<T = unknown>(path: string, options: SendOptions = {}): Promise<T> {
+  async send<T = unknown>(path: string, options: SendOptions = {}): Promise<T> {
     if (typeof path !== "string" || !path.startsWith("/")) {
       throw new TypeError(`pocketmap: send() takes a path starting with "/", got ${JSON.stringify(path)}`);
     }
