@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { escapeFilterValue, filter, InvalidInputError } from "../src/index.ts";
 import { buildFilter } from "../src/abstract/filter.ts";
+import { escapeFilterValue, filter, InvalidInputError } from "../src/index.ts";
 import { freshPosts } from "./helpers.ts";
 import { KINDS, openEnv } from "./kinds.ts";
 
@@ -103,7 +103,10 @@ describe.each(KINDS)("hostile strings round-trip (%s kind)", (kind) => {
       ];
       for (const options of forms) {
         const found = await posts.getFullList(options);
-        expect(found.map((record) => record.id), JSON.stringify(options)).toEqual([id]);
+        expect(
+          found.map((record) => record.id),
+          JSON.stringify(options),
+        ).toEqual([id]);
         expect(found[0]!.title).toBe(title);
       }
     },

@@ -30,9 +30,12 @@ function quote(text: string): string {
       "pocketmap: a filter value cannot end with a backslash (older PocketBase filter grammars cannot express it safely)",
     );
   }
-  if (text.includes("\0")) throw new InvalidInputError("pocketmap: filter values cannot contain NUL characters");
+  if (text.includes("\0"))
+    throw new InvalidInputError("pocketmap: filter values cannot contain NUL characters");
   if (!text.isWellFormed()) {
-    throw new InvalidInputError("pocketmap: filter value holds a lone UTF-16 surrogate, which is not valid text");
+    throw new InvalidInputError(
+      "pocketmap: filter value holds a lone UTF-16 surrogate, which is not valid text",
+    );
   }
   return `'${text.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
 }

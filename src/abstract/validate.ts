@@ -100,8 +100,9 @@ export function toJsonBody(value: unknown, what = "data"): string {
         }
         if (typeof (current as { toJSON?: unknown }).toJSON === "function") return;
         seen.add(current);
-        if (Array.isArray(current)) current.forEach((item, index) => check(item, `${path}[${index}]`));
-        else for (const [key, item] of Object.entries(current)) check(item, `${path}.${key}`);
+        if (Array.isArray(current)) {
+          for (const [index, item] of current.entries()) check(item, `${path}[${index}]`);
+        } else for (const [key, item] of Object.entries(current)) check(item, `${path}.${key}`);
         seen.delete(current);
         return;
       }

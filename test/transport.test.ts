@@ -1,0 +1,79 @@
+// Timeouts and retries: idempotent requests are retried, writes only when they never left.
+import { afterEach, describe, expect, it } from "vitest";
+import { AbortError, NetworkError, setup, TimeoutError } from "../src/index.ts";
+import { tripwire } from "./helpers.ts";
+
+describe("transport", () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+
+  async function against(mode: "silent" | "drop", options: { timeout?: number; retries?: number } = {}) {
+    const wire = await tripwire(mode);
+    const env = setup({
+      async: true,
+      url: wire.url,
+      timeout: options.timeout ?? 300,
+      retries: options.retries ?? 2,
+    });
+    cleanups.push(
+      () => env.close(),
+      () => wire.close(),
+    );
+    return { wire, env };
+  }
+
+  it("times out a request that gets no answer, and retries it when it is a read", async () => {
+    const { wire, env } = await against("silent", { timeout: 150, retries: 2 });
+    const error = await env.posts!.list().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).message).toMatch(/within 150 ms/);
+    expect(wire.connections).toBe(3);
+  });
+
+  it("never retries a write that may have reached the server", async () => {
+    const { wire, env } = await against("silent", { timeout: 150, retries: 3 });
+    await expect(env.posts!.create({ title: "once" })).rejects.toBeInstanceOf(TimeoutError);
+    expect(wire.connections).toBe(1);
+  });
+
+  it("retries a read on a dropped connection, not a write", async () => {
+    const { wire, env } = await against("drop", { retries: 2 });
+    await expect(env.posts!.getOne("abc")).rejects.toBeInstanceOf(NetworkError);
+    expect(wire.connections).toBe(3);
+    await expect(env.posts!.update("abc", { title: "x" })).rejects.toBeInstanceOf(NetworkError);
+    expect(wire.connections).toBe(4);
+  });
+
+  it("honours a per-call timeout and an abort signal", async () => {
+    const { env } = await against("silent", { timeout: 10_000, retries: 0 });
+    await expect(env.posts!.list({ timeout: 100 })).rejects.toBeInstanceOf(TimeoutError);
+    const controller = new AbortController();
+    const pending = env.posts!.list({ signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await expect(pending).rejects.toBeInstanceOf(AbortError);
+  });
+
+  it("retries a write whose connection was refused, since it never left", async () => {
+    // Find a port, close it, and start listening on it only after the first attempt has failed.
+    const { createServer } = await import("node:net");
+    const probe = createServer();
+    await new Promise<void>((done) => probe.listen(0, "127.0.0.1", done));
+    const port = (probe.address() as import("node:net").AddressInfo).port;
+    await new Promise<void>((done) => probe.close(() => done()));
+    let attempts = 0;
+    const late = createServer((socket) => {
+      attempts++;
+      socket.destroy();
+    });
+    cleanups.push(() => new Promise<void>((done) => late.close(() => done())));
+    const env = setup({ async: true, url: `http://127.0.0.1:${port}`, retries: 4 });
+    cleanups.push(() => env.close());
+    setTimeout(() => late.listen(port, "127.0.0.1"), 120);
+    // Refused attempts are retried; once the listener is up it drops the connection, which a write
+    // must not retry: exactly one attempt reaches it.
+    await expect(env.posts!.create({ title: "x" })).rejects.toBeInstanceOf(NetworkError);
+    expect(attempts).toBe(1);
+  });
+});
