@@ -130,16 +130,16 @@ export class AsyncEnvironmentBase<S extends Schema = Schema> {
     return (await this.#client.connect()).transport.url;
   }
 
-  get on() {
+  get on(): Emittery<EnvironmentEvents>["on"] {
     return this.#events.on.bind(this.#events);
   }
-  get once() {
+  get once(): Emittery<EnvironmentEvents>["once"] {
     return this.#events.once.bind(this.#events);
   }
-  get off() {
+  get off(): Emittery<EnvironmentEvents>["off"] {
     return this.#events.off.bind(this.#events);
   }
-  get events() {
+  get events(): Emittery<EnvironmentEvents>["events"] {
     return this.#events.events.bind(this.#events);
   }
 
