@@ -1,15 +1,16 @@
 // Bad input fails before any request, with a message that says what was wrong.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InvalidInputError, setup } from "../src/index.ts";
+import { type AsyncEnvironment, InvalidInputError, setup } from "../src/index.ts";
 import { tripwire } from "./helpers.ts";
+import { KINDS, openEnvWith } from "./kinds.ts";
 
-describe("bad input is refused before any request", () => {
+describe.each(KINDS)("bad input is refused before any request (%s kind)", (kind) => {
   let wire: Awaited<ReturnType<typeof tripwire>>;
-  let env: ReturnType<typeof setup<Record<string, never>>>;
+  let env: AsyncEnvironment;
 
   beforeAll(async () => {
     wire = await tripwire();
-    env = setup({ async: true, url: wire.url, email: "a@b.test", password: "secret-password", timeout: 200 });
+    env = openEnvWith(kind, { url: wire.url, email: "a@b.test", password: "secret-password", timeout: 200 });
   });
   afterAll(async () => {
     await env.close();
@@ -74,19 +75,20 @@ describe("bad input is refused before any request", () => {
   ];
 
   it.each(cases)("%s", async (_label, call, message) => {
-    const error = await call().then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
+    // Promise.resolve().then() catches the sync kind's throw and the async kind's rejection alike.
+    const error = await Promise.resolve()
+      .then(call)
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as Error).message).toMatch(message);
     expect(wire.connections).toBe(0);
   });
 
   it("setup() refuses unknown options and half credentials", () => {
-    expect(() => setup({ async: true, url: wire.url, timout: 5 } as never)).toThrow(
-      /unknown option "timout"/,
-    );
+    expect(() => openEnvWith(kind, { url: wire.url, timout: 5 } as never)).toThrow(/unknown option "timout"/);
     expect(() => setup({ async: true, url: "ftp://x" })).toThrow(/http or https/);
     expect(() => setup({ async: true, url: "not a url" })).toThrow(/not a valid URL/);
     expect(() => setup({ async: true, url: wire.url, email: "a@b.test" })).toThrow(/without a password/);
@@ -97,7 +99,9 @@ describe("bad input is refused before any request", () => {
   it("never shows the password in errors or when inspected", async () => {
     const { inspect } = await import("node:util");
     expect(inspect(env, { depth: 10, showHidden: true })).not.toContain("secret-password");
-    const error = await env.posts!.list().catch((caught: unknown) => caught);
+    const error = await Promise.resolve()
+      .then(() => env.posts!.list())
+      .catch((caught: unknown) => caught);
     expect(String((error as Error).message)).not.toContain("secret-password");
     expect(JSON.stringify(error)).not.toContain("secret-password");
   });

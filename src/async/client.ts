@@ -13,6 +13,9 @@ export interface ServerTarget {
   password?: string | undefined;
   /** Stops what was started to serve this target (embedded mode). */
   stop?: () => Promise<void>;
+  /** Embedded mode: the server's process id and the temporary directory it removes. */
+  pid?: number;
+  tempDir?: string | undefined;
 }
 
 interface Connection {

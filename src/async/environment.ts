@@ -139,6 +139,9 @@ export class AsyncEnvironmentBase<S extends Schema = Schema> {
   get off(): Emittery<EnvironmentEvents>["off"] {
     return this.#events.off.bind(this.#events);
   }
+  get onAny(): Emittery<EnvironmentEvents>["onAny"] {
+    return this.#events.onAny.bind(this.#events);
+  }
   get events(): Emittery<EnvironmentEvents>["events"] {
     return this.#events.events.bind(this.#events);
   }

@@ -17,6 +17,8 @@ export interface EmbeddedServer {
   readonly dir: string;
   readonly version: string;
   readonly pid: number;
+  /** The temporary directory removed when the server stops; undefined when `dir` was given. */
+  readonly tempDir: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -178,6 +180,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
           dir,
           version,
           pid,
+          tempDir: root,
           stop: () => {
             stopping ??= cleanup();
             return stopping;

@@ -2,6 +2,7 @@ import type { SetupOptions } from "../abstract/options.ts";
 import type { Schema } from "../abstract/types.ts";
 import type { ServerTarget } from "../async/client.ts";
 import { type AsyncEnvironment, createAsyncEnvironment } from "../async/environment.ts";
+import { createSyncEnvironment, type SyncEnvironment } from "../sync/environment.ts";
 import { loadOptions } from "./config.ts";
 import { startEmbedded } from "./embedded.ts";
 
@@ -10,22 +11,27 @@ export function serverTarget(url: string | undefined, dir: string | undefined): 
   if (url !== undefined) return async () => ({ url });
   return async () => {
     const server = await startEmbedded({ dir });
-    return { url: server.url, email: server.email, password: server.password, stop: () => server.stop() };
+    return {
+      url: server.url,
+      email: server.email,
+      password: server.password,
+      stop: () => server.stop(),
+      pid: server.pid,
+      tempDir: server.tempDir,
+    };
   };
 }
 
 /**
- * Creates an environment. `setup({ async: true })` returns an AsyncEnvironment whose calls return
- * Promises. With no URL in the options, the environment or `.env`, a local PocketBase is started.
+ * Creates an environment: a SyncEnvironment whose calls block and return values, or with
+ * `{ async: true }` an AsyncEnvironment whose calls return Promises. With no URL in the options, the
+ * environment or `.env`, a local PocketBase is started.
  */
-export function setup<S extends Schema = Schema>(
-  options: SetupOptions & { async: true },
-): AsyncEnvironment<S>;
-export function setup<S extends Schema = Schema>(options?: SetupOptions): AsyncEnvironment<S>;
-export function setup<S extends Schema = Schema>(options?: SetupOptions): AsyncEnvironment<S> {
+export function setup<S extends Schema = Schema>(options: SetupOptions & { async: true }): AsyncEnvironment<S>;
+export function setup<S extends Schema = Schema>(options?: SetupOptions & { async?: false }): SyncEnvironment<S>;
+export function setup<S extends Schema = Schema>(options?: SetupOptions): AsyncEnvironment<S> | SyncEnvironment<S>;
+export function setup<S extends Schema = Schema>(options?: SetupOptions): AsyncEnvironment<S> | SyncEnvironment<S> {
   const resolved = loadOptions(options);
-  if (!resolved.async) {
-    throw new Error("pocketmap: the sync environment is not available yet; use setup({ async: true })");
-  }
+  if (!resolved.async) return createSyncEnvironment<S>(resolved);
   return createAsyncEnvironment<S>(serverTarget(resolved.url, resolved.dir), resolved);
 }

@@ -6,6 +6,7 @@ import { NetworkError } from "./network.ts";
 import { NotFoundError } from "./not-found.ts";
 import { PocketBaseError, type PocketBaseErrorInit, type SerializedError } from "./pocketbase-error.ts";
 import { ServerError } from "./server.ts";
+import { SyncWorkerError } from "./sync-worker.ts";
 import { TimeoutError } from "./timeout.ts";
 import { TooManyRequestsError } from "./too-many-requests.ts";
 import { UnauthorizedError } from "./unauthorized.ts";
@@ -20,6 +21,7 @@ export {
   NotFoundError,
   PocketBaseError,
   ServerError,
+  SyncWorkerError,
   TimeoutError,
   TooManyRequestsError,
   UnauthorizedError,
@@ -53,7 +55,18 @@ const byName: Record<string, typeof PocketBaseError> = {
 };
 
 /** Rebuilds an error of the same class from its `toJSON()` form (used across the sync worker). */
-export function errorFromJSON(json: SerializedError): PocketBaseError {
-  const ErrorClass = byName[json.name] ?? PocketBaseError;
-  return new ErrorClass(json);
+export function errorFromJSON(json: SerializedError): Error {
+  if (json.name === "InvalidInputError") return new InvalidInputError(json.message);
+  const ErrorClass = byName[json.name];
+  if (ErrorClass) return new ErrorClass(json);
+  const error = new Error(json.message);
+  error.name = json.name;
+  return error;
+}
+
+/** Any thrown value as plain data: PocketBase errors whole, others by name and message. */
+export function errorToJSON(error: unknown): SerializedError {
+  if (error instanceof PocketBaseError) return error.toJSON();
+  const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
+  return { name, message, status: 0, data: {}, url: "", method: "" };
 }

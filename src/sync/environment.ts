@@ -1,0 +1,137 @@
+import Emittery from "emittery";
+import type { ResolvedOptions } from "../abstract/options.ts";
+import type {
+  BaseRecord,
+  BatchRequest,
+  BatchResult,
+  EnvironmentEvents,
+  HealthResult,
+  Schema,
+} from "../abstract/types.ts";
+import { withCollectionProperties } from "../async/environment.ts";
+import type { SendOptions } from "../async/environment.ts";
+import { SyncCollection } from "./collection.ts";
+import type { CollectionMethod, EnvironmentMethod, IteratorMethod } from "./protocol.ts";
+import { call, closeEnvironment, openEnvironment, register } from "./worker-host.ts";
+
+type Forward =
+  | { collection?: undefined; method: EnvironmentMethod; args: unknown[]; iterate?: false }
+  | { collection: string; method: CollectionMethod; args: unknown[]; iterate?: false }
+  | { collection: string; method: IteratorMethod; args: unknown[]; iterate: true };
+
+/**
+ * The sync environment: the async environment's API, each call blocking until the worker that hosts
+ * the async environment answers. Events arrive on this thread after the call, when it is free.
+ */
+export class SyncEnvironmentBase<S extends Schema = Schema> {
+  readonly #id: number;
+  readonly #events = new Emittery<EnvironmentEvents>();
+  readonly #collections = new Map<string, SyncCollection>();
+  #closed = false;
+
+  constructor(options: ResolvedOptions) {
+    this.#id = register(options, (events) => {
+      for (const [name, data] of events) void this.#events.emit(name as keyof EnvironmentEvents, data as never);
+    });
+    // Embedded mode starts its server now, so that an unclosed environment is still cleaned up at exit.
+    if (options.url === undefined) openEnvironment(this.#id);
+  }
+
+  /** @internal Runs one call of this environment in the worker. */
+  forward(request: Forward): unknown {
+    if (this.#closed) throw new Error("pocketmap: this environment is closed");
+    const events = this.#events.listenerCount() > 0;
+    if (request.iterate) {
+      const { collection, method, args } = request;
+      return call(this.#id, { op: "iterate", envId: this.#id, collection, method, args, events });
+    }
+    return call(this.#id, { op: "call", envId: this.#id, ...request, events });
+  }
+
+  /** @internal The next chunk of a worker-side iterator. */
+  next(iterator: number, count: number): unknown {
+    const events = this.#events.listenerCount() > 0;
+    return call(this.#id, { op: "next", envId: this.#id, iterator, count, events });
+  }
+
+  /** @internal Frees a worker-side iterator that was not read to the end. */
+  returnIterator(iterator: number): void {
+    if (!this.#closed) call(this.#id, { op: "return", envId: this.#id, iterator });
+  }
+
+  collection<N extends keyof S & string>(name: N): SyncCollection<S[N]>;
+  collection<R extends BaseRecord = BaseRecord>(name: string): SyncCollection<R>;
+  collection(name: string): SyncCollection {
+    let found = this.#collections.get(name);
+    if (!found) {
+      found = new SyncCollection(this, name);
+      this.#collections.set(name, found);
+    }
+    return found;
+  }
+
+  keys(): string[] {
+    return this.forward({ method: "keys", args: [] }) as string[];
+  }
+  has(name: string): boolean {
+    return this.forward({ method: "has", args: [name] }) as boolean;
+  }
+  delete(name: string): boolean {
+    const deleted = this.forward({ method: "delete", args: [name] }) as boolean;
+    if (deleted) this.#collections.delete(name);
+    return deleted;
+  }
+  createCollection(model: Record<string, unknown>): Record<string, unknown> {
+    return this.forward({ method: "createCollection", args: [model] }) as Record<string, unknown>;
+  }
+  health(): HealthResult {
+    return this.forward({ method: "health", args: [] }) as HealthResult;
+  }
+  batch(requests: readonly BatchRequest[], options?: { atomic?: boolean }): BatchResult[] {
+    return this.forward({ method: "batch", args: [requests, options] }) as BatchResult[];
+  }
+  send<T = unknown>(path: string, options?: Omit<SendOptions, "signal">): T {
+    return this.forward({ method: "send", args: [path, options] }) as T;
+  }
+  url(): string {
+    return this.forward({ method: "url", args: [] }) as string;
+  }
+
+  get on(): Emittery<EnvironmentEvents>["on"] {
+    return this.#events.on.bind(this.#events);
+  }
+  get once(): Emittery<EnvironmentEvents>["once"] {
+    return this.#events.once.bind(this.#events);
+  }
+  get off(): Emittery<EnvironmentEvents>["off"] {
+    return this.#events.off.bind(this.#events);
+  }
+  get onAny(): Emittery<EnvironmentEvents>["onAny"] {
+    return this.#events.onAny.bind(this.#events);
+  }
+  get events(): Emittery<EnvironmentEvents>["events"] {
+    return this.#events.events.bind(this.#events);
+  }
+
+  /** Closes the worker-side pool and stops an embedded server. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    closeEnvironment(this.#id);
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+export type SyncCollections<S extends Schema> = { readonly [N in keyof S & string]: SyncCollection<S[N]> } & {
+  readonly [name: string]: SyncCollection;
+};
+
+export type SyncEnvironment<S extends Schema = Schema> = SyncEnvironmentBase<S> & SyncCollections<S>;
+
+export function createSyncEnvironment<S extends Schema>(options: ResolvedOptions): SyncEnvironment<S> {
+  const env = new SyncEnvironmentBase<S>(options);
+  return withCollectionProperties(env, (name) => env.collection(name)) as SyncEnvironment<S>;
+}

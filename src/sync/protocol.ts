@@ -1,0 +1,85 @@
+// Messages between the sync kind's main thread and its worker. Everything here crosses a thread
+// boundary by structured clone, so it is plain data only.
+import type { SerializedError } from "../abstract/errors/index.ts";
+import type { ResolvedOptions } from "../abstract/options.ts";
+
+/** Environment methods the worker runs on request. */
+export const ENVIRONMENT_METHODS = [
+  "keys",
+  "has",
+  "delete",
+  "createCollection",
+  "health",
+  "batch",
+  "send",
+  "url",
+] as const;
+
+/** Collection methods the worker runs on request; each returns plain data (or the collection). */
+export const COLLECTION_METHODS = [
+  "list",
+  "getOne",
+  "getFirst",
+  "getFullList",
+  "create",
+  "update",
+  "remove",
+  "count",
+  "deleteMany",
+  "get",
+  "has",
+  "set",
+  "delete",
+  "size",
+  "clear",
+] as const;
+
+/** Collection methods that return an async iterator in the async kind. */
+export const ITERATOR_METHODS = ["iterate", "keys", "values", "entries"] as const;
+
+export type EnvironmentMethod = (typeof ENVIRONMENT_METHODS)[number];
+export type CollectionMethod = (typeof COLLECTION_METHODS)[number];
+export type IteratorMethod = (typeof ITERATOR_METHODS)[number];
+
+/** Marks a result that was the collection itself (`set` returns it), which cannot cross. */
+export const SELF = "@@pocketmap/self";
+
+export type WorkerRequest =
+  | { op: "open"; envId: number; options: ResolvedOptions }
+  | {
+      op: "call";
+      envId: number;
+      collection?: string;
+      method: string;
+      args: unknown[];
+      events: boolean;
+    }
+  | {
+      op: "iterate";
+      envId: number;
+      collection: string;
+      method: IteratorMethod;
+      args: unknown[];
+      events: boolean;
+    }
+  | { op: "next"; envId: number; iterator: number; count: number; events: boolean }
+  | { op: "return"; envId: number; iterator: number }
+  | { op: "close"; envId: number }
+  | { op: "exit"; code: number };
+
+export type ForwardedEvent = [name: string, data: unknown];
+
+export type WorkerReply =
+  | { ok: true; value: unknown; events?: ForwardedEvent[] }
+  | { ok: false; error: SerializedError; events?: ForwardedEvent[] };
+
+/** What opening an environment tells the main thread: an embedded server to clean up at exit. */
+export interface OpenResult {
+  pid?: number;
+  tempDir?: string | undefined;
+}
+
+export interface IteratorChunk {
+  items: unknown[];
+  done: boolean;
+}
