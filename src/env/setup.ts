@@ -27,10 +27,18 @@ export function serverTarget(url: string | undefined, dir: string | undefined): 
  * `{ async: true }` an AsyncEnvironment whose calls return Promises. With no URL in the options, the
  * environment or `.env`, a local PocketBase is started.
  */
-export function setup<S extends Schema = Schema>(options: SetupOptions & { async: true }): AsyncEnvironment<S>;
-export function setup<S extends Schema = Schema>(options?: SetupOptions & { async?: false }): SyncEnvironment<S>;
-export function setup<S extends Schema = Schema>(options?: SetupOptions): AsyncEnvironment<S> | SyncEnvironment<S>;
-export function setup<S extends Schema = Schema>(options?: SetupOptions): AsyncEnvironment<S> | SyncEnvironment<S> {
+export function setup<S extends Schema = Schema>(
+  options: SetupOptions & { async: true },
+): AsyncEnvironment<S>;
+export function setup<S extends Schema = Schema>(
+  options?: SetupOptions & { async?: false },
+): SyncEnvironment<S>;
+export function setup<S extends Schema = Schema>(
+  options?: SetupOptions,
+): AsyncEnvironment<S> | SyncEnvironment<S>;
+export function setup<S extends Schema = Schema>(
+  options?: SetupOptions,
+): AsyncEnvironment<S> | SyncEnvironment<S> {
   const resolved = loadOptions(options);
   if (!resolved.async) return createSyncEnvironment<S>(resolved);
   return createAsyncEnvironment<S>(serverTarget(resolved.url, resolved.dir), resolved);

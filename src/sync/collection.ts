@@ -12,21 +12,25 @@ import type {
   RequestOptions,
 } from "../abstract/types.ts";
 import { assertCollectionName } from "../abstract/validate.ts";
-import type { CollectionMethod, IteratorChunk, IteratorMethod } from "./protocol.ts";
 import type { SyncEnvironmentBase } from "./environment.ts";
+import type { CollectionMethod, IteratorChunk, IteratorMethod } from "./protocol.ts";
 
 /** Signals cannot cross to the worker; refuse one rather than silently ignore it. */
 function withoutSignal(args: unknown[]): unknown[] {
   for (const arg of args) {
     if (arg && typeof arg === "object" && "signal" in arg && (arg as RequestOptions).signal !== undefined) {
-      throw new InvalidInputError("pocketmap: signal is not supported by the sync kind (calls block; use timeout)");
+      throw new InvalidInputError(
+        "pocketmap: signal is not supported by the sync kind (calls block; use timeout)",
+      );
     }
   }
   return args;
 }
 
 /** The sync kind's collection: each call blocks and returns what the async collection's would resolve to. */
-export class SyncCollection<R extends BaseRecord = BaseRecord> implements Collection<"sync", R>, Iterable<[string, R]> {
+export class SyncCollection<R extends BaseRecord = BaseRecord>
+  implements Collection<"sync", R>, Iterable<[string, R]>
+{
   readonly name: string;
   readonly #env: SyncEnvironmentBase;
 
@@ -41,7 +45,12 @@ export class SyncCollection<R extends BaseRecord = BaseRecord> implements Collec
   }
 
   *#iterate<T>(method: IteratorMethod, ...args: unknown[]): IterableIterator<T> {
-    const iterator = this.#env.forward({ iterate: true, collection: this.name, method, args: withoutSignal(args) });
+    const iterator = this.#env.forward({
+      iterate: true,
+      collection: this.name,
+      method,
+      args: withoutSignal(args),
+    });
     let done = false;
     try {
       while (!done) {

@@ -8,8 +8,8 @@ import type {
   HealthResult,
   Schema,
 } from "../abstract/types.ts";
-import { withCollectionProperties } from "../async/environment.ts";
 import type { SendOptions } from "../async/environment.ts";
+import { withCollectionProperties } from "../async/environment.ts";
 import { SyncCollection } from "./collection.ts";
 import type { CollectionMethod, EnvironmentMethod, IteratorMethod } from "./protocol.ts";
 import { call, closeEnvironment, openEnvironment, register } from "./worker-host.ts";
@@ -31,7 +31,8 @@ export class SyncEnvironmentBase<S extends Schema = Schema> {
 
   constructor(options: ResolvedOptions) {
     this.#id = register(options, (events) => {
-      for (const [name, data] of events) void this.#events.emit(name as keyof EnvironmentEvents, data as never);
+      for (const [name, data] of events)
+        void this.#events.emit(name as keyof EnvironmentEvents, data as never);
     });
     // Embedded mode starts its server now, so that an unclosed environment is still cleaned up at exit.
     if (options.url === undefined) openEnvironment(this.#id);

@@ -36,7 +36,10 @@ function host(envId: number): Hosted {
   return found;
 }
 
-async function open(envId: number, options: Parameters<typeof createAsyncEnvironment>[1]): Promise<OpenResult> {
+async function open(
+  envId: number,
+  options: Parameters<typeof createAsyncEnvironment>[1],
+): Promise<OpenResult> {
   let started: ServerTarget | undefined;
   const target = serverTarget(options.url, options.dir);
   const env = createAsyncEnvironment(async () => {
@@ -84,15 +87,17 @@ async function run(request: WorkerRequest): Promise<unknown> {
       const entry = host(request.envId);
       forward(entry, request.events);
       if (request.collection === undefined) {
-        if (!environmentMethods.has(request.method)) throw new TypeError(`pocketmap: no method ${request.method}`);
+        if (!environmentMethods.has(request.method))
+          throw new TypeError(`pocketmap: no method ${request.method}`);
         const method = entry.env[request.method as keyof AsyncEnvironment] as (...args: unknown[]) => unknown;
         return method(...request.args);
       }
-      if (!collectionMethods.has(request.method)) throw new TypeError(`pocketmap: no method ${request.method}`);
+      if (!collectionMethods.has(request.method))
+        throw new TypeError(`pocketmap: no method ${request.method}`);
       const collection = entry.env.collection(request.collection);
-      const result = await (collection[request.method as keyof AsyncCollection] as (...args: unknown[]) => unknown)(
-        ...request.args,
-      );
+      const result = await (
+        collection[request.method as keyof AsyncCollection] as (...args: unknown[]) => unknown
+      )(...request.args);
       return result instanceof AsyncCollection ? SELF : result;
     }
     case "iterate": {
