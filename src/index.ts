@@ -8,6 +8,7 @@ export {
   NotFoundError,
   PocketBaseError,
   ServerError,
+  SyncWorkerError,
   TimeoutError,
   TooManyRequestsError,
   UnauthorizedError,
@@ -39,3 +40,5 @@ export type { AuthResult } from "./async/auth.ts";
 export { AsyncCollection } from "./async/collection.ts";
 export type { AsyncEnvironment, SendOptions } from "./async/environment.ts";
 export { setup } from "./env/setup.ts";
+export { SyncCollection } from "./sync/collection.ts";
+export type { SyncEnvironment } from "./sync/environment.ts";

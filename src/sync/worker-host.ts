@@ -111,11 +111,14 @@ export function openEnvironment(envId: number): void {
   ensureOpen(envId);
 }
 
-/** Test hook: makes the worker exit as a crash would. */
-export function crashWorkerForTests(code = 1): void {
+/**
+ * Test hook: makes the worker exit mid-call, as a crash would, and returns what the caller saw. The
+ * worker honours it only when POCKETMAP_TEST_HOOKS=1 was set before it started.
+ */
+export function crashWorkerForTests(code = 1): unknown {
   try {
-    send({ op: "exit", code });
-  } catch {
-    // Expected: the worker is gone.
+    return send({ op: "exit", code });
+  } catch (error) {
+    return error;
   }
 }
