@@ -3,8 +3,8 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AsyncEnvironment, setup } from "../src/index.ts";
 import { type EmbeddedServer, startEmbedded } from "../src/env/embedded.ts";
+import { type AsyncEnvironment, setup } from "../src/index.ts";
 
 const RECORDS = 100_000;
 setFlagsFromString("--expose-gc");
@@ -24,7 +24,10 @@ describe("sync iteration", () => {
     // A server of its own, with large batches, so that seeding takes seconds and disturbs no one.
     pb = await startEmbedded();
     admin = setup({ async: true, url: pb.url, email: pb.email, password: pb.password });
-    await admin.send("/api/settings", { method: "PATCH", body: { batch: { enabled: true, maxRequests: 1000 } } });
+    await admin.send("/api/settings", {
+      method: "PATCH",
+      body: { batch: { enabled: true, maxRequests: 1000 } },
+    });
     await admin.createCollection({
       name: "big",
       type: "base",
