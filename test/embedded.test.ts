@@ -6,17 +6,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { setup } from "../src/index.ts";
+import { reachable } from "./helpers.ts";
 
 const run = promisify(execFile);
-
-async function reachable(url: string): Promise<boolean> {
-  try {
-    await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1000) });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("embedded mode", () => {
   it("starts a server on first use, as a superuser, and stops it on close()", async () => {

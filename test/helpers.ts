@@ -53,3 +53,13 @@ export async function tripwire(mode: "silent" | "drop" = "silent") {
       }),
   };
 }
+
+/** Whether a PocketBase answers at this URL (used to prove that a server has stopped). */
+export async function reachable(url: string): Promise<boolean> {
+  try {
+    await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -5,20 +5,11 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { BadRequestError, NotFoundError, SyncWorkerError, setup } from "../src/index.ts";
 import { crashWorkerForTests } from "../src/sync/worker-host.ts";
-import { freshPosts, server, superuserEnv } from "./helpers.ts";
+import { freshPosts, reachable, server, superuserEnv } from "./helpers.ts";
 
 // Before the first sync call starts the worker, so that it honours the crash hook.
 process.env.POCKETMAP_TEST_HOOKS = "1";
 const run = promisify(execFile);
-
-async function reachable(url: string): Promise<boolean> {
-  try {
-    await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1000) });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("the sync kind", () => {
   const admin = superuserEnv();

@@ -1,4 +1,4 @@
-import Emittery from "emittery";
+import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import { NotFoundError } from "../abstract/errors/index.ts";
 import { collections, health, type Method, type RequestSpec } from "../abstract/operations.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
@@ -6,7 +6,6 @@ import type {
   BaseRecord,
   BatchRequest,
   BatchResult,
-  EnvironmentEvents,
   HealthResult,
   QueryValue,
   RequestOptions,
@@ -36,14 +35,13 @@ const NOT_COLLECTIONS = new Set([
 ]);
 
 /** The async environment: collections by property, index or `collection()`, and the services. */
-export class AsyncEnvironmentBase<S extends Schema = Schema> {
+export class AsyncEnvironmentBase<S extends Schema = Schema> extends EnvironmentEmitter {
   readonly #client: Client;
   readonly #collections = new Map<string, AsyncCollection>();
-  readonly #events: Emittery<EnvironmentEvents>;
 
   constructor(target: () => Promise<ServerTarget>, options: ResolvedOptions) {
-    this.#events = new Emittery<EnvironmentEvents>();
-    this.#client = new Client(target, options, this.#events);
+    super();
+    this.#client = new Client(target, options, this.emitter);
   }
 
   /** The collection of this name (also reachable as `env.name` and `env["name"]`). */
@@ -90,14 +88,14 @@ export class AsyncEnvironmentBase<S extends Schema = Schema> {
       throw error;
     }
     this.#collections.delete(name);
-    void this.#events.emit("collection:deleted", { name });
+    void this.emitter.emit("collection:deleted", { name });
     return true;
   }
 
   /** Creates a collection from a PocketBase collection model (superuser). */
   async createCollection(model: Record<string, unknown>): Promise<Record<string, unknown>> {
     const created = await this.#client.request<Record<string, unknown>>(collections.create(model));
-    void this.#events.emit("collection:created", { name: String(created.name) });
+    void this.emitter.emit("collection:created", { name: String(created.name) });
     return created;
   }
 
@@ -128,22 +126,6 @@ export class AsyncEnvironmentBase<S extends Schema = Schema> {
   /** The server URL, once connected (embedded mode starts its server on the first request). */
   async url(): Promise<string> {
     return (await this.#client.connect()).transport.url;
-  }
-
-  get on(): Emittery<EnvironmentEvents>["on"] {
-    return this.#events.on.bind(this.#events);
-  }
-  get once(): Emittery<EnvironmentEvents>["once"] {
-    return this.#events.once.bind(this.#events);
-  }
-  get off(): Emittery<EnvironmentEvents>["off"] {
-    return this.#events.off.bind(this.#events);
-  }
-  get onAny(): Emittery<EnvironmentEvents>["onAny"] {
-    return this.#events.onAny.bind(this.#events);
-  }
-  get events(): Emittery<EnvironmentEvents>["events"] {
-    return this.#events.events.bind(this.#events);
   }
 
   /** Closes the connection pool and stops an embedded server. */

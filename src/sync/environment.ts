@@ -1,4 +1,4 @@
-import Emittery from "emittery";
+import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import type {
   BaseRecord,
@@ -23,16 +23,16 @@ type Forward =
  * The sync environment: the async environment's API, each call blocking until the worker that hosts
  * the async environment answers. Events arrive on this thread after the call, when it is free.
  */
-export class SyncEnvironmentBase<S extends Schema = Schema> {
+export class SyncEnvironmentBase<S extends Schema = Schema> extends EnvironmentEmitter {
   readonly #id: number;
-  readonly #events = new Emittery<EnvironmentEvents>();
   readonly #collections = new Map<string, SyncCollection>();
   #closed = false;
 
   constructor(options: ResolvedOptions) {
+    super();
     this.#id = register(options, (events) => {
       for (const [name, data] of events)
-        void this.#events.emit(name as keyof EnvironmentEvents, data as never);
+        void this.emitter.emit(name as keyof EnvironmentEvents, data as never);
     });
     // Embedded mode starts its server now, so that an unclosed environment is still cleaned up at exit.
     if (options.url === undefined) openEnvironment(this.#id);
@@ -41,7 +41,7 @@ export class SyncEnvironmentBase<S extends Schema = Schema> {
   /** @internal Runs one call of this environment in the worker. */
   forward(request: Forward): unknown {
     if (this.#closed) throw new Error("pocketmap: this environment is closed");
-    const events = this.#events.listenerCount() > 0;
+    const events = this.emitter.listenerCount() > 0;
     if (request.iterate) {
       const { collection, method, args } = request;
       return call(this.#id, { op: "iterate", envId: this.#id, collection, method, args, events });
@@ -51,7 +51,7 @@ export class SyncEnvironmentBase<S extends Schema = Schema> {
 
   /** @internal The next chunk of a worker-side iterator. */
   next(iterator: number, count: number): unknown {
-    const events = this.#events.listenerCount() > 0;
+    const events = this.emitter.listenerCount() > 0;
     return call(this.#id, { op: "next", envId: this.#id, iterator, count, events });
   }
 
@@ -96,22 +96,6 @@ export class SyncEnvironmentBase<S extends Schema = Schema> {
   }
   url(): string {
     return this.forward({ method: "url", args: [] }) as string;
-  }
-
-  get on(): Emittery<EnvironmentEvents>["on"] {
-    return this.#events.on.bind(this.#events);
-  }
-  get once(): Emittery<EnvironmentEvents>["once"] {
-    return this.#events.once.bind(this.#events);
-  }
-  get off(): Emittery<EnvironmentEvents>["off"] {
-    return this.#events.off.bind(this.#events);
-  }
-  get onAny(): Emittery<EnvironmentEvents>["onAny"] {
-    return this.#events.onAny.bind(this.#events);
-  }
-  get events(): Emittery<EnvironmentEvents>["events"] {
-    return this.#events.events.bind(this.#events);
   }
 
   /** Closes the worker-side pool and stops an embedded server. */
