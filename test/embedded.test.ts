@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { setup } from "../src/index.ts";
-import { reachable } from "./helpers.ts";
+import { gone, reachable } from "./helpers.ts";
 
 const run = promisify(execFile);
 
@@ -21,7 +21,7 @@ describe("embedded mode", () => {
     expect((await env.notes!.get("note00000000001"))?.text).toBe("hello");
     expect(await reachable(url)).toBe(true);
     await env.close();
-    expect(await reachable(url)).toBe(false);
+    expect(await gone(url)).toBe(true);
   });
 
   it("keeps its data in dir across runs", async () => {
@@ -47,6 +47,6 @@ describe("embedded mode", () => {
     });
     const url = stdout.trim();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(await reachable(url)).toBe(false);
+    expect(await gone(url)).toBe(true);
   });
 });

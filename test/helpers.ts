@@ -63,3 +63,12 @@ export async function reachable(url: string): Promise<boolean> {
     return false;
   }
 }
+
+/** Whether the server at this URL has gone away, allowing a moment for a killed process to exit. */
+export async function gone(url: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    if (!(await reachable(url))) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}

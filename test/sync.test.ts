@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { BadRequestError, NotFoundError, SyncWorkerError, setup } from "../src/index.ts";
 import { crashWorkerForTests } from "../src/sync/worker-host.ts";
-import { freshPosts, reachable, server, superuserEnv } from "./helpers.ts";
+import { freshPosts, gone, reachable, server, superuserEnv } from "./helpers.ts";
 
 // Before the first sync call starts the worker, so that it honours the crash hook.
 process.env.POCKETMAP_TEST_HOOKS = "1";
@@ -93,7 +93,7 @@ describe("the sync kind", () => {
     const [embeddedUrl, status] = stdout.trim().split("\n");
     expect(status).toBe("200");
     expect(embeddedUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(await reachable(embeddedUrl!)).toBe(false);
+    expect(await gone(embeddedUrl!)).toBe(true);
   });
 
   it("closes an embedded server on close()", async () => {
@@ -101,6 +101,28 @@ describe("the sync kind", () => {
     const embeddedUrl = embedded.url();
     expect(await reachable(embeddedUrl)).toBe(true);
     embedded.close();
-    expect(await reachable(embeddedUrl)).toBe(false);
+    expect(await gone(embeddedUrl)).toBe(true);
+  });
+});
+
+describe("the sync kind in embedded mode", () => {
+  it("after a worker crash, stops the dead worker's server and serves from a new one", async () => {
+    const embedded = setup({ url: undefined });
+    const before = embedded.url();
+    expect(crashWorkerForTests(5)).toBeInstanceOf(SyncWorkerError);
+    expect(embedded.health().code).toBe(200);
+    const after = embedded.url();
+    expect(after).not.toBe(before);
+    expect(await gone(before)).toBe(true);
+    embedded.close();
+    expect(await gone(after)).toBe(true);
+  });
+
+  it("close() after a crash still stops the server", async () => {
+    const embedded = setup({ url: undefined });
+    const url = embedded.url();
+    crashWorkerForTests(6);
+    embedded.close();
+    expect(await gone(url)).toBe(true);
   });
 });

@@ -14,7 +14,9 @@ type SyncFn = (request: WorkerRequest) => WorkerReply;
 interface Registration {
   options: ResolvedOptions;
   onEvents: (events: ForwardedEvent[]) => void;
-  /** Kills an embedded server at exit if the environment was never closed. */
+  /** Stops this environment's embedded server from the main thread (its worker may be gone). */
+  stopServer?: () => void;
+  /** Withdraws stopServer from the process-exit handlers. */
   release?: () => void;
 }
 
@@ -66,18 +68,26 @@ function ensureOpen(envId: number): void {
   if (!registration) throw new Error("pocketmap: this environment is closed");
   const opened = unwrap(envId, send({ op: "open", envId, options: registration.options })) as OpenResult;
   openInWorker.add(envId);
+  // A reopen after a crash started a new server; the dead worker's one is ours to stop.
+  stopServer(registration);
   if (opened.pid) {
     const { pid, tempDir } = opened;
-    registration.release?.();
-    registration.release = onProcessExit(() => {
+    registration.stopServer = () => {
       try {
         process.kill(pid, "SIGKILL");
       } catch {
         // Already gone.
       }
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-    });
+    };
+    registration.release = onProcessExit(registration.stopServer);
   }
+}
+
+function stopServer(registration: Registration): void {
+  registration.release?.();
+  registration.stopServer?.();
+  registration.release = registration.stopServer = undefined;
 }
 
 /** Registers a sync environment; nothing crosses to the worker until its first call. */
@@ -98,11 +108,17 @@ export function closeEnvironment(envId: number): void {
   const registration = registrations.get(envId);
   if (!registration) return;
   registrations.delete(envId);
+  let closedByWorker = false;
   try {
-    if (openInWorker.has(envId)) unwrap(envId, send({ op: "close", envId }));
+    if (openInWorker.has(envId)) {
+      unwrap(envId, send({ op: "close", envId }));
+      closedByWorker = true;
+    }
   } finally {
     openInWorker.delete(envId);
-    registration.release?.();
+    // The worker stopped its server cleanly; otherwise (it crashed) stop the server from here.
+    if (closedByWorker) registration.release?.();
+    else stopServer(registration);
   }
 }
 
