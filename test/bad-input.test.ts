@@ -71,6 +71,24 @@ describe.each(KINDS)("bad input is refused before any request (%s kind)", (kind)
     ["a perPage over 1000", () => env.posts!.list({ perPage: 5000 }), /perPage must be/],
     ["a page of zero", () => env.posts!.list({ page: 0 }), /page must be/],
     ["deleteMany with a bad id", () => env.posts!.deleteMany(["okid", "../x"]), /invalid record id/],
+    [
+      "a bad value in the last request of a batch",
+      () =>
+        env.batch([
+          ...Array.from({ length: 120 }, () => ({
+            method: "POST" as const,
+            url: "/api/collections/posts/records",
+          })),
+          { method: "POST", url: "/api/collections/posts/records", body: { n: 1n } },
+        ]),
+      /requests\[120\]\.body\.n is a BigInt/,
+    ],
+    [
+      "a batch request with no path",
+      () => env.batch([{ method: "GET", url: "http://evil" }]),
+      /must be a path/,
+    ],
+    ["a BigInt sent raw", () => env.send("/api/settings", { method: "PATCH", body: { x: 1n } }), /BigInt/],
     ["a clashing filter value", () => env.posts!.getFirst({ filter: { title: "ends\\" } }), /backslash/],
   ];
 

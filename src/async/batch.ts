@@ -1,6 +1,6 @@
 import { DEFAULT_BATCH_SIZE } from "../abstract/constants.ts";
 import { ForbiddenError, PocketBaseError } from "../abstract/errors/index.ts";
-import { batch, type RequestSpec, settings } from "../abstract/operations.ts";
+import { batch, encodeBatchRequests, type RequestSpec, settings } from "../abstract/operations.ts";
 import type { BatchRequest, BatchResult } from "../abstract/types.ts";
 import type { Client } from "./client.ts";
 
@@ -33,12 +33,8 @@ function batchLimits(client: Client): Promise<BatchLimits> {
 function toSpec(request: BatchRequest): RequestSpec {
   const [path, search = ""] = request.url.split("?");
   const query = Object.fromEntries(new URLSearchParams(search));
-  return {
-    method: request.method,
-    path: path!,
-    query,
-    body: request.body === undefined ? undefined : JSON.stringify(request.body),
-  };
+  // Already validated by encodeBatchRequests.
+  return { method: request.method, path: path!, query, body: request.body && JSON.stringify(request.body) };
 }
 
 async function oneByOne(client: Client, requests: readonly BatchRequest[]): Promise<BatchResult[]> {
@@ -65,12 +61,13 @@ export async function runBatch(
   requests: readonly BatchRequest[],
   options: { atomic?: boolean } = {},
 ): Promise<BatchResult[]> {
+  const encoded = encodeBatchRequests(requests);
   if (requests.length === 0) return [];
   const limits = await batchLimits(client);
   if (!limits.enabled) return fallback(client, requests, options);
   const results: BatchResult[] = [];
   for (let start = 0; start < requests.length; start += limits.maxRequests) {
-    const chunk = requests.slice(start, start + limits.maxRequests);
+    const chunk = encoded.slice(start, start + limits.maxRequests);
     try {
       results.push(...(await client.request<BatchResult[]>(batch(chunk))));
     } catch (error) {

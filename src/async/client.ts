@@ -51,11 +51,14 @@ export class Client {
 
   connect(): Promise<Connection> {
     if (this.#closed) return Promise.reject(new Error("pocketmap: this environment is closed"));
-    this.#connection ??= this.#open();
-    // A failed start (server binary missing, say) must not be cached forever.
-    this.#connection.catch(() => {
-      this.#connection = undefined;
-    });
+    if (!this.#connection) {
+      const connection = this.#open();
+      this.#connection = connection;
+      // A failed start (server binary missing, say) must not be cached forever.
+      connection.catch(() => {
+        if (this.#connection === connection) this.#connection = undefined;
+      });
+    }
     return this.#connection;
   }
 

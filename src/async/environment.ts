@@ -11,6 +11,7 @@ import type {
   RequestOptions,
   Schema,
 } from "../abstract/types.ts";
+import { toJsonBody } from "../abstract/validate.ts";
 import { runBatch } from "./batch.ts";
 import { Client, type ServerTarget } from "./client.ts";
 import { AsyncCollection } from "./collection.ts";
@@ -117,7 +118,7 @@ export class AsyncEnvironmentBase<S extends Schema = Schema> extends Environment
       method: options.method ?? "GET",
       path,
       query: options.query as Record<string, QueryValue> | undefined,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body === undefined ? undefined : toJsonBody(options.body, "body"),
       auth: !options.anonymous,
     };
     return this.#client.request(spec, options);
