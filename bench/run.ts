@@ -1,15 +1,18 @@
-// Benchmarks pocketmap against raw undici (the floor) and the official `pocketbase` SDK: one embedded
-// PocketBase, every client authenticated as the same superuser, clients interleaved in rounds.
+// Benchmarks pocketmap's async and sync kinds against raw undici (the floor) and the official
+// `pocketbase` SDK: one embedded PocketBase, every client authenticated as the same superuser, clients
+// interleaved in rounds. Then the sync kind's overhead (a call with no request, GET /api/health), the
+// first call in a fresh process (bench/first-sync-call.ts, spawned once per sample), and the goals.
 //
-//   npm run bench                     full run (~50 s), writes bench/results/async-<yyyy-mm-dd>.json
-//   BENCH_QUICK=1 npm run bench       ~10 s smoke run
+//   npm run bench                     full run (~90 s), writes bench/results/sync-async-<yyyy-mm-dd>.json
+//   BENCH_QUICK=1 npm run bench       ~20 s smoke run
 //   BENCH_NAME=<name> npm run bench   writes bench/results/<name>.json
 //
 // To add a client, push an entry to the list built in main(): { name, ops, close }. Ops it lacks are
 // skipped (a blocking client has no use for getOneX64); an op may return a value or a Promise.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import { fileURLToPath } from "node:url";
 import PocketBase from "pocketbase";
 import { Pool } from "undici";
 import { DEFAULT_CONNECTIONS } from "../src/abstract/constants.ts";
@@ -34,6 +37,10 @@ interface ClientOps {
   create?: (data: NewRecord) => unknown;
   /** getOne for every id at once (Promise.all); leave out for blocking clients. */
   getOneX64?: (ids: readonly string[]) => unknown;
+  /** GET /api/health: no auth, a tiny body; the cost of a request with nothing around it. */
+  health?: () => unknown;
+  /** A call that sends no request (pocketmap's url()): for the sync kind, one bare worker round trip. */
+  roundTrip?: () => unknown;
 }
 
 interface Client {
@@ -61,7 +68,18 @@ interface OpSpec {
 const COLLECTION = "bench";
 const SEED = 200;
 const CONCURRENCY = 64;
-const BASELINES = ["undici", "sdk"] as const;
+/** Every row's median is divided by each of these clients' medians for the same op. */
+const BASELINES = ["undici", "sdk", "pocketmap"] as const;
+const SYNC = "pocketmap-sync";
+const ASYNC = "pocketmap";
+
+/** The goals this benchmark reports on (no assertion: they are printed and saved, met or not). */
+const GOALS = {
+  /** Sync getOne median ÷ async getOne median, at most. */
+  syncGetOneRatio: 1.25,
+  /** Median first sync call in a fresh process (setup() to the first getOne returning), below. */
+  firstSyncCallMs: 150,
+} as const;
 
 const QUICK = process.env.BENCH_QUICK === "1" || process.env.BENCH_QUICK === "true";
 const ROUNDS = QUICK ? 4 : 10;
@@ -70,6 +88,10 @@ const BUDGET_MS = QUICK ? 2_000 : 12_000;
 const WARMUP_MS = QUICK ? 100 : 400;
 const MIN_ITERATIONS = 2;
 const MAX_ITERATIONS = 5_000;
+/** Fresh processes per first-call kind. */
+const FIRST_CALL_RUNS = QUICK ? 4 : 10;
+/** A first-call child that takes longer than this is killed and the run fails. */
+const FIRST_CALL_TIMEOUT_MS = 60_000;
 
 function fail(message: string): never {
   throw new Error(`bench: ${message}`);
@@ -131,6 +153,33 @@ function makeOps(ids: readonly string[]): OpSpec[] {
   ];
 }
 
+/** The sync kind's overhead, measured like the ops above (separate table). */
+function makeOverheadOps(): OpSpec[] {
+  return [
+    {
+      name: "roundTrip",
+      label: "no request (url())",
+      requests: 1,
+      warmup: 200,
+      bind: ({ roundTrip }) => roundTrip && (() => roundTrip()),
+      check(result) {
+        if (typeof result !== "string" || !result.startsWith("http")) fail("url() did not return the URL");
+      },
+    },
+    {
+      name: "health",
+      label: "health",
+      requests: 1,
+      warmup: 100,
+      bind: ({ health }) => health && (() => health()),
+      check(result) {
+        if (!isRecord(result) || result.code !== 200)
+          fail(`health: ${JSON.stringify(result)?.slice(0, 200)}`);
+      },
+    },
+  ];
+}
+
 /** The concurrent form of an async getOne. */
 function concurrently(getOne: (id: string) => Promise<unknown>) {
   return (ids: readonly string[]) => Promise.all(ids.map((id) => getOne(id)));
@@ -167,6 +216,7 @@ async function undiciClient(url: string, email: string, password: string): Promi
       list100: () => send("GET", `${records}?page=1&perPage=100`, undefined, token),
       create: (data) => send("POST", records, data, token),
       getOneX64: concurrently(getOne),
+      health: () => send("GET", "/api/health"),
     },
     close: () => pool.close(),
   };
@@ -186,6 +236,7 @@ async function sdkClient(url: string, email: string, password: string): Promise<
       list100: () => records.getList(1, 100),
       create: (data) => records.create(data),
       getOneX64: concurrently(getOne),
+      health: () => pb.health.check(),
     },
     close: () => {
       pb.cancelAllRequests();
@@ -200,13 +251,36 @@ function pocketmapClient(url: string, email: string, password: string): Client {
   const records = env.collection(COLLECTION);
   const getOne = (id: string) => records.getOne(id);
   return {
-    name: "pocketmap",
+    name: ASYNC,
     ops: {
       getOne,
       // page: 1 so the query string is the same as the SDK's getList(1, 100).
       list100: () => records.list({ page: 1, perPage: 100 }),
       create: (data) => records.create({ ...data }),
       getOneX64: concurrently(getOne),
+      health: () => env.health(),
+      roundTrip: () => env.url(),
+    },
+    close: () => env.close(),
+  };
+}
+
+/**
+ * pocketmap's sync kind: every call blocks on a round trip to the synckit worker that hosts an async
+ * environment. No getOneX64: a blocking client cannot have requests in flight at once. Its first call
+ * (in the warm-up) starts the worker.
+ */
+function pocketmapSyncClient(url: string, email: string, password: string): Client {
+  const env = setup({ url, email, password });
+  const records = env.collection(COLLECTION);
+  return {
+    name: SYNC,
+    ops: {
+      getOne: (id) => records.getOne(id),
+      list100: () => records.list({ page: 1, perPage: 100 }),
+      create: (data) => records.create({ ...data }),
+      health: () => env.health(),
+      roundTrip: () => env.url(),
     },
     close: () => env.close(),
   };
@@ -215,13 +289,17 @@ function pocketmapClient(url: string, email: string, password: string): Client {
 // ---------------------------------------------------------------------------------------------------
 // Measurement
 
-interface Stats {
+interface Summary {
   n: number;
   medianMs: number;
+  /** Nearest rank: with 10 samples, the slowest. */
   p95Ms: number;
   meanMs: number;
   minMs: number;
   maxMs: number;
+}
+
+interface Stats extends Summary {
   /** Requests per second over the measured iterations (requests × n / total time). */
   opsPerSec: number;
 }
@@ -264,18 +342,24 @@ function median(values: readonly number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-function stats(samples: readonly number[], requests: number): Stats {
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
+function summary(samples: readonly number[]): Summary {
   const s = sorted(samples);
-  const total = s.reduce((sum, value) => sum + value, 0);
   return {
     n: s.length,
     medianMs: median(s),
     p95Ms: s[Math.max(0, Math.ceil(0.95 * s.length) - 1)]!,
-    meanMs: total / s.length,
+    meanMs: sum(s) / s.length,
     minMs: s[0]!,
     maxMs: s[s.length - 1]!,
-    opsPerSec: (requests * s.length * 1000) / total,
   };
+}
+
+function stats(samples: readonly number[], requests: number): Stats {
+  return { ...summary(samples), opsPerSec: (requests * samples.length * 1000) / sum(samples) };
 }
 
 async function measureOp(op: OpSpec, clients: readonly Client[]): Promise<{ rows: Row[]; method: OpMethod }> {
@@ -340,6 +424,131 @@ async function measureOp(op: OpSpec, clients: readonly Client[]): Promise<{ rows
 }
 
 // ---------------------------------------------------------------------------------------------------
+// First call in a fresh process (bench/first-sync-call.ts)
+
+export type FirstCallKind = "sync" | "async" | "sync-noop";
+
+/** What bench/first-sync-call.ts prints: one fresh process, times in ms. */
+export interface FirstCallSample {
+  kind: FirstCallKind;
+  /** Process start to the script's first line: Node's own start-up. */
+  bootMs: number;
+  /** import("../src/index.ts"), before the clock starts. */
+  importMs: number;
+  /** setup() alone (part of firstCallMs). */
+  setupMs: number;
+  /** Before setup() to after the first call returns: the measurement. */
+  firstCallMs: number;
+  /** The same call again, right after: the warm cost, for comparison. */
+  secondCallMs: number;
+}
+
+interface FirstCallRow extends Summary {
+  kind: FirstCallKind;
+  label: string;
+  /** firstCallMs of every run, in run order. */
+  samplesMs: number[];
+  /** Medians of the other times of the same runs. */
+  bootMs: number;
+  importMs: number;
+  setupMs: number;
+  secondCallMs: number;
+}
+
+const FIRST_CALL_KINDS: readonly { kind: FirstCallKind; label: string }[] = [
+  { kind: "sync", label: `${SYNC}: setup() + first getOne` },
+  { kind: "async", label: `${ASYNC}: setup() + first await getOne` },
+  { kind: "sync-noop", label: `${SYNC}: setup() + first url() (no request)` },
+];
+
+const FIRST_CALL_SCRIPT = fileURLToPath(new URL("./first-sync-call.ts", import.meta.url));
+/** What the first-call children import: the sources, or BENCH_MODULE (e.g. a built dist/index.js). */
+const FIRST_CALL_MODULE = process.env.BENCH_MODULE || "src/index.ts";
+
+function runFirstCall(kind: FirstCallKind, env: NodeJS.ProcessEnv): Promise<FirstCallSample> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [FIRST_CALL_SCRIPT, kind],
+      { env, timeout: FIRST_CALL_TIMEOUT_MS, encoding: "utf8" },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(new Error(`bench: first-call child (${kind}) failed: ${error.message}\n${stderr}`));
+          return;
+        }
+        try {
+          const sample = JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as FirstCallSample;
+          if (sample.kind !== kind || !(sample.firstCallMs > 0)) fail(`bad sample ${stdout}`);
+          resolve(sample);
+        } catch (cause) {
+          reject(cause);
+        }
+      },
+    );
+  });
+}
+
+/** FIRST_CALL_RUNS fresh processes per kind, one at a time; the kinds take turns and the order rotates. */
+async function measureFirstCalls(url: string, email: string, password: string, id: string) {
+  const env = {
+    ...process.env,
+    BENCH_URL: url,
+    BENCH_EMAIL: email,
+    BENCH_PASSWORD: password,
+    BENCH_ID: id,
+    BENCH_COLLECTION: COLLECTION,
+  };
+  const samples = new Map<FirstCallKind, FirstCallSample[]>(FIRST_CALL_KINDS.map(({ kind }) => [kind, []]));
+  for (let run = 0; run < FIRST_CALL_RUNS; run++) {
+    for (let k = 0; k < FIRST_CALL_KINDS.length; k++) {
+      const { kind } = FIRST_CALL_KINDS[(run + k) % FIRST_CALL_KINDS.length]!;
+      samples.get(kind)!.push(await runFirstCall(kind, env));
+    }
+  }
+  return FIRST_CALL_KINDS.map(({ kind, label }): FirstCallRow => {
+    const runs = samples.get(kind)!;
+    const medianOf = (key: keyof Omit<FirstCallSample, "kind">) => median(runs.map((run) => run[key]));
+    return {
+      kind,
+      label,
+      ...summary(runs.map((run) => run.firstCallMs)),
+      samplesMs: runs.map((run) => run.firstCallMs),
+      bootMs: medianOf("bootMs"),
+      importMs: medianOf("importMs"),
+      setupMs: medianOf("setupMs"),
+      secondCallMs: medianOf("secondCallMs"),
+    };
+  });
+}
+
+/**
+ * Median time of POST auth-with-password alone (raw undici, kept-alive connection): every first call
+ * above authenticates this way, so it is the part of the first call that no client can avoid.
+ */
+async function measureAuth(url: string, email: string, password: string, runs = 5): Promise<number> {
+  const pool = new Pool(url, { connections: 1 });
+  try {
+    const times: number[] = [];
+    for (let i = 0; i <= runs; i++) {
+      const started = performance.now();
+      const response = await pool.request({
+        method: "POST",
+        path: "/api/collections/_superusers/auth-with-password",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ identity: email, password }),
+      });
+      await response.body.text();
+      if (response.statusCode !== 200) fail(`auth-with-password: HTTP ${response.statusCode}`);
+      // The first one opens the connection: left out.
+      if (i > 0) times.push(performance.now() - started);
+    }
+    return median(times);
+  } finally {
+    await pool.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Reporting
 
 function packageVersion(name: string): string {
@@ -369,32 +578,138 @@ function localDate(date: Date): string {
 }
 
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
+const round1 = (value: number) => Math.round(value * 10) / 10;
 
-function formatTable(rows: readonly Row[]): string {
-  const header = ["op", "client", "median ms", "p95 ms", "ops/s", ...BASELINES.map((b) => `× ${b}`)];
-  const ratio = (value: number | null | undefined) => (value == null ? "–" : `${value.toFixed(2)}×`);
-  const body = rows.map((row) => [
-    row.op,
-    row.client,
-    row.medianMs.toFixed(3),
-    row.p95Ms.toFixed(3),
-    Math.round(row.opsPerSec).toLocaleString("en-US"),
-    ...BASELINES.map((b) => ratio(row.ratios[b])),
-  ]);
+/** A Markdown table; columns from `numericFrom` on are right-aligned. */
+function markdownTable(header: readonly string[], body: readonly string[][], numericFrom: number): string {
   const widths = header.map((title, c) => Math.max(title.length, ...body.map((cells) => cells[c]!.length)));
-  const numeric = (c: number) => c >= 2;
+  const numeric = (c: number) => c >= numericFrom;
   const line = (cells: readonly string[]) =>
     `| ${cells.map((cell, c) => (numeric(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join(" | ")} |`;
   const rule = `|${widths.map((w, c) => (numeric(c) ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2))).join("|")}|`;
   return [line(header), rule, ...body.map(line)].join("\n");
 }
 
+const formatRatio = (value: number | null | undefined) => (value == null ? "–" : `${value.toFixed(2)}×`);
+
+function formatTable(rows: readonly Row[]): string {
+  const header = ["op", "client", "median ms", "p95 ms", "ops/s", ...BASELINES.map((b) => `× ${b}`)];
+  const body = rows.map((row) => [
+    row.op,
+    row.client,
+    row.medianMs.toFixed(3),
+    row.p95Ms.toFixed(3),
+    Math.round(row.opsPerSec).toLocaleString("en-US"),
+    ...BASELINES.map((b) => formatRatio(row.ratios[b])),
+  ]);
+  return markdownTable(header, body, 2);
+}
+
+function formatFirstCallTable(rows: readonly FirstCallRow[]): string {
+  const header = [
+    "first call, fresh process",
+    "runs",
+    "median ms",
+    "p95 ms",
+    "min ms",
+    "max ms",
+    "2nd call ms",
+  ];
+  const body = rows.map((row) => [
+    row.label,
+    String(row.n),
+    row.medianMs.toFixed(1),
+    row.p95Ms.toFixed(1),
+    row.minMs.toFixed(1),
+    row.maxMs.toFixed(1),
+    row.secondCallMs.toFixed(3),
+  ]);
+  return markdownTable(header, body, 1);
+}
+
+/** Sync − async, per op both kinds ran: where the sync kind's time goes. */
+interface SyncOverhead {
+  op: string;
+  syncMedianMs: number;
+  asyncMedianMs: number;
+  /** Sync median − async median. */
+  diffMs: number;
+  /** Sync median ÷ async median. */
+  ratio: number;
+}
+
+function syncOverheads(rows: readonly Row[]): SyncOverhead[] {
+  return rows.flatMap((row) => {
+    if (row.client !== SYNC) return [];
+    const base = rows.find((other) => other.op === row.op && other.client === ASYNC);
+    if (!base) return [];
+    return [
+      {
+        op: row.op,
+        syncMedianMs: row.medianMs,
+        asyncMedianMs: base.medianMs,
+        diffMs: row.medianMs - base.medianMs,
+        ratio: row.medianMs / base.medianMs,
+      },
+    ];
+  });
+}
+
+interface Goal {
+  description: string;
+  value: number;
+  unit: "×" | "ms";
+  comparison: "<=" | "<";
+  target: number;
+  met: boolean;
+}
+
+function goalLine(goal: Goal, detail: string): string {
+  const shown = goal.unit === "×" ? `${goal.value.toFixed(2)}×` : `${goal.value.toFixed(1)} ms`;
+  const target = goal.unit === "×" ? `${goal.target.toFixed(2)}×` : `${goal.target} ms`;
+  const sign = goal.comparison === "<=" ? "≤" : "<";
+  return `  ${goal.description}: ${shown}${detail} (goal ${sign} ${target}): ${goal.met ? "met" : "NOT met"}`;
+}
+
+function resultRow(row: Row) {
+  return {
+    op: row.op,
+    client: row.client,
+    n: row.n,
+    medianMs: round3(row.medianMs),
+    p95Ms: round3(row.p95Ms),
+    meanMs: round3(row.meanMs),
+    minMs: round3(row.minMs),
+    maxMs: round3(row.maxMs),
+    opsPerSec: Math.round(row.opsPerSec),
+    /** This client's median ÷ the baseline's median. */
+    medianRatio: Object.fromEntries(
+      BASELINES.map((b) => [b, row.ratios[b] == null ? null : round3(row.ratios[b])]),
+    ),
+    roundMediansMs: row.roundMediansMs.map(round3),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------
+
+async function measureAll(ops: readonly OpSpec[], clients: readonly Client[]) {
+  const rows: Row[] = [];
+  const methods: OpMethod[] = [];
+  for (const op of ops) {
+    const opStarted = performance.now();
+    const { rows: opRows, method } = await measureOp(op, clients);
+    rows.push(...opRows);
+    methods.push(method);
+    const seconds = ((performance.now() - opStarted) / 1000).toFixed(1);
+    console.log(`  ${op.label}: ${method.iterationsPerRound} iterations × ${ROUNDS} rounds (${seconds} s)`);
+  }
+  return { rows, methods };
+}
 
 async function main(): Promise<void> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const name = process.env.BENCH_NAME || `async-${localDate(startedAt)}`;
+  const name = process.env.BENCH_NAME || `sync-async-${localDate(startedAt)}`;
   if (!/^[\w.-]+$/.test(name)) fail(`BENCH_NAME must be a plain file name, got ${JSON.stringify(name)}`);
 
   const server = await startEmbedded();
@@ -424,27 +739,79 @@ async function main(): Promise<void> {
       ids.push(record.id);
     }
 
-    // The list of clients: add more here (e.g. pocketmap's sync kind, without getOneX64).
+    // The list of clients: add more here.
     clients.push(
       await undiciClient(url, email, password),
       await sdkClient(url, email, password),
       pocketmapClient(url, email, password),
+      pocketmapSyncClient(url, email, password),
     );
     const measured = clients.filter((client) => client.name !== "setup");
 
-    const rows: Row[] = [];
-    const methods: OpMethod[] = [];
     // list100 runs before create, so every list reads the same 200 seeded records.
-    for (const op of makeOps(ids)) {
-      const opStarted = performance.now();
-      const { rows: opRows, method } = await measureOp(op, measured);
-      rows.push(...opRows);
-      methods.push(method);
-      const seconds = ((performance.now() - opStarted) / 1000).toFixed(1);
-      console.log(`  ${op.label}: ${method.iterationsPerRound} iterations × ${ROUNDS} rounds (${seconds} s)`);
-    }
+    console.log("Operations");
+    const ops = await measureAll(makeOps(ids), measured);
+    console.log("Sync overhead");
+    const overhead = await measureAll(makeOverheadOps(), measured);
+    console.log(`First call: ${FIRST_CALL_RUNS} fresh processes per kind, importing ${FIRST_CALL_MODULE}`);
+    const firstCalls = await measureFirstCalls(url, email, password, ids[0]!);
+    const authMs = await measureAuth(url, email, password);
 
-    console.log(`\n${formatTable(rows)}\n`);
+    const overheads = syncOverheads([...ops.rows, ...overhead.rows]);
+    const roundTrip = overhead.rows.find((row) => row.op === "no request (url())" && row.client === SYNC);
+    const getOne = overheads.find((row) => row.op === "getOne") ?? fail("no sync/async getOne to compare");
+    const firstOf = (kind: FirstCallKind) => firstCalls.find((row) => row.kind === kind)!;
+    const firstSync = firstOf("sync");
+    const firstAsync = firstOf("async");
+    const firstNoop = firstOf("sync-noop");
+    const goals = {
+      syncGetOneRatio: {
+        description: `${SYNC} getOne median ÷ ${ASYNC} getOne median`,
+        value: getOne.ratio,
+        unit: "×",
+        comparison: "<=",
+        target: GOALS.syncGetOneRatio,
+        met: getOne.ratio <= GOALS.syncGetOneRatio,
+      },
+      firstSyncCallMs: {
+        description: "first sync call (setup() + first getOne, fresh process), median",
+        value: firstSync.medianMs,
+        unit: "ms",
+        comparison: "<",
+        target: GOALS.firstSyncCallMs,
+        met: firstSync.medianMs < GOALS.firstSyncCallMs,
+      },
+    } satisfies Record<keyof typeof GOALS, Goal>;
+
+    const us = (ms: number) => `${ms >= 0 ? "+" : "−"}${Math.round(Math.abs(ms) * 1000)} µs`;
+    console.log(`\n${formatTable(ops.rows)}\n`);
+    console.log(`Sync overhead (${SYNC} vs ${ASYNC}, same run)\n\n${formatTable(overhead.rows)}\n`);
+    for (const row of overheads) {
+      console.log(
+        `  ${row.op}: ${row.syncMedianMs.toFixed(3)} vs ${row.asyncMedianMs.toFixed(3)} ms, ` +
+          `${us(row.diffMs)} (${formatRatio(row.ratio)})`,
+      );
+    }
+    console.log(`\n${formatFirstCallTable(firstCalls)}\n`);
+    const ms = (value: number) => `${value.toFixed(1)} ms`;
+    console.log(
+      [
+        `  first sync getOne − first async getOne (medians): ${ms(firstSync.medianMs - firstAsync.medianMs)}`,
+        `  first sync url(), no request (worker start and open): ${ms(firstNoop.medianMs)}`,
+        `  auth-with-password alone (raw undici, median of 5; inside every first getOne): ${ms(authMs)}`,
+        `  import of pocketmap, before the clock (sync children, median): ${ms(firstSync.importMs)}`,
+      ].join("\n"),
+    );
+    console.log("");
+    console.log("Goals");
+    console.log(
+      goalLine(
+        goals.syncGetOneRatio,
+        ` (${getOne.syncMedianMs.toFixed(3)} / ${getOne.asyncMedianMs.toFixed(3)} ms)`,
+      ),
+    );
+    console.log(goalLine(goals.firstSyncCallMs, `, p95 ${firstSync.p95Ms.toFixed(1)} ms`));
+    console.log("");
 
     const cpus = os.cpus();
     const result = {
@@ -467,6 +834,7 @@ async function main(): Promise<void> {
         undici: packageVersion("undici"),
         /** The undici inside Node, which the SDK's global fetch uses. */
         nodeUndici: process.versions.undici ?? null,
+        synckit: packageVersion("synckit"),
         pocketmap: projectVersion(),
         git: gitCommit(),
       },
@@ -477,28 +845,65 @@ async function main(): Promise<void> {
         warmupMsPerClient: WARMUP_MS,
         seededRecords: SEED,
         concurrency: CONCURRENCY,
-        poolConnections: { undici: DEFAULT_CONNECTIONS, pocketmap: DEFAULT_CONNECTIONS, sdk: "global fetch" },
+        poolConnections: {
+          undici: DEFAULT_CONNECTIONS,
+          [ASYNC]: DEFAULT_CONNECTIONS,
+          [SYNC]: `${DEFAULT_CONNECTIONS} (in the worker)`,
+          sdk: "global fetch",
+        },
         clients: measured.map((client) => client.name),
         interleaving: "per round every client runs iterationsPerRound in turn; the first client rotates",
-        ops: methods,
+        ops: [...ops.methods, ...overhead.methods],
         units: "latency per iteration in ms (a getOne x64 iteration is one batch); ops/s counts requests",
+        firstCall: {
+          script: "bench/first-sync-call.ts",
+          module: FIRST_CALL_MODULE,
+          runsPerKind: FIRST_CALL_RUNS,
+          clock: "before setup() to after the first call returns; import of pocketmap excluded",
+          order: "one process at a time; the kinds take turns, the first kind rotates every run",
+        },
       },
-      results: rows.map((row) => ({
-        op: row.op,
-        client: row.client,
-        n: row.n,
-        medianMs: round3(row.medianMs),
-        p95Ms: round3(row.p95Ms),
-        meanMs: round3(row.meanMs),
-        minMs: round3(row.minMs),
-        maxMs: round3(row.maxMs),
-        opsPerSec: Math.round(row.opsPerSec),
-        /** This client's median ÷ the baseline's median. */
-        medianRatio: Object.fromEntries(
-          BASELINES.map((b) => [b, row.ratios[b] == null ? null : round3(row.ratios[b])]),
-        ),
-        roundMediansMs: row.roundMediansMs.map(round3),
-      })),
+      results: ops.rows.map(resultRow),
+      overhead: {
+        results: overhead.rows.map(resultRow),
+        /** Sync median − async median per op, and their ratio. */
+        syncVsAsync: overheads.map((row) => ({
+          op: row.op,
+          syncMedianMs: round3(row.syncMedianMs),
+          asyncMedianMs: round3(row.asyncMedianMs),
+          diffMs: round3(row.diffMs),
+          ratio: round3(row.ratio),
+        })),
+        /** One bare worker round trip: the sync client's url() median. */
+        workerRoundTripMs: roundTrip ? round3(roundTrip.medianMs) : null,
+      },
+      firstCall: {
+        results: firstCalls.map((row) => ({
+          kind: row.kind,
+          label: row.label,
+          runs: row.n,
+          medianMs: round1(row.medianMs),
+          p95Ms: round1(row.p95Ms),
+          meanMs: round1(row.meanMs),
+          minMs: round1(row.minMs),
+          maxMs: round1(row.maxMs),
+          samplesMs: row.samplesMs.map(round1),
+          medianBootMs: round1(row.bootMs),
+          medianImportMs: round1(row.importMs),
+          medianSetupMs: round3(row.setupMs),
+          medianSecondCallMs: round3(row.secondCallMs),
+        })),
+        /** First sync getOne − first async getOne, medians: what the worker adds to the first call. */
+        syncMinusAsyncMs: round1(firstSync.medianMs - firstAsync.medianMs),
+        /** POST auth-with-password alone (raw undici, median of 5): part of every first call above. */
+        authWithPasswordMs: round1(authMs),
+      },
+      goals: Object.fromEntries(
+        Object.entries(goals).map(([key, goal]) => [
+          key,
+          { ...goal, value: goal.unit === "ms" ? round1(goal.value) : round3(goal.value) },
+        ]),
+      ),
     };
     const dir = new URL("./results/", import.meta.url);
     mkdirSync(dir, { recursive: true });
