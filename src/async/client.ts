@@ -65,7 +65,7 @@ export class Client {
   async #open(): Promise<Connection> {
     const target = await this.#target();
     const events = this.events;
-    const transport = new Transport(target.url, {
+    const transport = await Transport.open(target.url, {
       timeout: this.#options.timeout,
       retries: this.#options.retries,
       retryDelay: this.#options.retryDelay,

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { Pool } from "undici";
+import type { Pool } from "undici";
 import {
   AbortError,
   errorFromStatus,
@@ -91,16 +91,27 @@ export class Transport {
   readonly #pool: Pool;
   readonly #options: TransportOptions;
 
-  constructor(url: string, options: TransportOptions) {
-    const parsed = new URL(url);
-    this.#origin = parsed.origin;
-    this.#basePath = parsed.pathname.replace(/\/+$/, "");
-    this.#options = options;
-    this.#pool = new Pool(this.#origin, {
+  /**
+   * undici is loaded on the first connection, not at import: a sync-kind script never uses it on its
+   * main thread, and loading it costs tens of milliseconds of start-up.
+   */
+  static async open(url: string, options: TransportOptions): Promise<Transport> {
+    const { Pool } = await import("undici");
+    const origin = new URL(url).origin;
+    const pool = new Pool(origin, {
       connections: options.connections,
       keepAliveTimeout: 30_000,
       pipelining: 1,
     });
+    return new Transport(url, pool, options);
+  }
+
+  private constructor(url: string, pool: Pool, options: TransportOptions) {
+    const parsed = new URL(url);
+    this.#origin = parsed.origin;
+    this.#basePath = parsed.pathname.replace(/\/+$/, "");
+    this.#options = options;
+    this.#pool = pool;
   }
 
   get url(): string {
