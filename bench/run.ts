@@ -12,6 +12,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import { isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
 import PocketBase from "pocketbase";
 import { Pool } from "undici";
@@ -462,8 +463,11 @@ const FIRST_CALL_KINDS: readonly { kind: FirstCallKind; label: string }[] = [
 ];
 
 const FIRST_CALL_SCRIPT = fileURLToPath(new URL("./first-sync-call.ts", import.meta.url));
-/** What the first-call children import: the sources, or BENCH_MODULE (e.g. a built dist/index.js). */
-const FIRST_CALL_MODULE = process.env.BENCH_MODULE || "src/index.ts";
+/**
+ * What the first-call children import: the built package by default (what users run, with the
+ * bundled dist/worker.js; `npm run bench` builds first), or BENCH_MODULE (e.g. src/index.ts).
+ */
+const FIRST_CALL_MODULE = process.env.BENCH_MODULE || "dist/index.js";
 
 function runFirstCall(kind: FirstCallKind, env: NodeJS.ProcessEnv): Promise<FirstCallSample> {
   return new Promise((resolve, reject) => {
@@ -497,6 +501,9 @@ async function measureFirstCalls(url: string, email: string, password: string, i
     BENCH_PASSWORD: password,
     BENCH_ID: id,
     BENCH_COLLECTION: COLLECTION,
+    BENCH_MODULE: isAbsolute(FIRST_CALL_MODULE)
+      ? FIRST_CALL_MODULE
+      : fileURLToPath(new URL(`../${FIRST_CALL_MODULE}`, import.meta.url)),
   };
   const samples = new Map<FirstCallKind, FirstCallSample[]>(FIRST_CALL_KINDS.map(({ kind }) => [kind, []]));
   for (let run = 0; run < FIRST_CALL_RUNS; run++) {

@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { BadRequestError, NotFoundError, SyncWorkerError, setup } from "../src/index.ts";
 import { crashWorkerForTests } from "../src/sync/worker-host.ts";
-import { freshPosts, gone, reachable, server, superuserEnv } from "./helpers.ts";
+import { freshPosts, gone, reachable, server, superuserEnv, tripwire } from "./helpers.ts";
 
 // Before the first sync call starts the worker, so that it honours the crash hook.
 process.env.POCKETMAP_TEST_HOOKS = "1";
@@ -94,6 +94,26 @@ describe("the sync kind", () => {
     expect(status).toBe("200");
     expect(embeddedUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await gone(embeddedUrl!)).toBe(true);
+  });
+
+  it("fails a call that outlasts the sync timeout, and serves the next one", async () => {
+    const wire = await tripwire("silent");
+    try {
+      const { stdout } = await run(
+        process.execPath,
+        [join(import.meta.dirname, "fixtures/sync-timeout.ts")],
+        {
+          timeout: 30_000,
+          env: { ...process.env, POCKETMAP_SYNC_TIMEOUT: "500", SILENT_URL: wire.url, POCKETBASE_URL: url },
+        },
+      );
+      const result = JSON.parse(stdout.trim()) as { first: string; next: number };
+      expect(result.first).toMatch(/^SyncWorkerError: pocketmap: the sync worker failed/);
+      expect(result.next).toBe(200);
+      expect(wire.connections).toBe(1);
+    } finally {
+      await wire.close();
+    }
   });
 
   it("closes an embedded server on close()", async () => {

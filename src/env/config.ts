@@ -14,7 +14,9 @@ export function readDotEnv(cwd = process.cwd()): Record<string, string> {
   return parseEnv(text) as Record<string, string>;
 }
 
-/** Options, then environment variables, then `.env` (variables already set win over `.env`). */
+/** Options, then environment variables, then `.env` (variables already set, and not empty, win). */
 export function loadOptions(options?: SetupOptions): ResolvedOptions {
-  return resolveOptions(options, { ...readDotEnv(), ...process.env });
+  const variables: Record<string, string | undefined> = readDotEnv();
+  for (const [name, value] of Object.entries(process.env)) if (value) variables[name] = value;
+  return resolveOptions(options, variables);
 }
