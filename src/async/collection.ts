@@ -1,6 +1,6 @@
 import { BadRequestError, NotFoundError } from "../abstract/errors/index.ts";
 import { escapeFilterValue } from "../abstract/filter.ts";
-import { iterateOptions, listQuery, recordPath, records } from "../abstract/operations.ts";
+import { iterateOptions, listQuery, recordPath, records, recordsPath } from "../abstract/operations.ts";
 import type {
   BaseRecord,
   Collection,
@@ -46,7 +46,7 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
     throw new NotFoundError({
       status: 404,
       message: `no record in "${this.name}" matches the filter`,
-      url: recordPath(this.name, "first").replace(/first$/, ""),
+      url: recordsPath(this.name),
       method: "GET",
     });
   }
