@@ -1,19 +1,33 @@
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
 
-export default defineConfig({
-  entry: { index: "src/index.ts", cli: "src/env/cli.ts", worker: "src/sync/worker.ts" },
-  format: ["esm", "cjs"],
-  dts: { entry: { index: "src/index.ts" } },
+const shared: Options = {
   target: "node22",
   platform: "node",
-  clean: true,
   sourcemap: true,
   // Readable output: users debug through it (the official SDK ships minified).
   minify: false,
   splitting: false,
-  // index.cjs finds dist/worker.js through import.meta.url.
-  shims: true,
+  // Cleaned by the build script instead: the two builds below run side by side.
+  clean: false,
   external: ["synckit", "undici"],
   // emittery is ESM-only; bundling it keeps the CommonJS build working without require(esm) interop.
   noExternal: ["emittery"],
-});
+};
+
+export default defineConfig([
+  {
+    ...shared,
+    entry: { index: "src/index.ts", cli: "src/env/cli.ts" },
+    format: ["esm", "cjs"],
+    dts: { entry: { index: "src/index.ts" } },
+    // index.cjs finds dist/worker.js through import.meta.url.
+    shims: true,
+  },
+  {
+    ...shared,
+    // The sync worker, ESM only (both builds of index start it): a small entry that turns on the
+    // compile cache, then the worker itself.
+    entry: { worker: "src/sync/worker-entry.ts", "worker-main": "src/sync/worker.ts" },
+    format: ["esm"],
+  },
+]);

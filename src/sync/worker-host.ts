@@ -20,9 +20,9 @@ interface Registration {
   release?: () => void;
 }
 
-// In the package the worker is dist/worker.js beside the bundle; from the sources it is worker.ts.
+// In the package the worker is dist/worker.js beside the bundle; from the sources, worker-entry.ts.
 const here = import.meta.url;
-const WORKER_URL = new URL(here.endsWith(".ts") ? "./worker.ts" : "./worker.js", here);
+const WORKER_URL = new URL(here.endsWith(".ts") ? "./worker-entry.ts" : "./worker.js", here);
 
 let worker: SyncFn | undefined;
 /** Environments opened in the current worker; a replacement worker reopens them on their next call. */
