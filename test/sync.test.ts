@@ -104,7 +104,7 @@ describe("the sync kind", () => {
         [join(import.meta.dirname, "fixtures/sync-timeout.ts")],
         {
           timeout: 30_000,
-          env: { ...process.env, POCKETMAP_SYNC_TIMEOUT: "500", SILENT_URL: wire.url, POCKETBASE_URL: url },
+          env: { ...process.env, POCKETMAP_SYNC_TIMEOUT: "3000", SILENT_URL: wire.url, POCKETBASE_URL: url },
         },
       );
       const result = JSON.parse(stdout.trim()) as { first: string; next: number };

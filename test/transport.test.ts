@@ -68,7 +68,8 @@ describe("transport", () => {
       socket.destroy();
     });
     cleanups.push(() => new Promise<void>((done) => late.close(() => done())));
-    const env = setup({ async: true, url: `http://127.0.0.1:${port}`, retries: 4 });
+    // Retries to spare: on a loaded machine the listener may come up late.
+    const env = setup({ async: true, url: `http://127.0.0.1:${port}`, retries: 8 });
     cleanups.push(() => env.close());
     setTimeout(() => late.listen(port, "127.0.0.1"), 120);
     // Refused attempts are retried; once the listener is up it drops the connection, which a write
