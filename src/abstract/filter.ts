@@ -18,7 +18,7 @@ function formatDate(date: Date): string {
 }
 
 /**
- * Quotes a string for PocketBase's filter grammar. Since PocketBase 0.39.x (fexpr 0.6) a backslash
+ * Quotes a string for PocketBase's filter grammar. Since PocketBase 0.39.9 (fexpr 0.6) a backslash
  * escapes the next character inside a quoted literal, so backslashes are doubled and quotes escaped.
  * Older releases ended a literal at the first quote not preceded by a backslash; against those, a
  * value ending in a backslash would swallow the closing quote and let the rest of the filter in, so
