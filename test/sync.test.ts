@@ -66,6 +66,30 @@ describe("the sync kind", () => {
     off();
   });
 
+  it("forwards events of requests made while iterating, to a listener added midway", async () => {
+    const name = await freshPosts(admin, "synciter");
+    await admin.batch(
+      Array.from({ length: 501 }, (_, n) => ({
+        method: "POST" as const,
+        url: `/api/collections/${name}/records`,
+        body: { n },
+      })),
+    );
+    const fresh = setup({ url, email, password });
+    // The first chunk (500 records, one page) arrives before anyone listens.
+    const records = fresh.collection(name).iterate({ pageSize: 500 });
+    expect(records.next().done).toBe(false);
+    const paths: string[] = [];
+    fresh.on("request", ({ data }) => {
+      paths.push(data.path);
+    });
+    expect([...records]).toHaveLength(500);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The second page was fetched by a later chunk request, and its event came back with it.
+    expect(paths).toEqual([`/api/collections/${name}/records`]);
+    fresh.close();
+  });
+
   it("survives a crashed worker: the caller gets an error, the next call a fresh worker", async () => {
     const name = await freshPosts(admin, "synccrash");
     env.collection(name).create({ title: "before" });

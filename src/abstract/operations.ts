@@ -68,9 +68,13 @@ function normalizeSort(sort: unknown): string | undefined {
   throw new InvalidInputError("pocketmap: sort must be a string or an array of strings");
 }
 
-export function recordsPath(collection: string): string {
+export function collectionPath(collection: string): string {
   assertCollectionName(collection);
-  return `/api/collections/${collection}/records`;
+  return `/api/collections/${collection}`;
+}
+
+export function recordsPath(collection: string): string {
+  return `${collectionPath(collection)}/records`;
 }
 
 export function recordPath(collection: string, id: string): string {
@@ -152,7 +156,7 @@ export const records = {
     }
     return {
       method: "POST",
-      path: `${recordsPath(collection).replace(/\/records$/, "")}/auth-with-password`,
+      path: `${collectionPath(collection)}/auth-with-password`,
       body: JSON.stringify({ identity, password }),
       auth: false,
     };
@@ -171,19 +175,16 @@ export const collections = {
     return { method: "GET", path: "/api/collections", query };
   },
   getOne(name: string, query?: Record<string, QueryValue>): RequestSpec {
-    assertCollectionName(name);
-    return { method: "GET", path: `/api/collections/${name}`, query };
+    return { method: "GET", path: collectionPath(name), query };
   },
   create(body: Record<string, unknown>): RequestSpec {
     return { method: "POST", path: "/api/collections", body: toJsonBody(body, "collection") };
   },
   update(name: string, body: Record<string, unknown>): RequestSpec {
-    assertCollectionName(name);
-    return { method: "PATCH", path: `/api/collections/${name}`, body: toJsonBody(body, "collection") };
+    return { method: "PATCH", path: collectionPath(name), body: toJsonBody(body, "collection") };
   },
   remove(name: string): RequestSpec {
-    assertCollectionName(name);
-    return { method: "DELETE", path: `/api/collections/${name}` };
+    return { method: "DELETE", path: collectionPath(name) };
   },
 };
 

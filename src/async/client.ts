@@ -91,7 +91,7 @@ export class Client {
   /** Sends one request and returns the decoded response body. */
   async request<T>(spec: RequestSpec, options?: RequestOptions): Promise<T> {
     const { transport, auth } = await this.connect();
-    const send = async () => {
+    for (let attempt = 0; ; attempt++) {
       const token = spec.auth === false ? undefined : await auth.token(spec);
       try {
         const response = await transport.send(spec, {
@@ -102,23 +102,13 @@ export class Client {
         });
         return response.body as T;
       } catch (error) {
-        if (error instanceof UnauthorizedError && token && auth.canLogin) auth.invalidate(token);
+        // A 401 means nothing was done; with credentials at hand, log in again and retry once.
+        if (attempt === 0 && error instanceof UnauthorizedError && token && auth.canLogin) {
+          auth.invalidate(token);
+          continue;
+        }
         throw error;
       }
-    };
-    try {
-      return await send();
-    } catch (error) {
-      // A 401 means nothing was done; with credentials at hand, log in again and retry once.
-      if (
-        error instanceof UnauthorizedError &&
-        spec.auth !== false &&
-        auth.canLogin &&
-        error.status === 401
-      ) {
-        return send();
-      }
-      throw error;
     }
   }
 

@@ -64,8 +64,10 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
    */
   async *iterate(options?: IterateOptions): AsyncIterableIterator<R> {
     const { pageSize, filter, params, sort, ...rest } = iterateOptions(options);
-    const base = listQuery({ filter, params, sort }).filter as string | undefined;
-    if (sort === undefined || sort === "" || (Array.isArray(sort) && sort.length === 0)) {
+    const query = listQuery({ filter, params, sort });
+    const base = query.filter as string | undefined;
+    const order = query.sort as string | undefined;
+    if (!order) {
       let after: string | undefined;
       for (;;) {
         const keyset = after === undefined ? undefined : `id > ${escapeFilterValue(after)}`;
@@ -88,7 +90,7 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
       const page = await this.list({
         ...rest,
         filter: base,
-        sort,
+        sort: order,
         page: number,
         perPage: pageSize,
         skipTotal: true,

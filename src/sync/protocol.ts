@@ -41,9 +41,6 @@ export type EnvironmentMethod = (typeof ENVIRONMENT_METHODS)[number];
 export type CollectionMethod = (typeof COLLECTION_METHODS)[number];
 export type IteratorMethod = (typeof ITERATOR_METHODS)[number];
 
-/** Marks a result that was the collection itself (`set` returns it), which cannot cross. */
-export const SELF = "@@pocketmap/self";
-
 export type WorkerRequest =
   | { op: "open"; envId: number; options: ResolvedOptions }
   | {

@@ -12,7 +12,6 @@ import {
   type ForwardedEvent,
   type IteratorChunk,
   type OpenResult,
-  SELF,
   type WorkerReply,
   type WorkerRequest,
 } from "./protocol.ts";
@@ -85,7 +84,6 @@ async function run(request: WorkerRequest): Promise<unknown> {
       return open(request.envId, request.options);
     case "call": {
       const entry = host(request.envId);
-      forward(entry, request.events);
       if (request.collection === undefined) {
         if (!environmentMethods.has(request.method))
           throw new TypeError(`pocketmap: no method ${request.method}`);
@@ -98,11 +96,11 @@ async function run(request: WorkerRequest): Promise<unknown> {
       const result = await (
         collection[request.method as keyof AsyncCollection] as (...args: unknown[]) => unknown
       )(...request.args);
-      return result instanceof AsyncCollection ? SELF : result;
+      // `set` returns the collection, which cannot cross; the main thread returns its own.
+      return result instanceof AsyncCollection ? undefined : result;
     }
     case "iterate": {
       const entry = host(request.envId);
-      forward(entry, request.events);
       const collection = entry.env.collection(request.collection);
       const iterator = (collection[request.method] as (...args: unknown[]) => AsyncIterator<unknown>)(
         ...request.args,
@@ -146,6 +144,7 @@ async function run(request: WorkerRequest): Promise<unknown> {
 
 runAsWorker(async (request: WorkerRequest): Promise<WorkerReply> => {
   const entry = "envId" in request ? hosted.get(request.envId) : undefined;
+  if (entry && "events" in request) forward(entry, request.events);
   try {
     const value = await run(request);
     return { ok: true, value, events: await drain(entry) };
