@@ -164,9 +164,12 @@ export const records = {
 };
 
 /** Validates iterate options and returns them with the page size resolved. */
-export function iterateOptions(options: IterateOptions | undefined): IterateOptions & { pageSize: number } {
+export function iterateOptions(
+  options: IterateOptions | undefined,
+  defaultPageSize = DEFAULT_PAGE_SIZE,
+): IterateOptions & { pageSize: number } {
   assertKnownOptions(options, ITERATE_KEYS, "iterate()");
-  const pageSize = positiveInteger(options?.pageSize, "pageSize", 1000) ?? DEFAULT_PAGE_SIZE;
+  const pageSize = positiveInteger(options?.pageSize, "pageSize", 1000) ?? defaultPageSize;
   return { ...options, pageSize };
 }
 

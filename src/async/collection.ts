@@ -63,7 +63,10 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
    * With a sort, pages are read by number.
    */
   async *iterate(options?: IterateOptions): AsyncIterableIterator<R> {
-    const { pageSize, filter, params, sort, ...rest } = iterateOptions(options);
+    const { pageSize, filter, params, sort, ...rest } = iterateOptions(
+      options,
+      this.#client.options.pageSize,
+    );
     const query = listQuery({ filter, params, sort });
     const base = query.filter as string | undefined;
     const order = query.sort as string | undefined;

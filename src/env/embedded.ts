@@ -29,6 +29,8 @@ export interface EmbeddedOptions {
   bin?: string;
   /** Default true. false copies PocketBase's output to this process's stderr. */
   quiet?: boolean;
+  /** How long to wait for /api/health, in milliseconds (default: POCKETMAP_STARTUP_TIMEOUT's default). */
+  startupTimeout?: number;
 }
 
 const KILL_AFTER = 3_000;
@@ -55,11 +57,17 @@ function redact(text: string, secret: string): string {
   return text.replaceAll(secret, "[redacted]");
 }
 
-function upsertSuperuser(bin: string, dir: string, email: string, password: string): Promise<void> {
+function upsertSuperuser(
+  bin: string,
+  dir: string,
+  email: string,
+  password: string,
+  timeout: number,
+): Promise<void> {
   // `--` ends flags: a generated password may start with "-".
   const args = ["superuser", "upsert", `--dir=${dir}`, "--", email, password];
   return new Promise((done, reject) => {
-    execFile(bin, args, { timeout: EMBEDDED_STARTUP_TIMEOUT }, (error, stdout, stderr) => {
+    execFile(bin, args, { timeout }, (error, stdout, stderr) => {
       if (!error) return done();
       const output = redact(`${stderr}\n${stdout}`.trim() || error.message, password);
       reject(new Error(`pocketmap: "${bin} superuser upsert" failed: ${output.split(/\r?\n/).join(" | ")}`));
@@ -131,6 +139,7 @@ async function waitHealthy(url: string, running: Running, deadline: number): Pro
 /** Starts PocketBase on a free loopback port, creating a superuser with generated credentials. */
 export async function startEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
   const quiet = options.quiet ?? true;
+  const startupTimeout = options.startupTimeout ?? EMBEDDED_STARTUP_TIMEOUT;
   let root: string | undefined; // a temporary directory this server owns and removes
   let dir: string;
   if (options.dir) {
@@ -163,9 +172,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
 
     const email = `pocketmap-${randomBytes(6).toString("hex")}@localhost.test`;
     const password = randomBytes(24).toString("base64url"); // 32 url-safe characters
-    await upsertSuperuser(bin, dir, email, password);
+    await upsertSuperuser(bin, dir, email, password, startupTimeout);
 
-    const deadline = Date.now() + EMBEDDED_STARTUP_TIMEOUT;
+    const deadline = Date.now() + startupTimeout;
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
@@ -192,7 +201,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       const lines = running.output.join(" | ");
       if (!running.gone) {
         throw new Error(
-          `pocketmap: PocketBase did not answer ${url}/api/health within ${EMBEDDED_STARTUP_TIMEOUT} ms (set POCKETMAP_STARTUP_TIMEOUT to wait longer)${lines ? `: ${lines}` : ""}`,
+          `pocketmap: PocketBase did not answer ${url}/api/health within ${startupTimeout} ms (set POCKETMAP_STARTUP_TIMEOUT to wait longer)${lines ? `: ${lines}` : ""}`,
         );
       }
       // The port was free when picked but taken before PocketBase bound it: try another one once.

@@ -1,4 +1,3 @@
-import { SYNC_ITERATION_CHUNK } from "../abstract/constants.ts";
 import { InvalidInputError } from "../abstract/errors/index.ts";
 import type {
   BaseRecord,
@@ -54,7 +53,7 @@ export class SyncCollection<R extends BaseRecord = BaseRecord>
     let done = false;
     try {
       while (!done) {
-        const chunk = this.#env.next(iterator as number, SYNC_ITERATION_CHUNK) as IteratorChunk;
+        const chunk = this.#env.next(iterator as number) as IteratorChunk;
         done = chunk.done;
         yield* chunk.items as T[];
       }

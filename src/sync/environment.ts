@@ -25,11 +25,13 @@ type Forward =
  */
 export class SyncEnvironmentBase<S extends Schema = Schema> extends EnvironmentEmitter {
   readonly #id: number;
+  readonly #chunk: number;
   readonly #collections = new Map<string, SyncCollection>();
   #closed = false;
 
   constructor(options: ResolvedOptions) {
     super();
+    this.#chunk = options.syncChunk;
     this.#id = register(options, (events) => {
       for (const [name, data] of events)
         void this.emitter.emit(name as keyof EnvironmentEvents, data as never);
@@ -50,7 +52,7 @@ export class SyncEnvironmentBase<S extends Schema = Schema> extends EnvironmentE
   }
 
   /** @internal The next chunk of a worker-side iterator. */
-  next(iterator: number, count: number): unknown {
+  next(iterator: number, count = this.#chunk): unknown {
     const events = this.emitter.listenerCount() > 0;
     return call(this.#id, { op: "next", envId: this.#id, iterator, count, events });
   }

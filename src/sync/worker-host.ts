@@ -30,15 +30,15 @@ let openInWorker = new Set<number>();
 const registrations = new Map<number, Registration>();
 let nextEnvId = 1;
 
-function startWorker(): SyncFn {
-  worker ??= startWorkerThread(fileURLToPath(WORKER_URL), {
-    timeout: SYNC_CALL_TIMEOUT,
-  }) as SyncFn;
+function startWorker(timeout: number): SyncFn {
+  worker ??= startWorkerThread(fileURLToPath(WORKER_URL), { timeout }) as SyncFn;
   return worker;
 }
 
 function send(request: WorkerRequest): WorkerReply {
-  const fn = startWorker();
+  // The environment that starts the worker sets its limit (POCKETMAP_SYNC_TIMEOUT, read at setup()).
+  const registration = "envId" in request ? registrations.get(request.envId) : undefined;
+  const fn = startWorker(registration?.options.syncTimeout ?? SYNC_CALL_TIMEOUT);
   try {
     return fn(request);
   } catch (error) {

@@ -40,7 +40,7 @@ async function open(
   options: Parameters<typeof createAsyncEnvironment>[1],
 ): Promise<OpenResult> {
   let started: ServerTarget | undefined;
-  const target = serverTarget(options.url, options.dir);
+  const target = serverTarget(options);
   const env = createAsyncEnvironment(async () => {
     started = await target();
     return started;
