@@ -250,8 +250,10 @@ export class Transport {
         : decoded.ok
           ? `HTTP ${raw.status}`
           : `HTTP ${raw.status} (${describeBody(raw.text, raw.contentType)}, not JSON)`;
+    // Cut after scrubbing, so that a cut can never leave part of a secret behind.
     if (base.length > MAX_MESSAGE) base = `${base.slice(0, MAX_MESSAGE)}…`;
-    const details = describeFieldErrors(data);
+    let details = describeFieldErrors(data);
+    if (details.length > MAX_MESSAGE) details = `${details.slice(0, MAX_MESSAGE)}…`;
     return errorFromStatus({
       status: raw.status,
       message: details ? `${base} ${details}` : base,
