@@ -3,6 +3,7 @@
 
 import { recordBody } from "./body.ts";
 import { DEFAULT_PAGE_SIZE } from "./constants.ts";
+import type { Expect } from "./decode.ts";
 import { InvalidInputError } from "./errors/invalid-input.ts";
 import { buildFilter } from "./filter.ts";
 import { assertKnownOptions } from "./options.ts";
@@ -34,6 +35,10 @@ export interface RequestSpec {
   body?: string | FormData;
   /** Send the environment's auth token (default true). */
   auth?: boolean;
+  /** The shape a 2xx body must have (see decode.ts); a body that does not fit is an error. */
+  expect?: Expect;
+  /** Secrets this request carries, kept out of any error (the token and body fields are found anyway). */
+  secrets?: readonly string[];
 }
 
 const REQUEST_KEYS = ["signal", "timeout", "headers", "query"];
@@ -113,11 +118,11 @@ export function listQuery(options: ListOptions | undefined): Record<string, Quer
 export const records = {
   list(collection: string, options?: ListOptions): RequestSpec {
     assertKnownOptions(options, LIST_KEYS, "list()");
-    return { method: "GET", path: recordsPath(collection), query: listQuery(options) };
+    return { method: "GET", path: recordsPath(collection), query: listQuery(options), expect: "list" };
   },
   getOne(collection: string, id: string, options?: RecordOptions): RequestSpec {
     assertKnownOptions(options, RECORD_KEYS, "getOne()");
-    return { method: "GET", path: recordPath(collection, id), query: recordQuery(options) };
+    return { method: "GET", path: recordPath(collection, id), query: recordQuery(options), expect: "record" };
   },
   create(collection: string, data: unknown, options?: RecordOptions): RequestSpec {
     assertKnownOptions(options, RECORD_KEYS, "create()");
@@ -126,6 +131,7 @@ export const records = {
       path: recordsPath(collection),
       query: recordQuery(options),
       body: recordBody(data),
+      expect: "record",
     };
   },
   update(collection: string, id: string, data: unknown, options?: RecordOptions): RequestSpec {
@@ -135,20 +141,31 @@ export const records = {
       path: recordPath(collection, id),
       query: recordQuery(options),
       body: recordBody(data),
+      expect: "record",
     };
   },
   remove(collection: string, id: string, options?: RequestOptions): RequestSpec {
     assertKnownOptions(options, REQUEST_KEYS, "remove()");
-    return { method: "DELETE", path: recordPath(collection, id), query: { ...options?.query } };
+    return {
+      method: "DELETE",
+      path: recordPath(collection, id),
+      query: { ...options?.query },
+      expect: "empty",
+    };
   },
   count(collection: string, options?: CountOptions): RequestSpec {
     assertKnownOptions(options, COUNT_KEYS, "count()");
     const query = listQuery({ filter: options?.filter, params: options?.params, perPage: 1, fields: "id" });
-    return { method: "GET", path: recordsPath(collection), query: withExtras(options?.query, query) };
+    return {
+      method: "GET",
+      path: recordsPath(collection),
+      query: withExtras(options?.query, query),
+      expect: "list",
+    };
   },
   /** The smallest request that tells whether a record exists. */
   exists(collection: string, id: string): RequestSpec {
-    return { method: "GET", path: recordPath(collection, id), query: { fields: "id" } };
+    return { method: "GET", path: recordPath(collection, id), query: { fields: "id" }, expect: "record" };
   },
   authWithPassword(collection: string, identity: string, password: string): RequestSpec {
     if (typeof identity !== "string" || identity === "" || typeof password !== "string" || password === "") {
@@ -159,6 +176,8 @@ export const records = {
       path: `${collectionPath(collection)}/auth-with-password`,
       body: JSON.stringify({ identity, password }),
       auth: false,
+      expect: "auth",
+      secrets: [password],
     };
   },
 };
@@ -175,33 +194,43 @@ export function iterateOptions(
 
 export const collections = {
   list(query?: Record<string, QueryValue>): RequestSpec {
-    return { method: "GET", path: "/api/collections", query };
+    return { method: "GET", path: "/api/collections", query, expect: "list" };
   },
   getOne(name: string, query?: Record<string, QueryValue>): RequestSpec {
-    return { method: "GET", path: collectionPath(name), query };
+    return { method: "GET", path: collectionPath(name), query, expect: "object" };
   },
   create(body: Record<string, unknown>): RequestSpec {
-    return { method: "POST", path: "/api/collections", body: toJsonBody(body, "collection") };
+    return {
+      method: "POST",
+      path: "/api/collections",
+      body: toJsonBody(body, "collection"),
+      expect: "object",
+    };
   },
   update(name: string, body: Record<string, unknown>): RequestSpec {
-    return { method: "PATCH", path: collectionPath(name), body: toJsonBody(body, "collection") };
+    return {
+      method: "PATCH",
+      path: collectionPath(name),
+      body: toJsonBody(body, "collection"),
+      expect: "object",
+    };
   },
   remove(name: string): RequestSpec {
-    return { method: "DELETE", path: collectionPath(name) };
+    return { method: "DELETE", path: collectionPath(name), expect: "empty" };
   },
 };
 
 export const settings = {
   get(): RequestSpec {
-    return { method: "GET", path: "/api/settings" };
+    return { method: "GET", path: "/api/settings", expect: "object" };
   },
   update(body: Record<string, unknown>): RequestSpec {
-    return { method: "PATCH", path: "/api/settings", body: toJsonBody(body, "settings") };
+    return { method: "PATCH", path: "/api/settings", body: toJsonBody(body, "settings"), expect: "object" };
   },
 };
 
 export function health(): RequestSpec {
-  return { method: "GET", path: "/api/health", auth: false };
+  return { method: "GET", path: "/api/health", auth: false, expect: "object" };
 }
 
 const BATCH_METHODS = new Set(["GET", "POST", "PATCH", "PUT", "DELETE"]);
@@ -230,5 +259,5 @@ export function encodeBatchRequests(requests: readonly BatchRequest[]): string[]
 
 /** One /api/batch request from already encoded requests (one transaction on the server). */
 export function batch(encoded: readonly string[]): RequestSpec {
-  return { method: "POST", path: "/api/batch", body: `{"requests":[${encoded.join(",")}]}` };
+  return { method: "POST", path: "/api/batch", body: `{"requests":[${encoded.join(",")}]}`, expect: "batch" };
 }

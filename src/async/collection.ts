@@ -1,6 +1,19 @@
-import { BadRequestError, NotFoundError } from "../abstract/errors/index.ts";
+import {
+  BadRequestError,
+  type FieldError,
+  NotFoundError,
+  type PocketBaseError,
+} from "../abstract/errors/index.ts";
+import { fieldsIncludeId } from "../abstract/fields.ts";
 import { escapeFilterValue } from "../abstract/filter.ts";
-import { iterateOptions, listQuery, recordPath, records, recordsPath } from "../abstract/operations.ts";
+import {
+  iterateOptions,
+  listQuery,
+  type RequestSpec,
+  recordPath,
+  records,
+  recordsPath,
+} from "../abstract/operations.ts";
 import type {
   BaseRecord,
   Collection,
@@ -12,7 +25,12 @@ import type {
   RecordOptions,
   RequestOptions,
 } from "../abstract/types.ts";
-import { assertCollectionName, assertPlainObject, assertRecordId } from "../abstract/validate.ts";
+import {
+  assertCollectionName,
+  assertPlainObject,
+  assertRecordId,
+  normalizeFields,
+} from "../abstract/validate.ts";
 import { runBatch } from "./batch.ts";
 import type { Client } from "./client.ts";
 
@@ -29,14 +47,40 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
     this.#client = client;
   }
 
+  /**
+   * Sends a request about this collection. PocketBase answers a missing collection with a 404 like a
+   * missing record's ("Missing collection context."); that one is rephrased to name the collection,
+   * and the Map methods throw it instead of answering undefined or false.
+   */
+  async #request<T>(spec: RequestSpec, options?: RequestOptions): Promise<T> {
+    try {
+      return await this.#client.request<T>(spec, options);
+    } catch (error) {
+      throw this.#named(error);
+    }
+  }
+
+  #named(error: unknown): unknown {
+    if (!missesCollection(error)) return error;
+    const named = new NotFoundError({
+      status: 404,
+      message: `collection "${this.name}" not found`,
+      data: error.data,
+      url: error.url,
+      method: error.method,
+    });
+    missingCollections.add(named);
+    return named;
+  }
+
   // Record API
 
   async list(options?: ListOptions): Promise<ListResult<R>> {
-    return this.#client.request(records.list(this.name, options), options);
+    return this.#request(records.list(this.name, options), options);
   }
 
   async getOne(id: string, options?: RecordOptions): Promise<R> {
-    return this.#client.request(records.getOne(this.name, id, options), options);
+    return this.#request(records.getOne(this.name, id, options), options);
   }
 
   async getFirst(options?: ListOptions): Promise<R> {
@@ -59,7 +103,8 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
 
   /**
    * Records one page at a time. With no sort, pages are read by id ("id > last seen"), which stays
-   * correct while records are added or removed and costs the same for the last page as the first.
+   * correct while records are added or removed and costs the same for the last page as the first;
+   * `fields` that leave out the id get it added for paging, and removed from what is yielded.
    * With a sort, pages are read by number.
    */
   async *iterate(options?: IterateOptions): AsyncIterableIterator<R> {
@@ -71,22 +116,25 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
     const base = query.filter as string | undefined;
     const order = query.sort as string | undefined;
     if (!order) {
+      const asked = normalizeFields(rest.fields) ?? stringOrUndefined(rest.query?.fields);
+      const stripId = !fieldsIncludeId(asked);
+      const fields = stripId ? `${asked},id` : rest.fields;
       let after: string | undefined;
       for (;;) {
         const keyset = after === undefined ? undefined : `id > ${escapeFilterValue(after)}`;
         const combined = base && keyset ? `(${base}) && ${keyset}` : (keyset ?? base);
         const page = await this.list({
           ...rest,
+          fields,
           filter: combined,
           sort: "id",
           perPage: pageSize,
           skipTotal: true,
         });
+        after = page.items.at(-1)?.id;
+        if (stripId) for (const record of page.items) delete (record as Partial<R>).id;
         yield* page.items;
         if (page.items.length < pageSize) return;
-        after = page.items.at(-1)!.id;
-        if (after === undefined)
-          throw new TypeError("pocketmap: keyset paging needs the id field; include it in fields");
       }
     }
     for (let number = 1; ; number++) {
@@ -104,36 +152,40 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
   }
 
   async create(data: RecordInput<R> | string, options?: RecordOptions): Promise<R> {
-    const record = await this.#client.request<R>(records.create(this.name, data, options), options);
+    const record = await this.#request<R>(records.create(this.name, data, options), options);
     this.#emit("created", record);
     return record;
   }
 
   async update(id: string, data: RecordInput<R> | string, options?: RecordOptions): Promise<R> {
-    const record = await this.#client.request<R>(records.update(this.name, id, data, options), options);
+    const record = await this.#request<R>(records.update(this.name, id, data, options), options);
     this.#emit("updated", record);
     return record;
   }
 
   async remove(id: string, options?: RequestOptions): Promise<void> {
-    await this.#client.request(records.remove(this.name, id, options), options);
+    await this.#request(records.remove(this.name, id, options), options);
     if (this.#client.events.listenerCount("deleted") > 0) {
       void this.#client.events.emit("deleted", { collection: this.name, id });
     }
   }
 
   async count(options?: CountOptions): Promise<number> {
-    const page = await this.#client.request<ListResult<R>>(records.count(this.name, options), options);
+    const page = await this.#request<ListResult<R>>(records.count(this.name, options), options);
     return page.totalItems;
   }
 
   async deleteMany(ids: readonly string[]): Promise<void> {
     if (!Array.isArray(ids)) throw new TypeError("pocketmap: deleteMany() takes an array of ids");
     const urls = ids.map((id) => recordPath(this.name, id));
-    await runBatch(
-      this.#client,
-      urls.map((url) => ({ method: "DELETE" as const, url })),
-    );
+    try {
+      await runBatch(
+        this.#client,
+        urls.map((url) => ({ method: "DELETE" as const, url })),
+      );
+    } catch (error) {
+      throw this.#named(error);
+    }
     if (this.#client.events.listenerCount("deleted") > 0) {
       for (const id of ids) void this.#client.events.emit("deleted", { collection: this.name, id });
     }
@@ -146,11 +198,14 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
   }
 
   async has(id: string): Promise<boolean> {
-    const found = await this.#client.request(records.exists(this.name, id)).catch(undefinedWhenMissing);
+    const found = await this.#request(records.exists(this.name, id)).catch(undefinedWhenMissing);
     return found !== undefined;
   }
 
-  /** Upsert: updates the record when it exists, else creates it with this id. */
+  /**
+   * Upsert: updates the record when it exists, else creates it with this id. An id the server
+   * refuses fails as create({ id }) does (BadRequestError with data.id).
+   */
   async set(id: string, data: RecordInput<R>): Promise<this> {
     assertRecordId(id);
     assertPlainObject(data, "data");
@@ -160,7 +215,7 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
       await this.create({ ...data, id });
     } catch (error) {
       // Someone else created it between our update and create: it exists now, so update it.
-      if (!(error instanceof BadRequestError && error.data.id)) throw error;
+      if (!(error instanceof BadRequestError && isNotUnique(error.data.id))) throw error;
       await this.update(id, data);
     }
     return this;
@@ -171,7 +226,7 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
     return this.remove(id).then(
       () => true,
       (error) => {
-        if (error instanceof NotFoundError) return false;
+        if (error instanceof NotFoundError && !missingCollections.has(error)) return false;
         throw error;
       },
     );
@@ -217,7 +272,38 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
   }
 }
 
+// PocketBase's 404 for a collection that does not exist ("Missing collection context." on the record
+// routes, "Missing or invalid collection context." on some); a missing record's says something else.
+const MISSING_COLLECTION = /collection context/i;
+/** NotFoundErrors about a missing collection, which the Map methods throw rather than swallow. */
+const missingCollections = new WeakSet<object>();
+
+/** Whether PocketBase said the collection is missing, directly or for a request of a batch. */
+function missesCollection(error: unknown): error is PocketBaseError {
+  if (error instanceof NotFoundError) return MISSING_COLLECTION.test(error.message);
+  if (!(error instanceof BadRequestError)) return false;
+  const requests = error.data.requests;
+  if (!requests || typeof requests !== "object") return false;
+  return Object.values(requests).some((request) => {
+    const response = (request as { response?: { status?: unknown; message?: unknown } } | null)?.response;
+    return (
+      response?.status === 404 &&
+      typeof response.message === "string" &&
+      MISSING_COLLECTION.test(response.message)
+    );
+  });
+}
+
+/** A missing record is `undefined` in the Map API; a missing collection is still an error. */
 function undefinedWhenMissing(error: unknown): undefined {
-  if (error instanceof NotFoundError) return undefined;
+  if (error instanceof NotFoundError && !missingCollections.has(error)) return undefined;
   throw error;
+}
+
+function isNotUnique(fieldError: unknown): boolean {
+  return (fieldError as Partial<FieldError> | undefined)?.code === "validation_not_unique";
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
 }
