@@ -76,15 +76,18 @@ describe("types", () => {
   });
 
   it("a schema types collections reached as properties and through collection()", () => {
-    expectTypeOf(sync.products).toEqualTypeOf<SyncCollection<Product>>();
-    expectTypeOf(async.products).toEqualTypeOf<AsyncCollection<Product>>();
-    expectTypeOf(sync.collection("products")).toEqualTypeOf<SyncCollection<Product>>();
-    expectTypeOf(async.collection("posts")).toEqualTypeOf<AsyncCollection<Post>>();
-    expectTypeOf(sync.collection<Product>("other")).toEqualTypeOf<SyncCollection<Product>>();
-    expectTypeOf(async.collection<Product>("other")).toEqualTypeOf<AsyncCollection<Product>>();
-    expectTypeOf(untypedSync.collection<Product>("products")).toEqualTypeOf<SyncCollection<Product>>();
-    expectTypeOf(sync.collection("other")).toEqualTypeOf<SyncCollection<BaseRecord>>();
-    expectTypeOf(untypedAsync.collection("other")).toEqualTypeOf<AsyncCollection<BaseRecord>>();
+    expectTypeOf<typeof sync.products>().toEqualTypeOf<SyncCollection<Product>>();
+    expectTypeOf<typeof async.products>().toEqualTypeOf<AsyncCollection<Product>>();
+    const collections = () => {
+      expectTypeOf(sync.collection("products")).toEqualTypeOf<SyncCollection<Product>>();
+      expectTypeOf(async.collection("posts")).toEqualTypeOf<AsyncCollection<Post>>();
+      expectTypeOf(sync.collection<Product>("other")).toEqualTypeOf<SyncCollection<Product>>();
+      expectTypeOf(async.collection<Product>("other")).toEqualTypeOf<AsyncCollection<Product>>();
+      expectTypeOf(untypedSync.collection<Product>("products")).toEqualTypeOf<SyncCollection<Product>>();
+      expectTypeOf(sync.collection("other")).toEqualTypeOf<SyncCollection<BaseRecord>>();
+      expectTypeOf(untypedAsync.collection("other")).toEqualTypeOf<AsyncCollection<BaseRecord>>();
+    };
+    expectTypeOf(collections).toBeFunction();
   });
 
   it("reads return the record with its system fields; sync reads are values, not Promises", () => {

@@ -196,3 +196,21 @@ export type Schema = Record<string, BaseRecord>;
  * rather than as `Record<string, object>`, so that interfaces (which have no index signature) qualify.
  */
 export type SchemaOf<S> = { [N in keyof S]: object };
+
+// The published types name Symbol.dispose, Symbol.asyncDispose, Disposable and AsyncDisposable (the
+// environments' `using` support, and emittery's types). TypeScript declares them only in its
+// esnext.disposable / es2025 libraries, which a consumer on an older target may lack; declared here
+// too, in the same shape, so the .d.ts compiles on its own (the declarations merge with the library's
+// when it is present).
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+    readonly asyncDispose: unique symbol;
+  }
+  interface Disposable {
+    [Symbol.dispose](): void;
+  }
+  interface AsyncDisposable {
+    [Symbol.asyncDispose](): PromiseLike<void>;
+  }
+}
