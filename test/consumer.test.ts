@@ -57,13 +57,16 @@ describe("the packed package", () => {
     expect(result).toEqual({ format, title: `from ${format} sync`, notFound: true, count: 1 });
   });
 
-  // tsconfig.json: target ES2022, module/moduleResolution NodeNext, strict, types ["node"], no esnext
-  // library; typed.mts resolves dist/index.d.ts, typed.cts dist/index.d.cts. tsconfig.bare.json: the
-  // same without @types/node (bare.mts). The fixtures use both kinds, plain-interface schemas, typed
-  // writes (with @ts-expect-error on unknown fields, which tsc reports if unused), using / await using.
-  it.each(["tsconfig.json", "tsconfig.bare.json"])(
+  // tsconfig.json: target ES2022, module/moduleResolution NodeNext, strict, types ["node"] and no esnext
+  // library of its own; typed.mts resolves dist/index.d.ts, typed.cts dist/index.d.cts. The fixtures
+  // use both kinds, plain-interface schemas, typed writes (with @ts-expect-error on unknown fields,
+  // which tsc reports when unused), using / await using. tsconfig.bare.json: no @types/node (bare.mts).
+  // tsconfig.node16.json: module Node16, where CommonJS types may not import an ESM-only package, with
+  // exactOptionalPropertyTypes and noUncheckedIndexedAccess.
+  // Concurrent: each is a tsc process of its own.
+  it.concurrent.for(["tsconfig.json", "tsconfig.bare.json", "tsconfig.node16.json"])(
     "its types compile for a strict consumer (%s)",
-    async (config) => {
+    async (config, { expect }) => {
       const tsc = join(root, "node_modules/typescript/bin/tsc");
       const result = await run(process.execPath, [tsc, "-p", config, "--pretty", "false"], {
         cwd: project,
