@@ -19,7 +19,9 @@ export default defineConfig([
     ...shared,
     entry: { index: "src/index.ts", cli: "src/env/cli.ts" },
     format: ["esm", "cjs"],
-    dts: { entry: { index: "src/index.ts" } },
+    // emittery is bundled, so are its types: the CommonJS types must not import an ESM-only package
+    // (TS1479 under module node16).
+    dts: { entry: { index: "src/index.ts" }, resolve: ["emittery"] },
     // index.cjs finds dist/worker.js through import.meta.url.
     shims: true,
   },

@@ -22,6 +22,7 @@ import type {
   ListOptions,
   ListResult,
   RecordInput,
+  RecordOf,
   RecordOptions,
   RequestOptions,
 } from "../abstract/types.ts";
@@ -35,8 +36,8 @@ import { runBatch } from "./batch.ts";
 import type { Client } from "./client.ts";
 
 /** A PocketBase collection: its record API, and a Map of its records keyed by id. */
-export class AsyncCollection<R extends BaseRecord = BaseRecord>
-  implements Collection<"async", R>, AsyncIterable<[string, R]>
+export class AsyncCollection<T extends object = BaseRecord>
+  implements Collection<"async", T>, AsyncIterable<[string, RecordOf<T>]>
 {
   readonly name: string;
   readonly #client: Client;
@@ -75,15 +76,15 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
 
   // Record API
 
-  async list(options?: ListOptions): Promise<ListResult<R>> {
+  async list(options?: ListOptions): Promise<ListResult<RecordOf<T>>> {
     return this.#request(records.list(this.name, options), options);
   }
 
-  async getOne(id: string, options?: RecordOptions): Promise<R> {
+  async getOne(id: string, options?: RecordOptions): Promise<RecordOf<T>> {
     return this.#request(records.getOne(this.name, id, options), options);
   }
 
-  async getFirst(options?: ListOptions): Promise<R> {
+  async getFirst(options?: ListOptions): Promise<RecordOf<T>> {
     const page = await this.list({ ...options, page: 1, perPage: 1, skipTotal: true });
     const first = page.items[0];
     if (first) return first;
@@ -95,8 +96,8 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
     });
   }
 
-  async getFullList(options?: IterateOptions): Promise<R[]> {
-    const all: R[] = [];
+  async getFullList(options?: IterateOptions): Promise<RecordOf<T>[]> {
+    const all: RecordOf<T>[] = [];
     for await (const record of this.iterate(options)) all.push(record);
     return all;
   }
@@ -107,7 +108,7 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
    * `fields` that leave out the id get it added for paging, and removed from what is yielded.
    * With a sort, pages are read by number.
    */
-  async *iterate(options?: IterateOptions): AsyncIterableIterator<R> {
+  async *iterate(options?: IterateOptions): AsyncIterableIterator<RecordOf<T>> {
     const { pageSize, filter, params, sort, ...rest } = iterateOptions(
       options,
       this.#client.options.pageSize,
@@ -132,7 +133,7 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
           skipTotal: true,
         });
         after = page.items.at(-1)?.id;
-        if (stripId) for (const record of page.items) delete (record as Partial<R>).id;
+        if (stripId) for (const record of page.items) delete (record as Partial<RecordOf<T>>).id;
         yield* page.items;
         if (page.items.length < pageSize) return;
       }
@@ -151,14 +152,14 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
     }
   }
 
-  async create(data: RecordInput<R> | string, options?: RecordOptions): Promise<R> {
-    const record = await this.#request<R>(records.create(this.name, data, options), options);
+  async create(data: RecordInput<T> | string, options?: RecordOptions): Promise<RecordOf<T>> {
+    const record = await this.#request<RecordOf<T>>(records.create(this.name, data, options), options);
     this.#emit("created", record);
     return record;
   }
 
-  async update(id: string, data: RecordInput<R> | string, options?: RecordOptions): Promise<R> {
-    const record = await this.#request<R>(records.update(this.name, id, data, options), options);
+  async update(id: string, data: RecordInput<T> | string, options?: RecordOptions): Promise<RecordOf<T>> {
+    const record = await this.#request<RecordOf<T>>(records.update(this.name, id, data, options), options);
     this.#emit("updated", record);
     return record;
   }
@@ -171,7 +172,7 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
   }
 
   async count(options?: CountOptions): Promise<number> {
-    const page = await this.#request<ListResult<R>>(records.count(this.name, options), options);
+    const page = await this.#request<ListResult<RecordOf<T>>>(records.count(this.name, options), options);
     return page.totalItems;
   }
 
@@ -193,7 +194,7 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
 
   // Map contract
 
-  async get(id: string, options?: RecordOptions): Promise<R | undefined> {
+  async get(id: string, options?: RecordOptions): Promise<RecordOf<T> | undefined> {
     return this.getOne(id, options).catch(undefinedWhenMissing);
   }
 
@@ -206,7 +207,7 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
    * Upsert: updates the record when it exists, else creates it with this id. An id the server
    * refuses fails as create({ id }) does (BadRequestError with data.id).
    */
-  async set(id: string, data: RecordInput<R>): Promise<this> {
+  async set(id: string, data: RecordInput<T>): Promise<this> {
     assertRecordId(id);
     assertPlainObject(data, "data");
     const updated = await this.update(id, data).catch(undefinedWhenMissing);
@@ -236,19 +237,19 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
     for await (const record of this.iterate({ fields: "id" })) yield record.id;
   }
 
-  values(): AsyncIterableIterator<R> {
+  values(): AsyncIterableIterator<RecordOf<T>> {
     return this.iterate();
   }
 
-  async *entries(): AsyncIterableIterator<[string, R]> {
+  async *entries(): AsyncIterableIterator<[string, RecordOf<T>]> {
     for await (const record of this.iterate()) yield [record.id, record];
   }
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<[string, R]> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<[string, RecordOf<T>]> {
     return this.entries();
   }
 
-  async forEach(callback: (record: R, id: string, collection: this) => unknown): Promise<void> {
+  async forEach(callback: (record: RecordOf<T>, id: string, collection: this) => unknown): Promise<void> {
     for await (const record of this.iterate()) await callback(record, record.id, this);
   }
 
@@ -265,9 +266,9 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
     }
   }
 
-  #emit(event: "created" | "updated", record: R): void {
+  #emit(event: "created" | "updated", record: RecordOf<T>): void {
     if (this.#client.events.listenerCount(event) > 0) {
-      void this.#client.events.emit(event, { collection: this.name, record });
+      void this.#client.events.emit(event, { collection: this.name, record: record as BaseRecord });
     }
   }
 }

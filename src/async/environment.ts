@@ -10,6 +10,7 @@ import type {
   QueryValue,
   RequestOptions,
   Schema,
+  SchemaOf,
 } from "../abstract/types.ts";
 import { toJsonBody } from "../abstract/validate.ts";
 import { runBatch } from "./batch.ts";
@@ -36,7 +37,7 @@ const NOT_COLLECTIONS = new Set([
 ]);
 
 /** The async environment: collections by property, index or `collection()`, and the services. */
-export class AsyncEnvironmentBase<S extends Schema = Schema> extends EnvironmentEmitter {
+export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends EnvironmentEmitter {
   readonly #client: Client;
   readonly #collections = new Map<string, AsyncCollection>();
 
@@ -47,14 +48,14 @@ export class AsyncEnvironmentBase<S extends Schema = Schema> extends Environment
 
   /** The collection of this name (also reachable as `env.name` and `env["name"]`). */
   collection<N extends keyof S & string>(name: N): AsyncCollection<S[N]>;
-  collection<R extends BaseRecord = BaseRecord>(name: string): AsyncCollection<R>;
-  collection(name: string): AsyncCollection {
+  collection<T extends object = BaseRecord>(name: string): AsyncCollection<T>;
+  collection<T extends object>(name: string): AsyncCollection<T> {
     let found = this.#collections.get(name);
     if (!found) {
       found = new AsyncCollection(this.#client, name);
       this.#collections.set(name, found);
     }
-    return found;
+    return found as AsyncCollection<T>;
   }
 
   /** The names of every collection this identity may list. */
@@ -140,13 +141,13 @@ export class AsyncEnvironmentBase<S extends Schema = Schema> extends Environment
 }
 
 /** Collections reachable as properties, typed by the schema where it names them. */
-export type AsyncCollections<S extends Schema> = {
+export type AsyncCollections<S extends SchemaOf<S>> = {
   readonly [N in keyof S & string]: AsyncCollection<S[N]>;
 } & {
   readonly [name: string]: AsyncCollection;
 };
 
-export type AsyncEnvironment<S extends Schema = Schema> = AsyncEnvironmentBase<S> & AsyncCollections<S>;
+export type AsyncEnvironment<S extends SchemaOf<S> = Schema> = AsyncEnvironmentBase<S> & AsyncCollections<S>;
 
 /** Wraps an environment so that unknown property names resolve to collections. */
 export function withCollectionProperties<E extends object>(env: E, collection: (name: string) => unknown): E {
@@ -162,7 +163,7 @@ export function withCollectionProperties<E extends object>(env: E, collection: (
   });
 }
 
-export function createAsyncEnvironment<S extends Schema>(
+export function createAsyncEnvironment<S extends SchemaOf<S>>(
   target: () => Promise<ServerTarget>,
   options: ResolvedOptions,
 ): AsyncEnvironment<S> {

@@ -1,6 +1,6 @@
 import { writeSync } from "node:fs";
 import type { ResolvedOptions, SetupOptions } from "../abstract/options.ts";
-import type { Schema } from "../abstract/types.ts";
+import type { Schema, SchemaOf } from "../abstract/types.ts";
 import type { ServerTarget } from "../async/client.ts";
 import { type AsyncEnvironment, createAsyncEnvironment } from "../async/environment.ts";
 import { createSyncEnvironment, type SyncEnvironment } from "../sync/environment.ts";
@@ -41,18 +41,22 @@ export function serverTarget(
 /**
  * Creates an environment: a SyncEnvironment whose calls block and return values, or with
  * `{ async: true }` an AsyncEnvironment whose calls return Promises. With no URL in the options, the
- * environment or `.env`, a local PocketBase is started.
+ * environment or `.env`, a local PocketBase is started. `S` maps collection names to record types,
+ * e.g. `setup<{ posts: Post }>()`, where `Post` may be a plain interface.
+ *
+ * The kind follows the options: none, `{}` or `{ async: false }` is sync, `{ async: true }` async, and
+ * only an `async` typed `boolean` (or options typed `SetupOptions`) gives the union of both.
  */
-export function setup<S extends Schema = Schema>(
+export function setup<S extends SchemaOf<S> = Schema>(
+  options?: SetupOptions & { async?: false | undefined },
+): SyncEnvironment<S>;
+export function setup<S extends SchemaOf<S> = Schema>(
   options: SetupOptions & { async: true },
 ): AsyncEnvironment<S>;
-export function setup<S extends Schema = Schema>(
-  options?: SetupOptions & { async?: false },
-): SyncEnvironment<S>;
-export function setup<S extends Schema = Schema>(
+export function setup<S extends SchemaOf<S> = Schema>(
   options?: SetupOptions,
 ): AsyncEnvironment<S> | SyncEnvironment<S>;
-export function setup<S extends Schema = Schema>(
+export function setup<S extends SchemaOf<S> = Schema>(
   options?: SetupOptions,
 ): AsyncEnvironment<S> | SyncEnvironment<S> {
   const resolved = loadOptions(options);
