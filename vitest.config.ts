@@ -1,11 +1,9 @@
 import { defineConfig } from "vitest/config";
 import { pinnedVersion } from "./src/env/binary.ts";
+import { OLDEST_POCKETBASE } from "./test/versions.ts";
 
-/**
- * The oldest PocketBase pocketmap supports (0.23 renamed admins to superusers). `npm test` runs the
- * server-behaviour files on it as well as on the pinned (newest) release; pretest installs both.
- */
-export const OLDEST_POCKETBASE = "0.23.12";
+// `npm test` runs the server-behaviour files on the pinned (newest) PocketBase and on the oldest
+// supported one; pretest installs both (test/install-servers.ts).
 
 // Checked once, on the newest server: they test packaging, examples, memory or other servers, not
 // PocketBase's answers.
@@ -19,13 +17,14 @@ const ONCE = [
 // consumer.test.ts's (both write dist/).
 const NODE22 = ["test/consumer-node22.test.ts"];
 const ALL = ["test/**/*.test.ts"];
+// Starts one PocketBase per project, of the version in the project's POCKETMAP_POCKETBASE_VERSION
+// (projects do not inherit the root's globalSetup: it would run once, for the root).
+const globalSetup = ["test/global-setup.ts"];
 // The suite's own embedded servers are temporary by design: no notice (test/embedded.test.ts checks it).
 const QUIET = { POCKETMAP_QUIET: "1" };
 
 export default defineConfig({
   test: {
-    // Starts one PocketBase per project, of the version in the project's POCKETMAP_POCKETBASE_VERSION.
-    globalSetup: ["test/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Files share one PocketBase per project; each works in collections of its own.
@@ -36,20 +35,21 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: `pocketbase ${pinnedVersion()}`, include: ALL, exclude: NODE22 },
+        test: { name: `pocketbase ${pinnedVersion()}`, include: ALL, exclude: NODE22, globalSetup },
       },
       {
         extends: true,
         test: {
           name: `pocketbase ${OLDEST_POCKETBASE}`,
           include: ALL,
+          globalSetup,
           exclude: [...ONCE, ...NODE22],
           env: { ...QUIET, POCKETMAP_POCKETBASE_VERSION: OLDEST_POCKETBASE },
         },
       },
       {
         extends: true,
-        test: { name: "node 22", include: NODE22, sequence: { groupOrder: 1 } },
+        test: { name: "node 22", include: NODE22, globalSetup, sequence: { groupOrder: 1 } },
       },
     ],
   },
