@@ -129,10 +129,10 @@ export function blockLimit(options: ResolvedOptions, request: WorkerRequest, fir
   return limit;
 }
 
-function send(request: WorkerRequest, limit: (firstCall: boolean) => number, resent = false): WorkerReply {
-  // A worker that exited since the last call (and whose 'exit' this thread has not seen yet) left
-  // its report in the port: start a fresh one before sending anything.
-  if (host) drainExited(host);
+/** The worker died before it took the request: nothing was done, so it may be sent again. */
+class NotTakenError extends SyncWorkerError {}
+
+function send(request: WorkerRequest, limit: (firstCall: boolean) => number): WorkerReply {
   const current = startWorker();
   const id = current.nextId++;
   try {
@@ -148,10 +148,10 @@ function send(request: WorkerRequest, limit: (firstCall: boolean) => number, res
   const message = wait(current, id, limit(!current.answered));
   if ("exit" in message) {
     retire(current);
-    // It died before it took this request: nothing was done, so a fresh worker can run it.
-    if (message.received < id && message.error === undefined && !resent) return send(request, limit, true);
     const reason = message.error ?? `it exited with code ${message.exit}`;
-    throw new SyncWorkerError(`pocketmap: the sync worker failed: ${reason}`);
+    // It died before it took this request: the caller may reopen and send it to a fresh worker.
+    const ErrorClass = message.received < id && message.error === undefined ? NotTakenError : SyncWorkerError;
+    throw new ErrorClass(`pocketmap: the sync worker failed: ${reason}`);
   }
   current.answered = true;
   return message.reply;
@@ -216,10 +216,26 @@ function sendFor(envId: number, request: WorkerRequest): WorkerReply {
   return send(request, (firstCall) => blockLimit(options, request, firstCall));
 }
 
+/** Runs `attempt` once more if the worker died before it took the request (nothing was done). */
+function onceMore<T>(attempt: () => T): T {
+  try {
+    return attempt();
+  } catch (error) {
+    if (!(error instanceof NotTakenError)) throw error;
+    return attempt();
+  }
+}
+
 function ensureOpen(envId: number): void {
+  // A worker that exited since the last call (and whose 'exit' this thread has not seen, never having
+  // yielded) left its report in the port: start a fresh one, and reopen there, before sending anything.
+  if (host) drainExited(host);
   if (openInWorker.has(envId)) return;
   const found = registration(envId);
-  const opened = unwrap(envId, sendFor(envId, { op: "open", envId, options: found.options })) as OpenResult;
+  const opened = unwrap(
+    envId,
+    onceMore(() => sendFor(envId, { op: "open", envId, options: found.options })),
+  ) as OpenResult;
   openInWorker.add(envId);
   // A reopen after a crash started a new server; the dead worker's one is ours to stop.
   stopServer(found);
@@ -254,8 +270,11 @@ export function register(options: ResolvedOptions, onEvents: Registration["onEve
 
 /** Runs one request for an environment in the worker and returns its result, or throws its error. */
 export function call(envId: number, request: WorkerRequest): unknown {
-  ensureOpen(envId);
-  return unwrap(envId, sendFor(envId, request));
+  const reply = onceMore(() => {
+    ensureOpen(envId);
+    return sendFor(envId, request);
+  });
+  return unwrap(envId, reply);
 }
 
 /** Closes an environment in the worker (its pool, its embedded server). */
@@ -264,9 +283,15 @@ export function closeEnvironment(envId: number): void {
   if (!found) return;
   let closedByWorker = false;
   try {
+    if (host) drainExited(host);
     if (openInWorker.has(envId)) {
-      unwrap(envId, sendFor(envId, { op: "close", envId }));
-      closedByWorker = true;
+      try {
+        unwrap(envId, sendFor(envId, { op: "close", envId }));
+        closedByWorker = true;
+      } catch (error) {
+        // A worker that died first holds nothing of this environment any more.
+        if (!(error instanceof NotTakenError)) throw error;
+      }
     }
   } finally {
     registrations.delete(envId);
