@@ -6,11 +6,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { BadRequestError, NotFoundError, SyncWorkerError, setup } from "../src/index.ts";
-import {
-  crashWorkerForTests,
-  throwInWorkerForTests,
-  workerThreadForTests,
-} from "../src/sync/worker-host.ts";
+import { crashWorkerForTests, throwInWorkerForTests, workerThreadForTests } from "../src/sync/worker-host.ts";
 import { freshPosts, gone, reachable, server, superuserEnv, tripwire } from "./helpers.ts";
 
 // Before the first sync call starts the worker, so that it honours the crash hook.
