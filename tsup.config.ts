@@ -9,7 +9,7 @@ const shared: Options = {
   splitting: false,
   // Cleaned by the build script instead: the two builds below run side by side.
   clean: false,
-  external: ["synckit", "undici"],
+  external: ["undici"],
   // emittery is ESM-only; bundling it keeps the CommonJS build working without require(esm) interop.
   noExternal: ["emittery"],
 };

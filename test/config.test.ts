@@ -115,7 +115,6 @@ describe("configuration", () => {
       [{ POCKETMAP_BATCH_SIZE: "many" }, /POCKETMAP_BATCH_SIZE must be/],
       [{ POCKETMAP_REFRESH_MARGIN: "1e3" }, /POCKETMAP_REFRESH_MARGIN must be/],
       [{ POCKETMAP_STARTUP_TIMEOUT: "0" }, /POCKETMAP_STARTUP_TIMEOUT must be/],
-      [{ POCKETMAP_SYNC_TIMEOUT: "soon" }, /POCKETMAP_SYNC_TIMEOUT must be/],
       [{ POCKETMAP_SYNC_CHUNK: "0" }, /POCKETMAP_SYNC_CHUNK must be/],
       [{ POCKETMAP_QUIET: "yes" }, /POCKETMAP_QUIET must be 1, 0, true or false/],
     ];

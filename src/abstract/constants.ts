@@ -25,7 +25,5 @@ export const EMBEDDED_STARTUP_TIMEOUT = 30_000;
 export const MAX_EXPAND_DEPTH = 6;
 /** Longest collection name or record id accepted. */
 export const MAX_NAME_LENGTH = 255;
-/** Longest a sync call may block, in milliseconds, before it fails (POCKETMAP_SYNC_TIMEOUT). */
-export const SYNC_CALL_TIMEOUT = 120_000;
 /** Records handed from the sync worker to the main thread per round trip while iterating (POCKETMAP_SYNC_CHUNK). */
 export const SYNC_ITERATION_CHUNK = 500;

@@ -7,7 +7,6 @@ import {
   DEFAULT_TIMEOUT,
   EMBEDDED_STARTUP_TIMEOUT,
   MAX_PAGE_SIZE,
-  SYNC_CALL_TIMEOUT,
   SYNC_ITERATION_CHUNK,
   TOKEN_REFRESH_MARGIN,
 } from "./constants.ts";
@@ -63,8 +62,6 @@ export interface ResolvedOptions {
   refreshMargin: number;
   /** How long embedded mode waits for its server (POCKETMAP_STARTUP_TIMEOUT). */
   startupTimeout: number;
-  /** Longest a sync call may block (POCKETMAP_SYNC_TIMEOUT). */
-  syncTimeout: number;
   /** Records per sync-worker round trip while iterating (POCKETMAP_SYNC_CHUNK). */
   syncChunk: number;
 }
@@ -296,7 +293,6 @@ export function resolveOptions(options: SetupOptions = {}, sources: VariableSour
     batchSize: settings.integer(undefined, "POCKETMAP_BATCH_SIZE", 1, DEFAULT_BATCH_SIZE),
     refreshMargin: settings.integer(undefined, "POCKETMAP_REFRESH_MARGIN", 0, TOKEN_REFRESH_MARGIN),
     startupTimeout: settings.integer(undefined, "POCKETMAP_STARTUP_TIMEOUT", 1, EMBEDDED_STARTUP_TIMEOUT),
-    syncTimeout: settings.integer(undefined, "POCKETMAP_SYNC_TIMEOUT", 1, SYNC_CALL_TIMEOUT),
     syncChunk: settings.integer(undefined, "POCKETMAP_SYNC_CHUNK", 1, SYNC_ITERATION_CHUNK),
   };
 }

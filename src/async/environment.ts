@@ -151,12 +151,26 @@ export type AsyncEnvironment<S extends SchemaOf<S> = Schema> = AsyncEnvironmentB
 
 /** Wraps an environment so that unknown property names resolve to collections. */
 export function withCollectionProperties<E extends object>(env: E, collection: (name: string) => unknown): E {
+  // Methods must run on the target, which owns the private fields, not on the proxy. They are handed
+  // out as plain functions, one per method and cached (so `env.close === env.close`): V8 refuses a
+  // bound function (or a proxy) as the method of `using` / `await using` ("Symbol.dispose is not a
+  // function").
+  const methods = new WeakMap<(...args: unknown[]) => unknown, (...args: unknown[]) => unknown>();
   return new Proxy(env, {
     get(target, property) {
       if (typeof property === "symbol" || property in target || NOT_COLLECTIONS.has(property)) {
-        // No receiver: getters and methods must run on the target, which owns the private fields.
-        const value = Reflect.get(target, property);
-        return typeof value === "function" ? value.bind(target) : value;
+        // No receiver: getters must run on the target too.
+        const found: unknown = Reflect.get(target, property);
+        if (typeof found !== "function") return found;
+        const value = found as (...args: unknown[]) => unknown;
+        let method = methods.get(value);
+        if (!method) {
+          method = function (this: unknown, ...args: unknown[]) {
+            return value.apply(target, args);
+          };
+          methods.set(value, method);
+        }
+        return method;
       }
       return collection(property);
     },
