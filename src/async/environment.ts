@@ -2,6 +2,7 @@ import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import { NotFoundError } from "../abstract/errors/index.ts";
 import { collections, health, type Method, type RequestSpec } from "../abstract/operations.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
+import type { ServerTarget } from "../abstract/target.ts";
 import type {
   BaseRecord,
   BatchRequest,
@@ -14,7 +15,7 @@ import type {
 } from "../abstract/types.ts";
 import { toJsonBody } from "../abstract/validate.ts";
 import { runBatch } from "./batch.ts";
-import { Client, type ServerTarget } from "./client.ts";
+import { Client } from "./client.ts";
 import { AsyncCollection } from "./collection.ts";
 
 export interface SendOptions extends RequestOptions {

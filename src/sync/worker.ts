@@ -2,10 +2,10 @@
 // It re-implements nothing; every behaviour is the async kind's.
 import { workerData } from "node:worker_threads";
 import { errorToJSON } from "../abstract/errors/index.ts";
-import type { ServerTarget } from "../async/client.ts";
+import type { ServerTarget } from "../abstract/target.ts";
 import { AsyncCollection } from "../async/collection.ts";
 import { type AsyncEnvironment, createAsyncEnvironment } from "../async/environment.ts";
-import { serverTarget } from "../env/setup.ts";
+import { serverTarget } from "../server/target.ts";
 import {
   COLLECTION_METHODS,
   ENVIRONMENT_METHODS,
