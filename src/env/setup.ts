@@ -1,4 +1,4 @@
-import type { ResolvedOptions, SetupOptions } from "../abstract/options.ts";
+import type { SetupOptions } from "../abstract/options.ts";
 import type { Schema, SchemaOf } from "../abstract/types.ts";
 import { type AsyncEnvironment, createAsyncEnvironment } from "../async/environment.ts";
 import { serverTarget } from "../server/target.ts";

@@ -9,12 +9,12 @@ import { errorFromJSON, InvalidInputError, SyncWorkerError } from "../abstract/e
 import type { ResolvedOptions } from "../abstract/options.ts";
 import { guardServer, type ServerGuard } from "../server/process-cleanup.ts";
 import {
-  type ForwardedEvent,
   type FromWorker,
   NOTIFY,
   type OpenResult,
   type OutputChunk,
   PROGRESS,
+  type RelayedEvent,
   type ToWorker,
   type WorkerData,
   type WorkerReply,
@@ -23,7 +23,7 @@ import {
 
 interface Registration {
   options: ResolvedOptions;
-  onEvents: (events: ForwardedEvent[]) => void;
+  onEvents: (events: RelayedEvent[]) => void;
   /** Its embedded server, stopped from the main thread if its worker cannot (it may be gone). */
   server?: ServerGuard;
 }
