@@ -87,9 +87,11 @@ describe("types", () => {
   });
 
   it("services under env.admin follow the kind", () => {
-    expectTypeOf(sync.admin.collections.get).returns.toEqualTypeOf<CollectionModel | undefined>();
-    expectTypeOf(async.admin.collections.get).returns.toEqualTypeOf<Promise<CollectionModel | undefined>>();
-    expectTypeOf(sync.admin.collections.list).returns.toEqualTypeOf<ListResult<CollectionModel>>();
+    type SyncAdmin = SyncEnvironment["admin"]["collections"];
+    type AsyncAdmin = AsyncEnvironment["admin"]["collections"];
+    expectTypeOf<SyncAdmin["get"]>().returns.toEqualTypeOf<CollectionModel | undefined>();
+    expectTypeOf<AsyncAdmin["get"]>().returns.toEqualTypeOf<Promise<CollectionModel | undefined>>();
+    expectTypeOf<SyncAdmin["list"]>().returns.toEqualTypeOf<ListResult<CollectionModel>>();
   });
 
   it("a schema types collections reached as properties and through collection()", () => {
