@@ -66,4 +66,9 @@ describe("the packed package on Node 22", () => {
     const format = script.startsWith("esm") ? "esm" : "cjs";
     expect(result).toEqual({ format, title: `from ${format} sync`, notFound: true, count: 1 });
   });
+
+  it.each(["import", "require"])("loads no Node built-in module at %s", async (how) => {
+    const { stdout } = await run(node22, ["builtins.cjs", how], { cwd: project, timeout: 60_000 });
+    expect(JSON.parse(stdout.trim())).toEqual([]);
+  });
 });

@@ -57,6 +57,13 @@ describe("the packed package", () => {
     expect(result).toEqual({ format, title: `from ${format} sync`, notFound: true, count: 1 });
   });
 
+  // Each kind loads what it needs when first used (worker_threads, child_process, undici...), so that
+  // importing pocketmap costs about what the official SDK's import does (bench/README.md).
+  it.each(["import", "require"])("loads no Node built-in module at %s", async (how) => {
+    const { stdout } = await run(process.execPath, ["builtins.cjs", how], { cwd: project, timeout: 60_000 });
+    expect(JSON.parse(stdout.trim())).toEqual([]);
+  });
+
   // tsconfig.json: target ES2022, module/moduleResolution NodeNext, strict, types ["node"] and no esnext
   // library of its own; typed.mts resolves dist/index.d.ts, typed.cts dist/index.d.cts. The fixtures
   // use both kinds, plain-interface schemas, typed writes (with @ts-expect-error on unknown fields,

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Pool } from "undici";
 import { decodeJson, describeBody, shapeProblem } from "../abstract/decode.ts";
 import {
@@ -190,6 +189,8 @@ export class Transport {
       } catch (error) {
         if (!this.#retryable(error, idempotent) || attempt >= this.#options.retries) throw error;
       }
+      // Loaded here, not imported: importing pocketmap loads no built-in module (bench/README.md).
+      const sleep = process.getBuiltinModule("node:timers/promises").setTimeout;
       await sleep(this.#options.retryDelay * 2 ** attempt * (0.5 + Math.random()), undefined, {
         signal: options.signal,
       }).catch(() => {

@@ -1,17 +1,15 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parseEnv } from "node:util";
 import { type ResolvedOptions, resolveOptions, type SetupOptions } from "../abstract/options.ts";
+import { nodeModules } from "../server/node-modules.ts";
 
 /** Variables from `.env` in the working directory, if there is one. */
 export function readDotEnv(cwd = process.cwd()): Record<string, string> {
   let text: string;
   try {
-    text = readFileSync(join(cwd, ".env"), "utf8");
+    text = nodeModules.fs.readFileSync(nodeModules.path.join(cwd, ".env"), "utf8");
   } catch {
     return {};
   }
-  return parseEnv(text) as Record<string, string>;
+  return nodeModules.util.parseEnv(text) as Record<string, string>;
 }
 
 /**
@@ -26,6 +24,6 @@ export function loadOptions(
   return resolveOptions(options, {
     variables: where.variables ?? process.env,
     dotenv: readDotEnv(cwd),
-    dotenvName: join(cwd, ".env"),
+    dotenvName: nodeModules.path.join(cwd, ".env"),
   });
 }

