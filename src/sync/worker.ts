@@ -1,6 +1,6 @@
 // The sync kind's worker: hosts one AsyncEnvironment per sync environment and runs whole calls on it.
 // It re-implements nothing; every behaviour is the async kind's.
-import { workerData } from "node:worker_threads";
+import { receiveMessageOnPort, workerData } from "node:worker_threads";
 import { errorToJSON } from "../abstract/errors/index.ts";
 import { crossingOf, type TargetPath } from "../abstract/surface.ts";
 import type { ServerTarget } from "../abstract/target.ts";
@@ -18,6 +18,7 @@ import {
   type WorkerReply,
   type WorkerRequest,
 } from "./protocol.ts";
+import { Spin } from "./spin.ts";
 
 const data = workerData as WorkerData;
 
@@ -207,8 +208,20 @@ async function answer(request: WorkerRequest): Promise<WorkerReply> {
   }
 }
 
-data.port.on("message", async ({ id, request }: ToWorker) => {
+/**
+ * After an answer, the worker spins briefly for the next call before its event loop parks: a sync
+ * program's calls often follow each other within microseconds, and a parked worker on another CPU
+ * takes tens of them to wake (bench/README.md, "Cutting the round trip").
+ */
+const nextCallSpin = new Spin(Number(process.env.PM_WSPIN_US ?? 50));
+
+async function handle({ id, request }: ToWorker): Promise<void> {
   received = id;
   const reply = await answer(request);
   postToMain(data, { id, reply, output: output.splice(0) });
-});
+  // Handled here rather than by the port's listener, which would only see it after a park.
+  const next = nextCallSpin.poll(() => receiveMessageOnPort(data.port));
+  if (next) void handle(next.message as ToWorker);
+}
+
+data.port.on("message", handle);
