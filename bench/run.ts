@@ -19,6 +19,7 @@ import { Pool } from "undici";
 import { DEFAULT_CONNECTIONS } from "../src/abstract/constants.ts";
 import { setup } from "../src/index.ts";
 import { startEmbedded } from "../src/server/embedded.ts";
+import { formatImportCost, measureImportCost } from "./import-cost.ts";
 
 // ---------------------------------------------------------------------------------------------------
 // Clients and operations
@@ -80,6 +81,10 @@ const GOALS = {
   syncGetOneRatio: 1.25,
   /** Median first sync call in a fresh process (setup() to the first getOne returning), below. */
   firstSyncCallMs: 150,
+  /** pocketmap async median ÷ raw undici median, on the op where it is highest, at most. */
+  asyncUndiciRatio: 1.1,
+  /** Cost of `import` of pocketmap's build ÷ the SDK's (fresh processes, minus Node's own start), at most. */
+  importRatio: 2,
 } as const;
 
 const QUICK = process.env.BENCH_QUICK === "1" || process.env.BENCH_QUICK === "true";
@@ -91,6 +96,8 @@ const MIN_ITERATIONS = 2;
 const MAX_ITERATIONS = 5_000;
 /** Fresh processes per first-call kind. */
 const FIRST_CALL_RUNS = QUICK ? 4 : 10;
+/** Fresh processes per import kind (bench/import-cost.ts). */
+const IMPORT_RUNS = QUICK ? 10 : 40;
 /** A first-call child that takes longer than this is killed and the run fails. */
 const FIRST_CALL_TIMEOUT_MS = 60_000;
 
@@ -763,6 +770,8 @@ async function main(): Promise<void> {
     console.log(`First call: ${FIRST_CALL_RUNS} fresh processes per kind, importing ${FIRST_CALL_MODULE}`);
     const firstCalls = await measureFirstCalls(url, email, password, ids[0]!);
     const authMs = await measureAuth(url, email, password);
+    console.log(`Import cost: ${IMPORT_RUNS} fresh processes per kind`);
+    const importCost = measureImportCost(IMPORT_RUNS);
 
     const overheads = syncOverheads([...ops.rows, ...overhead.rows]);
     const roundTrip = overhead.rows.find((row) => row.op === "no request (url())" && row.client === SYNC);
@@ -771,6 +780,10 @@ async function main(): Promise<void> {
     const firstSync = firstOf("sync");
     const firstAsync = firstOf("async");
     const firstNoop = firstOf("sync-noop");
+    const worstAsync = ops.rows
+      .filter((row) => row.client === ASYNC)
+      .map((row) => ({ op: row.op, ratio: row.ratios.undici ?? 0 }))
+      .reduce((worst, row) => (row.ratio > worst.ratio ? row : worst));
     const goals = {
       syncGetOneRatio: {
         description: `${SYNC} getOne median ÷ ${ASYNC} getOne median`,
@@ -787,6 +800,23 @@ async function main(): Promise<void> {
         comparison: "<",
         target: GOALS.firstSyncCallMs,
         met: firstSync.medianMs < GOALS.firstSyncCallMs,
+      },
+      asyncUndiciRatio: {
+        description: `${ASYNC} median ÷ undici median, highest over the ops (${worstAsync.op})`,
+        value: worstAsync.ratio,
+        unit: "×",
+        comparison: "<=",
+        target: GOALS.asyncUndiciRatio,
+        met: worstAsync.ratio <= GOALS.asyncUndiciRatio,
+      },
+      importRatio: {
+        description:
+          "import of pocketmap (dist/index.js) ÷ import of the SDK, fresh processes minus baseline",
+        value: importCost.ratios.esm.process,
+        unit: "×",
+        comparison: "<=",
+        target: GOALS.importRatio,
+        met: importCost.ratios.esm.process <= GOALS.importRatio,
       },
     } satisfies Record<keyof typeof GOALS, Goal>;
 
@@ -809,7 +839,7 @@ async function main(): Promise<void> {
         `  import of pocketmap, before the clock (sync children, median): ${ms(firstSync.importMs)}`,
       ].join("\n"),
     );
-    console.log("");
+    console.log(`\nImport cost (fresh processes, medians)\n\n${formatImportCost(importCost)}\n`);
     console.log("Goals");
     console.log(
       goalLine(
@@ -818,6 +848,15 @@ async function main(): Promise<void> {
       ),
     );
     console.log(goalLine(goals.firstSyncCallMs, `, p95 ${firstSync.p95Ms.toFixed(1)} ms`));
+    console.log(goalLine(goals.asyncUndiciRatio, ""));
+    const esm = (target: string) =>
+      importCost.rows.find((row) => row.format === "esm" && row.target === target)!;
+    console.log(
+      goalLine(
+        goals.importRatio,
+        ` (${esm("pocketmap").importMs.toFixed(1)} / ${esm("sdk").importMs.toFixed(1)} ms; timed inside the process ${importCost.ratios.esm.inside.toFixed(2)}×, CommonJS ${importCost.ratios.cjs.process.toFixed(2)}×)`,
+      ),
+    );
     console.log("");
 
     const cpus = os.cpus();
@@ -904,6 +943,8 @@ async function main(): Promise<void> {
         /** POST auth-with-password alone (raw undici, median of 5): part of every first call above. */
         authWithPasswordMs: round1(authMs),
       },
+      /** bench/import-cost.ts: fresh processes importing nothing, the SDK, pocketmap's build. */
+      importCost,
       goals: Object.fromEntries(
         Object.entries(goals).map(([key, goal]) => [
           key,

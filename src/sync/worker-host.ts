@@ -61,8 +61,11 @@ const MARGIN = 5_000;
 const WORKER_START = 10_000;
 /** How often a blocked call looks at the worker's progress. */
 const SLICE = 1_000;
-/** The main thread's spin for an answer before it parks (bench/README.md, "Cutting the round trip"). */
-const answerSpin = new Spin(Number((globalThis as { __PM_SPIN_US?: number }).__PM_SPIN_US ?? 20));
+/**
+ * The main thread spins up to 20 µs for an answer before it parks: a call that needs no request
+ * returns without waking this thread (bench/README.md, "Cutting the round trip").
+ */
+const answerSpin = new Spin(20);
 
 let host: Host | undefined;
 /** Environments opened in the current worker; a replacement worker reopens them on their next call. */

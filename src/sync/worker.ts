@@ -209,11 +209,12 @@ async function answer(request: WorkerRequest): Promise<WorkerReply> {
 }
 
 /**
- * After an answer, the worker spins briefly for the next call before its event loop parks: a sync
- * program's calls often follow each other within microseconds, and a parked worker on another CPU
- * takes tens of them to wake (bench/README.md, "Cutting the round trip").
+ * After an answer, the worker spins up to 100 µs for the next call before its event loop parks: a
+ * sync program's calls often follow each other closely, and a parked worker on another CPU takes tens
+ * of microseconds to wake. The window covers the main thread's own wake-up from a parked call (about
+ * 30 µs on a quiet VM) and a little work between calls (bench/README.md, "Cutting the round trip").
  */
-const nextCallSpin = new Spin(Number(process.env.PM_WSPIN_US ?? 50));
+const nextCallSpin = new Spin(100);
 
 async function handle({ id, request }: ToWorker): Promise<void> {
   received = id;
