@@ -139,6 +139,48 @@ export interface HealthResult {
   data: Record<string, unknown>;
 }
 
+/** What a record topic delivers. */
+export type RecordAction = "create" | "update" | "delete";
+
+/** One realtime message of a record topic: what happened, and the record as the subscriber may see it. */
+export interface RecordEvent<R> {
+  action: RecordAction;
+  record: R;
+}
+
+/** Options of a subscription: they travel with its topic and shape (and filter) what it hears. */
+export interface SubscribeOptions extends FilterOptions {
+  /** Relations to expand in each delivered record. */
+  expand?: string | readonly string[];
+  /** Fields of each delivered record. */
+  fields?: string | readonly string[];
+  /** Extra query parameters PocketBase applies to the topic. */
+  query?: Record<string, QueryValue>;
+  /** Extra headers PocketBase applies to the topic (e.g. for hooks). */
+  headers?: Record<string, string>;
+}
+
+/** What unsubscribes: the function itself in the sync kind; in the async kind it returns a Promise. */
+export type Unsubscribe<K extends Kind> = () => Ret<K, void>;
+
+/** The async kind's live feed: an async iterable of changes that ends on `cancel()` or `env.close()`. */
+export interface AsyncChanges<R> extends AsyncIterableIterator<RecordEvent<R>> {
+  /** Resolves once the server has taken the subscription: changes from then on are delivered. */
+  readonly ready: Promise<void>;
+  /** Ends the feed (a pending `next()` resolves done) and unsubscribes. */
+  cancel(): Promise<void>;
+}
+
+/** The sync kind's live feed: listeners run on the main thread when it is free. */
+export interface SyncChanges<R> {
+  on(event: "change", listener: (change: RecordEvent<R>) => void): this;
+  off(event: "change", listener: (change: RecordEvent<R>) => void): this;
+  /** Unsubscribes; no listener runs afterwards. */
+  cancel(): void;
+}
+
+export type Changes<K extends Kind, R> = K extends "sync" ? SyncChanges<R> : AsyncChanges<R>;
+
 /**
  * The record API and the Map contract, declared once for both kinds. `T` is the record type (any object
  * type; pocketmap adds the system fields): reads return `RecordOf<T>`, writes take `RecordInput<T>`.
@@ -167,6 +209,19 @@ export interface Collection<K extends Kind, T extends object = BaseRecord> {
   forEach(callback: (record: RecordOf<T>, id: string, collection: this) => unknown): Ret<K, void>;
   size(): Ret<K, number>;
   clear(): Ret<K, void>;
+
+  /**
+   * Hears changes as they happen: `topic` is `"*"` or a record id; the callback gets `{ action, record }`.
+   * Returns the unsubscribe function (a Promise of it in the async kind, resolved once the server took
+   * the subscription).
+   */
+  subscribe(
+    topic: string,
+    callback: (event: RecordEvent<RecordOf<T>>) => void,
+    options?: SubscribeOptions,
+  ): Ret<K, Unsubscribe<K>>;
+  /** A live feed of `{ action, record }` (all records, or those matching `filter`). */
+  changes(options?: SubscribeOptions): Changes<K, RecordOf<T>>;
 }
 
 /** Events an environment emits (through emittery). */
@@ -178,6 +233,10 @@ export interface EnvironmentEvents {
   "collection:deleted": { name: string };
   auth: { collection: string; id: string };
   request: { method: string; path: string; status: number; ms: number };
+  /** The realtime connection broke: changes may be missed until `reconnect`. */
+  disconnect: { reason: string };
+  /** The realtime connection is back and every subscription resubmitted; re-read what may have changed. */
+  reconnect: { attempts: number; ms: number };
 }
 
 /** A collection of either kind, with its iteration protocol. */

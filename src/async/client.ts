@@ -4,6 +4,7 @@ import type { RequestSpec } from "../abstract/operations.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import type { EnvironmentEvents, RequestOptions } from "../abstract/types.ts";
 import { AuthState } from "./auth.ts";
+import { RealtimeConnection } from "./realtime.ts";
 import { Transport } from "./transport.ts";
 
 /** Where to send requests, found lazily (embedded mode starts a server first). */
@@ -33,6 +34,7 @@ export class Client {
   readonly #options: ResolvedOptions;
   readonly events: Emittery<EnvironmentEvents>;
   #connection: Promise<Connection> | undefined;
+  #realtime: RealtimeConnection | undefined;
   #closed = false;
 
   constructor(
@@ -90,6 +92,19 @@ export class Client {
     return { transport, auth, target };
   }
 
+  /** This identity's realtime connection, made on first use (it connects on the first subscription). */
+  get realtime(): RealtimeConnection {
+    if (this.#closed) throw new Error("pocketmap: this environment is closed");
+    this.#realtime ??= new RealtimeConnection({
+      url: async () => (await this.connect()).transport.url,
+      request: (spec) => this.request(spec),
+      headers: this.#options.headers,
+      timeout: this.#options.timeout,
+      emit: (name, data) => void this.events.emit(name, data as never),
+    });
+    return this.#realtime;
+  }
+
   /** Sends one request and returns the decoded response body. */
   async request<T>(spec: RequestSpec, options?: RequestOptions): Promise<T> {
     const { transport, auth } = await this.connect();
@@ -117,6 +132,7 @@ export class Client {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#realtime?.close();
     const connection = await this.#connection?.catch(() => undefined);
     if (!connection) return;
     await connection.transport.close();

@@ -14,17 +14,21 @@ import {
   records,
   recordsPath,
 } from "../abstract/operations.ts";
+import { recordTopic, topicString } from "../abstract/realtime.ts";
 import type {
+  AsyncChanges,
   BaseRecord,
   Collection,
   CountOptions,
   IterateOptions,
   ListOptions,
   ListResult,
+  RecordEvent,
   RecordInput,
   RecordOf,
   RecordOptions,
   RequestOptions,
+  SubscribeOptions,
 } from "../abstract/types.ts";
 import {
   assertCollectionName,
@@ -33,6 +37,7 @@ import {
   normalizeFields,
 } from "../abstract/validate.ts";
 import { runBatch } from "./batch.ts";
+import { ChangeFeed } from "./changes.ts";
 import type { Client } from "./client.ts";
 
 /** A PocketBase collection: its record API, and a Map of its records keyed by id. */
@@ -264,6 +269,30 @@ export class AsyncCollection<T extends object = BaseRecord>
       if (page.items.length === 0) return;
       await this.deleteMany(page.items.map((record) => record.id));
     }
+  }
+
+  // Realtime
+
+  /**
+   * Hears changes of every record (`"*"`) or of one (a record id), as this identity's rules allow;
+   * resolves once the server took the subscription, to the function that unsubscribes.
+   */
+  async subscribe(
+    topic: string,
+    callback: (event: RecordEvent<RecordOf<T>>) => void,
+    options?: SubscribeOptions,
+  ): Promise<() => Promise<void>> {
+    if (typeof callback !== "function") throw new TypeError("pocketmap: subscribe() takes a callback");
+    const key = topicString(recordTopic(this.name, topic), options);
+    return this.#client.realtime.subscribe(key, {
+      message: (data) => callback(data as RecordEvent<RecordOf<T>>),
+    });
+  }
+
+  /** A live feed of every change (or those matching `filter`): `for await (const { action, record } of ...)`. */
+  changes(options?: SubscribeOptions): AsyncChanges<RecordOf<T>> {
+    const key = topicString(recordTopic(this.name, "*"), options);
+    return new ChangeFeed((listener) => this.#client.realtime.subscribe(key, listener));
   }
 
   #emit(event: "created" | "updated", record: RecordOf<T>): void {

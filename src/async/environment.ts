@@ -2,6 +2,7 @@ import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import { NotFoundError } from "../abstract/errors/index.ts";
 import { collections, health, type Method, type RequestSpec } from "../abstract/operations.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
+import { topicString } from "../abstract/realtime.ts";
 import type {
   BaseRecord,
   BatchRequest,
@@ -11,6 +12,7 @@ import type {
   RequestOptions,
   Schema,
   SchemaOf,
+  SubscribeOptions,
 } from "../abstract/types.ts";
 import { toJsonBody } from "../abstract/validate.ts";
 import { runBatch } from "./batch.ts";
@@ -55,7 +57,7 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Enviro
       found = new AsyncCollection(this.#client, name);
       this.#collections.set(name, found);
     }
-    return found as AsyncCollection<T>;
+    return found as unknown as AsyncCollection<T>;
   }
 
   /** The names of every collection this identity may list. */
@@ -123,6 +125,19 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Enviro
       auth: !options.anonymous,
     };
     return this.#client.request(spec, options);
+  }
+
+  /**
+   * Hears any realtime topic (a record topic such as `"posts/*"`, or a custom one a hook sends to);
+   * the callback gets each message's data. Resolves, once the server took it, to the unsubscribe function.
+   */
+  async subscribe(
+    topic: string,
+    callback: (data: unknown) => void,
+    options?: SubscribeOptions,
+  ): Promise<() => Promise<void>> {
+    if (typeof callback !== "function") throw new TypeError("pocketmap: subscribe() takes a callback");
+    return this.#client.realtime.subscribe(topicString(topic, options), { message: callback });
   }
 
   /** The server URL, once connected (embedded mode starts its server on the first request). */

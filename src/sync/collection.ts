@@ -6,12 +6,16 @@ import type {
   IterateOptions,
   ListOptions,
   ListResult,
+  RecordEvent,
   RecordInput,
   RecordOf,
   RecordOptions,
   RequestOptions,
+  SubscribeOptions,
+  SyncChanges,
 } from "../abstract/types.ts";
 import { assertCollectionName } from "../abstract/validate.ts";
+import { SyncChangeFeed } from "./changes.ts";
 import type { SyncEnvironmentBase } from "./environment.ts";
 import type { CollectionMethod, IteratorChunk, IteratorMethod } from "./protocol.ts";
 
@@ -126,6 +130,23 @@ export class SyncCollection<T extends object = BaseRecord>
   }
   size(): number {
     return this.#call("size");
+  }
+
+  /** Blocks until the server took the subscription; `callback` runs on this thread when it is free. */
+  subscribe(
+    topic: string,
+    callback: (event: RecordEvent<RecordOf<T>>) => void,
+    options?: SubscribeOptions,
+  ): () => void {
+    return this.#env.subscribeFor(
+      this.name,
+      topic,
+      callback as (message: unknown) => void,
+      withoutSignal([options])[0] as SubscribeOptions | undefined,
+    );
+  }
+  changes(options?: SubscribeOptions): SyncChanges<RecordOf<T>> {
+    return new SyncChangeFeed((deliver) => this.subscribe("*", deliver, options));
   }
   clear(): void {
     this.#call("clear");

@@ -8,12 +8,13 @@ import type {
   HealthResult,
   Schema,
   SchemaOf,
+  SubscribeOptions,
 } from "../abstract/types.ts";
 import type { SendOptions } from "../async/environment.ts";
 import { withCollectionProperties } from "../async/environment.ts";
 import { SyncCollection } from "./collection.ts";
 import type { CollectionMethod, EnvironmentMethod, IteratorMethod } from "./protocol.ts";
-import { call, closeEnvironment, openEnvironment, register } from "./worker-host.ts";
+import { call, closeEnvironment, openEnvironment, register, subscribe, unsubscribe } from "./worker-host.ts";
 
 type Forward =
   | { collection?: undefined; method: EnvironmentMethod; args: unknown[]; iterate?: false }
@@ -63,6 +64,29 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
     if (!this.#closed) call(this.#id, { op: "return", envId: this.#id, iterator });
   }
 
+  /**
+   * @internal Subscribes in the worker; `callback` runs on this thread (push channel). Returns the
+   * unsubscribe function, which may be called more than once.
+   */
+  subscribeFor(
+    collection: string | undefined,
+    topic: string,
+    callback: (message: unknown) => void,
+    options: SubscribeOptions | undefined,
+  ): () => void {
+    if (this.#closed) throw new Error("pocketmap: this environment is closed");
+    if (typeof callback !== "function") throw new TypeError("pocketmap: subscribe() takes a callback");
+    const events = this.emitter.listenerCount() > 0;
+    const request = { op: "subscribe" as const, envId: this.#id, collection, topic, options, events };
+    const id = subscribe(this.#id, request, callback);
+    return () => unsubscribe(this.#id, id);
+  }
+
+  /** Hears any realtime topic; returns the unsubscribe function. See AsyncEnvironment.subscribe. */
+  subscribe(topic: string, callback: (data: unknown) => void, options?: SubscribeOptions): () => void {
+    return this.subscribeFor(undefined, topic, callback, options);
+  }
+
   collection<N extends keyof S & string>(name: N): SyncCollection<S[N]>;
   collection<T extends object = BaseRecord>(name: string): SyncCollection<T>;
   collection<T extends object>(name: string): SyncCollection<T> {
@@ -71,7 +95,7 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
       found = new SyncCollection(this, name);
       this.#collections.set(name, found);
     }
-    return found as SyncCollection<T>;
+    return found as unknown as SyncCollection<T>;
   }
 
   keys(): string[] {

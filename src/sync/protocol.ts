@@ -3,6 +3,7 @@
 import type { MessagePort } from "node:worker_threads";
 import type { SerializedError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
+import type { SubscribeOptions } from "../abstract/types.ts";
 
 /** Environment methods the worker runs on request. */
 export const ENVIRONMENT_METHODS = [
@@ -63,14 +64,33 @@ export type WorkerRequest =
   | { op: "next"; envId: number; iterator: number; count: number; events: boolean }
   | { op: "return"; envId: number; iterator: number }
   | { op: "close"; envId: number }
+  // Realtime: callbacks cannot cross, so the main thread keeps them by subscription id and the worker
+  // pushes { subscription, message } (see PushItem). `collection` absent: env.subscribe (any topic).
+  | {
+      op: "subscribe";
+      envId: number;
+      subscription: number;
+      collection?: string;
+      topic: string;
+      options?: SubscribeOptions;
+      events: boolean;
+    }
+  | { op: "unsubscribe"; envId: number; subscription: number }
   | { op: "exit"; code: number; later?: boolean }
   | { op: "throw"; name: string };
 
 export type ForwardedEvent = [name: string, data: unknown];
 
-export type WorkerReply =
-  | { ok: true; value: unknown; events?: ForwardedEvent[] }
-  | { ok: false; error: SerializedError; events?: ForwardedEvent[] };
+export type WorkerReply = { ok: true; value: unknown } | { ok: false; error: SerializedError };
+
+/**
+ * What the worker pushes to the main thread as it happens (the push channel): an environment event,
+ * or a realtime message for a subscription. Pushes posted during a call are buffered by the waiting
+ * main thread and delivered after the call; pushes that come while it is free are delivered at once.
+ */
+export type PushItem =
+  | { envId: number; event: ForwardedEvent }
+  | { envId: number; subscription: number; message: unknown };
 
 /** What opening an environment tells the main thread: an embedded server to clean up at exit. */
 export interface OpenResult {
@@ -103,6 +123,8 @@ export type ToWorker = { id: number; request: WorkerRequest };
 
 export type FromWorker =
   | { id: number; reply: WorkerReply; output: OutputChunk[] }
+  /** Events and realtime messages, pushed as they happen; always posted before the reply of their call. */
+  | { push: PushItem[]; output: OutputChunk[] }
   /** The worker is ending (any exit, including an uncaught error); `received` is the last request id it took. */
   | { exit: number; received: number; output: OutputChunk[]; error?: string };
 

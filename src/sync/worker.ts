@@ -14,6 +14,7 @@ import {
   type OpenResult,
   type OutputChunk,
   PROGRESS,
+  type PushItem,
   postToMain,
   type ToWorker,
   type WorkerData,
@@ -51,13 +52,35 @@ process.on("exit", (code) => {
   postToMain(data, { exit: code, received, output: output.splice(0) });
 });
 
+// The push channel: events and realtime messages go to the main thread as they happen, batched per
+// turn of this thread's event loop (a burst of messages is one post). A blocked main thread buffers
+// them until its call returns; a free one runs its listeners at once.
+let pushes: PushItem[] = [];
+let pushScheduled = false;
+
+function push(item: PushItem): void {
+  pushes.push(item);
+  if (pushScheduled) return;
+  pushScheduled = true;
+  setImmediate(flushPushes);
+}
+
+function flushPushes(): void {
+  pushScheduled = false;
+  if (pushes.length === 0) return;
+  const items = pushes;
+  pushes = [];
+  postToMain(data, { push: items, output: output.splice(0) });
+}
+
 interface Hosted {
   env: AsyncEnvironment;
   iterators: Map<number, AsyncIterator<unknown>>;
   nextIterator: number;
-  /** Events waiting to travel back with the next reply; collected only while the main thread listens. */
-  pending: ForwardedEvent[];
+  /** Whether every event is pushed (the main thread has listened); disconnect/reconnect always are. */
   forwarding: boolean;
+  /** Live realtime subscriptions by the main thread's subscription id. */
+  subscriptions: Map<number, () => Promise<void>>;
 }
 
 const hosted = new Map<number, Hosted>();
@@ -80,7 +103,18 @@ async function open(
     started = await target();
     return started;
   }, options);
-  hosted.set(envId, { env, iterators: new Map(), nextIterator: 0, pending: [], forwarding: false });
+  const entry: Hosted = {
+    env,
+    iterators: new Map(),
+    nextIterator: 0,
+    forwarding: false,
+    subscriptions: new Map(),
+  };
+  hosted.set(envId, entry);
+  // The realtime connection's state changes are rare and matter even between calls: always pushed.
+  env.on(["disconnect", "reconnect"], ({ name, data }) => {
+    if (!entry.forwarding) push({ envId, event: [name, data] });
+  });
   // Every response is progress: a call of many requests may block as long as each one moves.
   env.on("request", progress);
   if (options.url !== undefined) return {};
@@ -95,20 +129,19 @@ async function open(
   return { pid: started?.pid, tempDir: started?.tempDir };
 }
 
-function forward(entry: Hosted, wanted: boolean): void {
+function forward(envId: number, entry: Hosted, wanted: boolean): void {
   if (!wanted || entry.forwarding) return;
   entry.forwarding = true;
   entry.env.onAny(({ name, data }) => {
-    entry.pending.push([name as string, data]);
+    push({ envId, event: [name, data] as ForwardedEvent });
   });
 }
 
-async function drain(entry: Hosted | undefined): Promise<ForwardedEvent[] | undefined> {
-  if (!entry?.forwarding) return undefined;
-  // emittery calls listeners a tick after emit(); let them run before the reply leaves.
-  await new Promise((resolve) => setImmediate(resolve));
-  if (entry.pending.length === 0) return undefined;
-  return entry.pending.splice(0);
+/** Pushes what the call caused before its reply leaves, so the main thread sees events first. */
+async function drain(entry: Hosted | undefined): Promise<void> {
+  // emittery calls listeners a tick after emit(); let them run first.
+  if (entry?.forwarding) await new Promise((resolve) => setImmediate(resolve));
+  flushPushes();
 }
 
 async function nextChunk(iterator: AsyncIterator<unknown>, count: number): Promise<IteratorChunk> {
@@ -172,6 +205,24 @@ async function run(request: WorkerRequest): Promise<unknown> {
       await iterator?.return?.();
       return undefined;
     }
+    case "subscribe": {
+      const { envId, subscription, collection, topic, options } = request;
+      const entry = host(envId);
+      const deliver = (message: unknown) => push({ envId, subscription, message });
+      const unsubscribe =
+        collection === undefined
+          ? await entry.env.subscribe(topic, deliver, options)
+          : await entry.env.collection(collection).subscribe(topic, deliver, options);
+      entry.subscriptions.set(subscription, unsubscribe);
+      return undefined;
+    }
+    case "unsubscribe": {
+      const entry = hosted.get(request.envId);
+      const unsubscribe = entry?.subscriptions.get(request.subscription);
+      entry?.subscriptions.delete(request.subscription);
+      await unsubscribe?.();
+      return undefined;
+    }
     case "close": {
       const entry = hosted.get(request.envId);
       hosted.delete(request.envId);
@@ -200,12 +251,14 @@ function testHook(): void {
 
 async function answer(request: WorkerRequest): Promise<WorkerReply> {
   const entry = "envId" in request ? hosted.get(request.envId) : undefined;
-  if (entry && "events" in request) forward(entry, request.events);
+  if (entry && "events" in request) forward(request.envId, entry, request.events);
   try {
     const value = await run(request);
-    return { ok: true, value, events: await drain(entry) };
+    await drain(entry);
+    return { ok: true, value };
   } catch (error) {
-    return { ok: false, error: errorToJSON(error), events: await drain(entry) };
+    await drain(entry);
+    return { ok: false, error: errorToJSON(error) };
   }
 }
 
