@@ -181,7 +181,7 @@ export class RealtimeConnection {
       const abort = new AbortController();
       this.#abort = abort;
       if (attempts > 0) {
-        const delay = reconnectDelay(attempts);
+        const delay = reconnectDelay(attempts - 1);
         if (delay > 0) await sleep(delay, abort.signal);
         if (abort.signal.aborted || this.#topics.size === 0) break;
       }
