@@ -17,9 +17,11 @@ export type { FilterInput, FilterObject, FilterValue } from "./abstract/filter.t
 export { escapeFilterValue, filter } from "./abstract/filter.ts";
 export type { SetupOptions } from "./abstract/options.ts";
 export type {
+  AsyncChanges,
   BaseRecord,
   BatchRequest,
   BatchResult,
+  Changes,
   Collection,
   CollectionOf,
   CountOptions,
@@ -31,6 +33,8 @@ export type {
   Kind,
   ListOptions,
   ListResult,
+  RecordAction,
+  RecordEvent,
   RecordInput,
   RecordOf,
   RecordOptions,
@@ -38,8 +42,11 @@ export type {
   Ret,
   Schema,
   SchemaOf,
+  SubscribeOptions,
+  SyncChanges,
   SystemFields,
   TypedRecordInput,
+  Unsubscribe,
 } from "./abstract/types.ts";
 export type { AuthResult } from "./async/auth.ts";
 export { AsyncCollection } from "./async/collection.ts";
