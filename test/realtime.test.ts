@@ -9,10 +9,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installPocketBase } from "../src/env/binary.ts";
-import { startEmbedded } from "../src/env/embedded.ts";
+import { freePort, startEmbedded } from "../src/env/embedded.ts";
 import type { AsyncChanges, AsyncEnvironment, BaseRecord, RecordEvent, SyncChanges } from "../src/index.ts";
+import { NetworkError } from "../src/index.ts";
 import { freshPosts, server, superuserEnv, uniqueName } from "./helpers.ts";
-import { KINDS, openEnv, openEnvWith, type TestKind } from "./kinds.ts";
+import { KINDS, openEnv, openEnvWith, settle, type TestKind } from "./kinds.ts";
 
 /** Polls `check` until it holds, for at most `ms` (a hang guard, not a speed check). */
 async function until(check: () => boolean, ms = 20_000): Promise<boolean> {
@@ -252,6 +253,20 @@ describe.each(KINDS)("realtime (%s kind)", (kind: TestKind) => {
     await admin.collection(name).update(record.id, { title: "after close" });
     await sleep(100);
     expect(seen).toHaveLength(2);
+  });
+
+  it("fails a subscribe when the server cannot be reached, with a NetworkError", async () => {
+    const port = await freePort(); // nothing listens there
+    const local = openEnvWith(kind, { url: `http://127.0.0.1:${port}`, retries: 0 });
+    try {
+      const failed = await settle(() => local.collection("posts").subscribe("*", () => {})).catch(
+        (error) => error,
+      );
+      expect(failed).toBeInstanceOf(NetworkError);
+      expect((failed as Error).message).toMatch(/realtime stream could not be opened/);
+    } finally {
+      await local.close();
+    }
   });
 
   it("reconnects after the stream is dropped (the 30-minute cap) and keeps every subscription", async () => {

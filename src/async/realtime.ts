@@ -4,7 +4,13 @@
 // resubmitted after each PB_CONNECT, and a lost stream is reopened with backoff and jitter; the
 // environment hears `disconnect` and `reconnect` so that it knows changes may have been missed.
 import type { Client as UndiciClient } from "undici";
-import { InvalidInputError, NotFoundError, PocketBaseError, TimeoutError } from "../abstract/errors/index.ts";
+import {
+  InvalidInputError,
+  NetworkError,
+  NotFoundError,
+  PocketBaseError,
+  TimeoutError,
+} from "../abstract/errors/index.ts";
 import type { RequestSpec } from "../abstract/operations.ts";
 import { REALTIME_SILENCE_LIMIT, reconnectDelay, submitSubscriptions } from "../abstract/realtime.ts";
 import type { EnvironmentEvents } from "../abstract/types.ts";
@@ -87,7 +93,8 @@ export class RealtimeConnection {
       await this.#await(key);
     } catch (error) {
       unsubscribed = true;
-      this.#detach(key, listener);
+      // Nothing left to hear: no stream is kept (or reopened) for nobody.
+      if (this.#detach(key, listener) && this.#topics.size === 0) this.#abort?.abort();
       throw error;
     }
     return unsubscribe;
@@ -181,8 +188,8 @@ export class RealtimeConnection {
       const abort = new AbortController();
       this.#abort = abort;
       if (attempts > 0) {
-        const delay = reconnectDelay(attempts - 1);
-        if (delay > 0) await sleep(delay, abort.signal);
+        // Always a turn of the event loop, so that subscribes that just failed have withdrawn first.
+        await sleep(reconnectDelay(attempts - 1), abort.signal);
         if (abort.signal.aborted || this.#topics.size === 0) break;
       }
       let reason = "the server closed the stream";
@@ -230,12 +237,25 @@ export class RealtimeConnection {
       headersTimeout: this.#options.timeout,
     });
     if (this.#closed) return;
-    const response = await this.#http.request({
-      method: "GET",
-      path: `${url.pathname.replace(/\/+$/, "")}/api/realtime`,
-      headers: { ...this.#options.headers, accept: "text/event-stream", "cache-control": "no-store" },
-      signal,
-    });
+    const path = `${url.pathname.replace(/\/+$/, "")}/api/realtime`;
+    let response: Awaited<ReturnType<UndiciClient["request"]>>;
+    try {
+      response = await this.#http.request({
+        method: "GET",
+        path,
+        headers: { ...this.#options.headers, accept: "text/event-stream", "cache-control": "no-store" },
+        signal,
+      });
+    } catch (cause) {
+      if (signal.aborted) throw cause;
+      throw new NetworkError({
+        status: 0,
+        message: `the realtime stream could not be opened: ${describe(cause)}`,
+        url: url.origin + path,
+        method: "GET",
+        cause,
+      });
+    }
     if (response.statusCode !== 200) {
       await response.body.dump().catch(() => {});
       throw new PocketBaseError({
