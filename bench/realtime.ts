@@ -11,8 +11,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import PocketBase from "pocketbase";
 import { EventSource, Pool } from "undici";
-import { startEmbedded } from "../src/env/embedded.ts";
 import { setup } from "../src/index.ts";
+import { startEmbedded } from "../src/server/embedded.ts";
 
 const QUICK = process.env.BENCH_QUICK === "1" || process.env.BENCH_QUICK === "true";
 const ROUNDS = QUICK ? 3 : 8;

