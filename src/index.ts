@@ -4,6 +4,7 @@ export {
   BadRequestError,
   ForbiddenError,
   InvalidInputError,
+  MFARequiredError,
   NetworkError,
   NotFoundError,
   PocketBaseError,
@@ -17,6 +18,10 @@ export type { FilterInput, FilterObject, FilterValue } from "./abstract/filter.t
 export { escapeFilterValue, filter } from "./abstract/filter.ts";
 export type { SetupOptions } from "./abstract/options.ts";
 export type {
+  Auth,
+  AuthMethods,
+  AuthOptions,
+  AuthProviderInfo,
   BaseRecord,
   BatchRequest,
   BatchResult,
@@ -26,11 +31,13 @@ export type {
   EnvironmentEvents,
   FileInput,
   HealthResult,
+  IdentityInput,
   Iter,
   IterateOptions,
   Kind,
   ListOptions,
   ListResult,
+  OAuth2Options,
   RecordInput,
   RecordOf,
   RecordOptions,

@@ -15,6 +15,7 @@ import {
   recordsPath,
 } from "../abstract/operations.ts";
 import type {
+  Auth,
   BaseRecord,
   Collection,
   CountOptions,
@@ -32,6 +33,7 @@ import {
   assertRecordId,
   normalizeFields,
 } from "../abstract/validate.ts";
+import { createAuth } from "./auth-flows.ts";
 import { runBatch } from "./batch.ts";
 import type { Client } from "./client.ts";
 
@@ -41,11 +43,18 @@ export class AsyncCollection<T extends object = BaseRecord>
 {
   readonly name: string;
   readonly #client: Client;
+  #auth: Auth<"async", T> | undefined;
 
   constructor(client: Client, name: string) {
     assertCollectionName(name);
     this.name = name;
     this.#client = client;
+  }
+
+  /** Auth collections: `auth(identity, password)` logs in; its members are the other flows. */
+  get auth(): Auth<"async", T> {
+    this.#auth ??= createAuth<T>(this.#client, this.name);
+    return this.#auth;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { asIdentity } from "../abstract/auth-operations.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import { NotFoundError } from "../abstract/errors/index.ts";
 import { collections, health, type Method, type RequestSpec } from "../abstract/operations.ts";
@@ -7,6 +8,7 @@ import type {
   BatchRequest,
   BatchResult,
   HealthResult,
+  IdentityInput,
   QueryValue,
   RequestOptions,
   Schema,
@@ -41,9 +43,26 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Enviro
   readonly #client: Client;
   readonly #collections = new Map<string, AsyncCollection>();
 
-  constructor(target: () => Promise<ServerTarget>, options: ResolvedOptions) {
+  constructor(
+    target: (() => Promise<ServerTarget>) | { parent: Client; identity: IdentityInput },
+    options: ResolvedOptions,
+  ) {
     super();
-    this.#client = new Client(target, options, this.emitter);
+    this.#client =
+      typeof target === "function"
+        ? new Client(target, options, this.emitter)
+        : target.parent.as(asIdentity(target.identity), this.emitter);
+  }
+
+  /**
+   * An environment of the same kind acting as `identity` (a token, or a login's result): it shares
+   * this environment's connection pool, opens nothing, and leaves this environment as it was. Its token
+   * is refreshed before it expires; one that cannot be refreshed fails with UnauthorizedError, never
+   * as a guest or as another identity. Closing it releases only it; closing this one closes the pool.
+   */
+  as(identity: IdentityInput): AsyncEnvironment<S> {
+    const env = new AsyncEnvironmentBase<S>({ parent: this.#client, identity }, this.#client.options);
+    return withCollectionProperties(env, (name) => env.collection(name)) as AsyncEnvironment<S>;
   }
 
   /** The collection of this name (also reachable as `env.name` and `env["name"]`). */

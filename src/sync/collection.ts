@@ -1,5 +1,7 @@
+import { AUTH_METHODS } from "../abstract/auth.ts";
 import { InvalidInputError } from "../abstract/errors/index.ts";
 import type {
+  Auth,
   BaseRecord,
   Collection,
   CountOptions,
@@ -33,11 +35,26 @@ export class SyncCollection<T extends object = BaseRecord>
 {
   readonly name: string;
   readonly #env: SyncEnvironmentBase;
+  #auth: Auth<"sync", T> | undefined;
 
   constructor(env: SyncEnvironmentBase, name: string) {
     assertCollectionName(name);
     this.name = name;
     this.#env = env;
+  }
+
+  /** Auth collections: `auth(identity, password)` logs in; its members are the other flows (forwarded). */
+  get auth(): Auth<"sync", T> {
+    if (!this.#auth) {
+      const auth = (...args: unknown[]) => this.#call("auth", ...args);
+      for (const name of AUTH_METHODS) {
+        Object.defineProperty(auth, name, {
+          value: (...args: unknown[]) => this.#call(`auth.${name}`, ...args),
+        });
+      }
+      this.#auth = auth as unknown as Auth<"sync", T>;
+    }
+    return this.#auth;
   }
 
   #call<T>(method: CollectionMethod, ...args: unknown[]): T {

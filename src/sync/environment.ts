@@ -1,3 +1,4 @@
+import { type AsIdentity, asIdentity } from "../abstract/auth-operations.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import type {
@@ -6,6 +7,7 @@ import type {
   BatchResult,
   EnvironmentEvents,
   HealthResult,
+  IdentityInput,
   Schema,
   SchemaOf,
 } from "../abstract/types.ts";
@@ -27,18 +29,37 @@ type Forward =
 export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends EnvironmentEmitter {
   readonly #id: number;
   readonly #chunk: number;
+  readonly #options: ResolvedOptions;
   readonly #collections = new Map<string, SyncCollection>();
   #closed = false;
 
-  constructor(options: ResolvedOptions) {
+  constructor(options: ResolvedOptions, derived?: { parent: number; identity: AsIdentity }) {
     super();
     this.#chunk = options.syncChunk;
-    this.#id = register(options, (events) => {
-      for (const [name, data] of events)
-        void this.emitter.emit(name as keyof EnvironmentEvents, data as never);
-    });
+    this.#options = options;
+    this.#id = register(
+      options,
+      (events) => {
+        for (const [name, data] of events)
+          void this.emitter.emit(name as keyof EnvironmentEvents, data as never);
+      },
+      derived,
+    );
     // Embedded mode starts its server now, so that an unclosed environment is still cleaned up at exit.
-    if (options.url === undefined) openEnvironment(this.#id);
+    if (options.url === undefined && !derived) openEnvironment(this.#id);
+  }
+
+  /**
+   * A sync environment acting as `identity` (a token, or a login's result) on this environment's
+   * connection pool; see the async kind's `as()`. Nothing crosses to the worker until its first call.
+   */
+  as(identity: IdentityInput): SyncEnvironment<S> {
+    if (this.#closed) throw new Error("pocketmap: this environment is closed");
+    const env = new SyncEnvironmentBase<S>(this.#options, {
+      parent: this.#id,
+      identity: asIdentity(identity),
+    });
+    return withCollectionProperties(env, (name) => env.collection(name)) as SyncEnvironment<S>;
   }
 
   /** @internal Runs one call of this environment in the worker. */

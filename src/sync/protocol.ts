@@ -1,6 +1,8 @@
 // Messages between the sync kind's main thread and its worker. Everything here crosses a thread
 // boundary by structured clone, so it is plain data only.
 import type { MessagePort } from "node:worker_threads";
+import { AUTH_METHODS } from "../abstract/auth.ts";
+import type { AsIdentity } from "../abstract/auth-operations.ts";
 import type { SerializedError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 
@@ -15,6 +17,9 @@ export const ENVIRONMENT_METHODS = [
   "send",
   "url",
 ] as const;
+
+/** `collection.auth(…)` and its members, forwarded as "auth" and "auth.<member>". */
+export const AUTH_CALLS = ["auth", ...AUTH_METHODS.map((name) => `auth.${name}` as const)] as const;
 
 /** Collection methods the worker runs on request; each returns plain data (or the collection). */
 export const COLLECTION_METHODS = [
@@ -39,11 +44,13 @@ export const COLLECTION_METHODS = [
 export const ITERATOR_METHODS = ["iterate", "keys", "values", "entries"] as const;
 
 export type EnvironmentMethod = (typeof ENVIRONMENT_METHODS)[number];
-export type CollectionMethod = (typeof COLLECTION_METHODS)[number];
+export type CollectionMethod = (typeof COLLECTION_METHODS)[number] | (typeof AUTH_CALLS)[number];
 export type IteratorMethod = (typeof ITERATOR_METHODS)[number];
 
 export type WorkerRequest =
   | { op: "open"; envId: number; options: ResolvedOptions }
+  /** Opens an identity (`env.as()`) on the pool of environment `parent`, which is open already. */
+  | { op: "as"; envId: number; parent: number; identity: AsIdentity }
   | {
       op: "call";
       envId: number;

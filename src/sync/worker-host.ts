@@ -6,6 +6,7 @@
 // whatever the host (synckit's preload path broke under `node -e 'import(...)'`).
 import { rmSync } from "node:fs";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type { AsIdentity } from "../abstract/auth-operations.ts";
 import { errorFromJSON, InvalidInputError, SyncWorkerError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import { onProcessExit } from "../env/process-cleanup.ts";
@@ -24,6 +25,8 @@ import {
 
 interface Registration {
   options: ResolvedOptions;
+  /** An identity from `as()`: it opens on the pool of environment `parent` (opened first). */
+  derived?: { parent: number; identity: AsIdentity } | undefined;
   onEvents: (events: ForwardedEvent[]) => void;
   /** Stops this environment's embedded server from the main thread (its worker may be gone). */
   stopServer?: () => void;
@@ -231,6 +234,16 @@ function ensureOpen(envId: number): void {
   if (host) drainExited(host);
   if (openInWorker.has(envId)) return;
   const found = registration(envId);
+  if (found.derived) {
+    const { parent, identity } = found.derived;
+    ensureOpen(parent);
+    unwrap(
+      envId,
+      onceMore(() => sendFor(envId, { op: "as", envId, parent, identity })),
+    );
+    openInWorker.add(envId);
+    return;
+  }
   const opened = unwrap(
     envId,
     onceMore(() => sendFor(envId, { op: "open", envId, options: found.options })),
@@ -261,9 +274,13 @@ function stopServer(found: Registration): void {
 }
 
 /** Registers a sync environment; nothing crosses to the worker until its first call. */
-export function register(options: ResolvedOptions, onEvents: Registration["onEvents"]): number {
+export function register(
+  options: ResolvedOptions,
+  onEvents: Registration["onEvents"],
+  derived?: Registration["derived"],
+): number {
   const envId = nextEnvId++;
-  registrations.set(envId, { options, onEvents });
+  registrations.set(envId, { options, onEvents, derived });
   return envId;
 }
 

@@ -7,6 +7,7 @@ import { AsyncCollection } from "../async/collection.ts";
 import { type AsyncEnvironment, createAsyncEnvironment } from "../async/environment.ts";
 import { serverTarget } from "../env/setup.ts";
 import {
+  AUTH_CALLS,
   COLLECTION_METHODS,
   ENVIRONMENT_METHODS,
   type ForwardedEvent,
@@ -63,6 +64,7 @@ interface Hosted {
 const hosted = new Map<number, Hosted>();
 const environmentMethods = new Set<string>(ENVIRONMENT_METHODS);
 const collectionMethods = new Set<string>(COLLECTION_METHODS);
+const authCalls = new Set<string>(AUTH_CALLS);
 
 function host(envId: number): Hosted {
   const found = hosted.get(envId);
@@ -125,6 +127,21 @@ async function run(request: WorkerRequest): Promise<unknown> {
   switch (request.op) {
     case "open":
       return open(request.envId, request.options);
+    case "as": {
+      const { token, collection } = request.identity;
+      const env = host(request.parent).env.as(
+        collection === undefined ? token : { token, record: { collectionName: collection } },
+      );
+      hosted.set(request.envId, {
+        env,
+        iterators: new Map(),
+        nextIterator: 0,
+        pending: [],
+        forwarding: false,
+      });
+      env.on("request", progress);
+      return {} satisfies OpenResult;
+    }
     case "call": {
       const entry = host(request.envId);
       if (request.collection === undefined) {
@@ -133,9 +150,17 @@ async function run(request: WorkerRequest): Promise<unknown> {
         const method = entry.env[request.method as keyof AsyncEnvironment] as (...args: unknown[]) => unknown;
         return method(...request.args);
       }
+      const collection = entry.env.collection(request.collection);
+      if (authCalls.has(request.method)) {
+        // `auth` is a function and a namespace: "auth" calls it, "auth.<member>" a member.
+        const member = request.method.slice("auth.".length) as keyof typeof collection.auth;
+        const fn = (request.method === "auth" ? collection.auth : collection.auth[member]) as (
+          ...args: unknown[]
+        ) => unknown;
+        return await fn(...request.args);
+      }
       if (!collectionMethods.has(request.method))
         throw new TypeError(`pocketmap: no method ${request.method}`);
-      const collection = entry.env.collection(request.collection);
       const result = await (
         collection[request.method as keyof AsyncCollection] as (...args: unknown[]) => unknown
       )(...request.args);
