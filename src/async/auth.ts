@@ -173,16 +173,22 @@ export class AuthState {
     const password = this.#password!;
     let response: Awaited<ReturnType<Transport["send"]>>;
     try {
-      response = await transport.send(records.authWithPassword("_superusers", identity, password));
+      response = await transport.send(
+        records.authWithPassword("_superusers", identity, password),
+        this.#sendOptions(),
+      );
     } catch (error) {
       // PocketBase before 0.23 had admins instead of a _superusers collection.
       if (!(error instanceof NotFoundError)) throw error;
-      response = await transport.send({
-        method: "POST",
-        path: "/api/admins/auth-with-password",
-        body: JSON.stringify({ identity, password }),
-        auth: false,
-      });
+      response = await transport.send(
+        {
+          method: "POST",
+          path: "/api/admins/auth-with-password",
+          body: JSON.stringify({ identity, password }),
+          auth: false,
+        },
+        this.#sendOptions(),
+      );
     }
     const result = response.body as { token: string; record?: BaseRecord; admin?: BaseRecord };
     this.#adopt(result.token);
