@@ -245,7 +245,7 @@ describe.each(KINDS)("collection.auth (%s)", (kind) => {
       createData: { name: "Created by OAuth2" },
     });
     expect(result.record).toMatchObject({ email: user.email, name: "Created by OAuth2" });
-    expect(result.meta).toMatchObject({ id: user.sub, email: user.email, isNew: true });
+    expect(result.meta).toMatchObject({ id: user.sub, email: user.email });
     // The code was used: a second exchange is refused by the provider, so by PocketBase.
     const reused = await settle(() =>
       env.members!.auth.withOAuth2Code("oidc", code, provider.codeVerifier, redirectURL),

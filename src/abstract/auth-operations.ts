@@ -197,6 +197,8 @@ export interface AsIdentity {
   token: string;
   /** The record's auth collection (name or id), from the result's record, else the token's claims. */
   collection?: string;
+  /** When `as()` was called (ms): the token's renewal point is counted from then, on both kinds. */
+  at?: number;
 }
 
 /** Checks what `env.as()` was given: a token, or an auth result (`{ token, record }`). */
@@ -207,7 +209,15 @@ export function asIdentity(input: IdentityInput): AsIdentity {
       "pocketmap: as() takes a token or an auth result ({ token, record }), e.g. env.as(await env.users.auth(email, password))",
     );
   }
+  const claims = tokenClaims(token);
+  if (typeof claims.exp !== "number") {
+    // PocketBase answers a token it cannot read as a guest: refuse it here rather than act as nobody.
+    throw new InvalidInputError(
+      "pocketmap: as() was given a token that is not a PocketBase auth token (a JWT with exp)",
+    );
+  }
   const record = typeof input === "string" ? undefined : input.record;
-  const collection = record?.collectionName || record?.collectionId || tokenClaims(token).collectionId;
-  return collection ? { token, collection } : { token };
+  const collection = record?.collectionName || record?.collectionId || claims.collectionId;
+  const at = Date.now();
+  return collection ? { token, collection, at } : { token, at };
 }

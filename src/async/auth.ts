@@ -15,7 +15,7 @@ export function tokenExpiry(token: string): number | undefined {
 }
 
 /** A token identity, and the auth collection (name or id) that refreshes it, when known. */
-export type TokenIdentity = { token: string; collection?: string | undefined };
+export type TokenIdentity = { token: string; collection?: string | undefined; at?: number | undefined };
 
 /**
  * The identity an environment acts as: a token, or an email and password, never both. PocketBase
@@ -54,7 +54,7 @@ export class AuthState {
     this.onAuth = onAuth;
     if (identity === undefined) return;
     if ("token" in identity) {
-      this.#adopt(identity.token);
+      this.#adopt(identity.token, ("at" in identity && identity.at) || Date.now());
       const claims = tokenClaims(identity.token);
       const collection = ("collection" in identity && identity.collection) || claims.collectionId;
       if (claims.refreshable === false) this.#refreshPath = undefined;
@@ -70,7 +70,8 @@ export class AuthState {
     return this.#email !== undefined && this.#password !== undefined;
   }
 
-  #adopt(token: string): void {
+  /** Takes `token` as the current one; `at`: when it was handed over (its renewal point counts from then). */
+  #adopt(token: string, at = Date.now()): void {
     this.#token = token;
     const exp = tokenExpiry(token);
     if (exp === undefined) {
@@ -78,7 +79,7 @@ export class AuthState {
       return;
     }
     this.#expiresAt = exp * 1000;
-    const remaining = this.#expiresAt - Date.now();
+    const remaining = this.#expiresAt - at;
     // Short-lived tokens renew halfway through their life rather than never.
     this.#renewAt = this.#expiresAt - Math.min(this.#refreshMargin, Math.max(remaining, 0) / 2);
   }

@@ -1,4 +1,4 @@
-import { asIdentity } from "../abstract/auth-operations.ts";
+import { type AsIdentity, asIdentity } from "../abstract/auth-operations.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import { NotFoundError } from "../abstract/errors/index.ts";
 import { collections, health, type Method, type RequestSpec } from "../abstract/operations.ts";
@@ -44,14 +44,19 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Enviro
   readonly #collections = new Map<string, AsyncCollection>();
 
   constructor(
-    target: (() => Promise<ServerTarget>) | { parent: Client; identity: IdentityInput },
+    target: (() => Promise<ServerTarget>) | { parent: Client; identity: IdentityInput | AsIdentity },
     options: ResolvedOptions,
   ) {
     super();
     this.#client =
       typeof target === "function"
         ? new Client(target, options, this.emitter)
-        : target.parent.as(asIdentity(target.identity), this.emitter);
+        : target.parent.as(
+            typeof target.identity === "object" && "at" in target.identity
+              ? (target.identity as AsIdentity)
+              : asIdentity(target.identity),
+            this.emitter,
+          );
   }
 
   /**
@@ -60,7 +65,10 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Enviro
    * is refreshed before it expires; one that cannot be refreshed fails with UnauthorizedError, never
    * as a guest or as another identity. Closing it releases only it; closing this one closes the pool.
    */
-  as(identity: IdentityInput): AsyncEnvironment<S> {
+  as(identity: IdentityInput): AsyncEnvironment<S>;
+  /** @internal An identity checked already (the sync worker's). */
+  as(identity: AsIdentity): AsyncEnvironment<S>;
+  as(identity: IdentityInput | AsIdentity): AsyncEnvironment<S> {
     const env = new AsyncEnvironmentBase<S>({ parent: this.#client, identity }, this.#client.options);
     return withCollectionProperties(env, (name) => env.collection(name)) as AsyncEnvironment<S>;
   }

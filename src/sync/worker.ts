@@ -128,10 +128,7 @@ async function run(request: WorkerRequest): Promise<unknown> {
     case "open":
       return open(request.envId, request.options);
     case "as": {
-      const { token, collection } = request.identity;
-      const env = host(request.parent).env.as(
-        collection === undefined ? token : { token, record: { collectionName: collection } },
-      );
+      const env = host(request.parent).env.as(request.identity);
       hosted.set(request.envId, {
         env,
         iterators: new Map(),
