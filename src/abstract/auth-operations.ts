@@ -179,17 +179,28 @@ export interface TokenClaims {
   refreshable?: boolean;
 }
 
+// A server that acts as each caller reads the same few tokens over and over: their claims are kept
+// (a bounded map, emptied when full; claims are not secrets, and the tokens are in memory anyway).
+const claimsCache = new Map<string, TokenClaims>();
+const CLAIMS_CACHE_SIZE = 1024;
+
 /** The readable claims of a JWT, or an empty object when it has none (the token stays opaque). */
 export function tokenClaims(token: string): TokenClaims {
+  const cached = claimsCache.get(token);
+  if (cached) return cached;
   const payload = token.split(".")[1];
-  if (!payload) return {};
-  try {
-    const base64 = payload.replace(/-/g, "+").replace(/_/g, "/");
-    const json = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))));
-    return json && typeof json === "object" ? (json as TokenClaims) : {};
-  } catch {
-    return {};
+  let claims: TokenClaims = {};
+  if (payload) {
+    try {
+      const json: unknown = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+      if (json && typeof json === "object") claims = Object.freeze({ ...(json as TokenClaims) });
+    } catch {
+      // Not a JWT: no claims.
+    }
   }
+  if (claimsCache.size >= CLAIMS_CACHE_SIZE) claimsCache.clear();
+  claimsCache.set(token, claims);
+  return claims;
 }
 
 /** An identity for `env.as()`: the token, and the auth collection that refreshes it when known. */

@@ -1,9 +1,9 @@
-import type Emittery from "emittery";
 import type { AsIdentity } from "../abstract/auth-operations.ts";
+import type { EventSink } from "../abstract/emitter.ts";
 import { UnauthorizedError } from "../abstract/errors/index.ts";
 import type { RequestSpec } from "../abstract/operations.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
-import type { EnvironmentEvents, RequestOptions } from "../abstract/types.ts";
+import type { RequestOptions } from "../abstract/types.ts";
 import { AuthState } from "./auth.ts";
 import { Transport, type SendOptions as TransportSendOptions } from "./transport.ts";
 
@@ -86,7 +86,7 @@ export class Pool {
 export class Client {
   readonly #pool: Pool;
   readonly #options: ResolvedOptions;
-  readonly events: Emittery<EnvironmentEvents>;
+  readonly events: EventSink;
   /** Set for a derived identity at once; for the environment's own, when the server is known. */
   #auth: AuthState | undefined;
   /** Whether this client owns the pool (closing it closes the pool) or was derived with `as()`. */
@@ -97,7 +97,7 @@ export class Client {
   constructor(
     target: (() => Promise<ServerTarget>) | { pool: Pool; identity: AsIdentity },
     options: ResolvedOptions,
-    events: Emittery<EnvironmentEvents>,
+    events: EventSink,
   ) {
     this.#options = options;
     this.events = events;
@@ -124,7 +124,7 @@ export class Client {
   }
 
   /** A client acting as `identity` on the same pool; opens nothing. */
-  as(identity: AsIdentity, events: Emittery<EnvironmentEvents>): Client {
+  as(identity: AsIdentity, events: EventSink): Client {
     if (this.#closed || this.#pool.closed) throw new Error("pocketmap: this environment is closed");
     return new Client({ pool: this.#pool, identity }, this.#options, events);
   }

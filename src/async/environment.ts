@@ -50,12 +50,12 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Enviro
     super();
     this.#client =
       typeof target === "function"
-        ? new Client(target, options, this.emitter)
+        ? new Client(target, options, this.sink)
         : target.parent.as(
             typeof target.identity === "object" && "at" in target.identity
               ? (target.identity as AsIdentity)
               : asIdentity(target.identity),
-            this.emitter,
+            this.sink,
           );
   }
 

@@ -65,7 +65,7 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
   /** @internal Runs one call of this environment in the worker. */
   forward(request: Forward): unknown {
     if (this.#closed) throw new Error("pocketmap: this environment is closed");
-    const events = this.emitter.listenerCount() > 0;
+    const events = this.sink.listenerCount() > 0;
     if (request.iterate) {
       const { collection, method, args } = request;
       return call(this.#id, { op: "iterate", envId: this.#id, collection, method, args, events });
@@ -75,7 +75,7 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
 
   /** @internal The next chunk of a worker-side iterator. */
   next(iterator: number, count = this.#chunk): unknown {
-    const events = this.emitter.listenerCount() > 0;
+    const events = this.sink.listenerCount() > 0;
     return call(this.#id, { op: "next", envId: this.#id, iterator, count, events });
   }
 
