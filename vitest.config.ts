@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { pinnedVersion } from "./src/env/binary.ts";
+import { pinnedVersion } from "./src/server/binary.ts";
 import { OLDEST_POCKETBASE } from "./test/versions.ts";
 
 // `npm test` runs the server-behaviour files on the pinned (newest) PocketBase and on the oldest

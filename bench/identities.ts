@@ -12,8 +12,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import os from "node:os";
-import { startEmbedded } from "../src/env/embedded.ts";
 import { type AsyncEnvironment, setup } from "../src/index.ts";
+import { startEmbedded } from "../src/server/embedded.ts";
 
 const QUICK = process.env.BENCH_QUICK === "1" || process.env.BENCH_QUICK === "true";
 const ROUNDS = QUICK ? 4 : 12;

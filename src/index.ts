@@ -18,6 +18,8 @@ export type { FilterInput, FilterObject, FilterValue } from "./abstract/filter.t
 export { escapeFilterValue, filter } from "./abstract/filter.ts";
 export type { SetupOptions } from "./abstract/options.ts";
 export type {
+  Admin,
+  AdminCollections,
   Auth,
   AuthMethods,
   AuthOptions,
@@ -26,8 +28,10 @@ export type {
   BatchRequest,
   BatchResult,
   Collection,
+  CollectionModel,
   CollectionOf,
   CountOptions,
+  Environment,
   EnvironmentEvents,
   FileInput,
   HealthResult,
@@ -45,12 +49,13 @@ export type {
   Ret,
   Schema,
   SchemaOf,
+  SendOptions,
   SystemFields,
   TypedRecordInput,
 } from "./abstract/types.ts";
 export type { AuthResult } from "./async/auth.ts";
 export { AsyncCollection } from "./async/collection.ts";
-export type { AsyncEnvironment, SendOptions } from "./async/environment.ts";
+export type { AsyncEnvironment } from "./async/environment.ts";
 export { setup } from "./env/setup.ts";
 export { SyncCollection } from "./sync/collection.ts";
 export type { SyncEnvironment } from "./sync/environment.ts";

@@ -4,7 +4,6 @@
 // tokens come from the real emails; the OAuth2 code from the provider's real redirect.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EmbeddedServer, startEmbedded } from "../src/env/embedded.ts";
 import {
   type AsyncEnvironment,
   BadRequestError,
@@ -12,6 +11,7 @@ import {
   setup,
   UnauthorizedError,
 } from "../src/index.ts";
+import { type EmbeddedServer, startEmbedded } from "../src/server/embedded.ts";
 import { type AuthServers, startAuthServers } from "./auth-servers.ts";
 import { KINDS, openEnvWith, settle } from "./kinds.ts";
 import { otpFromMail, tokenFromMail } from "./mail-catcher.ts";

@@ -4,8 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type EmbeddedServer, startEmbedded } from "../src/env/embedded.ts";
 import * as pocketmap from "../src/index.ts";
+import { type EmbeddedServer, startEmbedded } from "../src/server/embedded.ts";
 import { type AuthServers, startAuthServers } from "./auth-servers.ts";
 import { otpFromMail, tokenFromMail } from "./mail-catcher.ts";
 

@@ -1,10 +1,10 @@
 // Every auth flow of a collection as a request description (method, path, body), and the checks of
 // what `env.as()` takes. No I/O.
-import type { IdentityInput, OAuth2Options } from "./auth.ts";
+
 import { InvalidInputError } from "./errors/invalid-input.ts";
 import { collectionPath, optionKeys, type RequestSpec, recordPath } from "./operations.ts";
 import { assertKnownOptions } from "./options.ts";
-import type { QueryValue, RecordOptions } from "./types.ts";
+import type { IdentityInput, OAuth2Options, QueryValue, RecordOptions } from "./types.ts";
 import { normalizeExpand, normalizeFields, toJsonBody } from "./validate.ts";
 
 const AUTH_KEYS = [...optionKeys.record, "mfaId"];

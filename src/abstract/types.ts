@@ -297,3 +297,69 @@ declare global {
     [Symbol.asyncDispose](): PromiseLike<void>;
   }
 }
+
+// The environment and its services, declared once for both kinds like the collection above. Each has a
+// method table in surface.ts, checked against it, from which the sync kind is generated.
+
+/** Options of `env.send()`. */
+export interface SendOptions extends RequestOptions {
+  method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  body?: Record<string, unknown>;
+  /** Send without the environment's auth token. */
+  anonymous?: boolean;
+}
+
+/** A collection's model as PocketBase returns it from /api/collections. */
+export interface CollectionModel {
+  id: string;
+  name: string;
+  type: string;
+  [key: string]: unknown;
+}
+
+/** `env.admin.collections`: the collections' models (superuser). */
+export interface AdminCollections<K extends Kind> {
+  /** The model of the collection with this name or id, or `undefined` when there is none. */
+  get(nameOrId: string, options?: RequestOptions): Ret<K, CollectionModel | undefined>;
+  /** A page of collection models. */
+  list(options?: ListOptions): Ret<K, ListResult<CollectionModel>>;
+}
+
+/** `env.admin`: the superuser services, under one name so that they hide no collection. */
+export interface Admin<K extends Kind> {
+  readonly collections: AdminCollections<K>;
+}
+
+/**
+ * The environment's members, declared once for both kinds. Every other property name is a collection;
+ * the emitter members (`on`, `once`, `off`, `onAny`, `events`) come from one shared class.
+ */
+export interface Environment<K extends Kind, S extends SchemaOf<S> = Schema> {
+  /** The collection of this name (also reachable as `env.name` and `env["name"]`). */
+  collection<N extends keyof S & string>(name: N): CollectionOf<K, S[N]>;
+  collection<T extends object = BaseRecord>(name: string): CollectionOf<K, T>;
+  /** The names of every collection this identity may list. */
+  keys(): Ret<K, string[]>;
+  /** Whether a collection of this name exists (and this identity may see it). */
+  has(name: string): Ret<K, boolean>;
+  /** Drops a collection and all its records (superuser): `true` if it existed. */
+  delete(name: string): Ret<K, boolean>;
+  /** Creates a collection from a PocketBase collection model (superuser). */
+  createCollection(model: Record<string, unknown>): Ret<K, Record<string, unknown>>;
+  health(): Ret<K, HealthResult>;
+  /** Sends raw requests through /api/batch (chunked, results in input order). */
+  batch(requests: readonly BatchRequest[], options?: { atomic?: boolean }): Ret<K, BatchResult[]>;
+  /** Any PocketBase endpoint, e.g. `env.send("/api/settings", { method: "PATCH", body })`. */
+  send<T = unknown>(path: string, options?: SendOptions): Ret<K, T>;
+  /** The server URL, once connected (embedded mode starts its server on the first request). */
+  url(): Ret<K, string>;
+  /** Closes the connection pool and stops an embedded server. */
+  close(): Ret<K, void>;
+  /** The superuser services. */
+  readonly admin: Admin<K>;
+  /**
+   * An environment of the same kind acting as `identity` (a token, or a login's result), on this one's
+   * connection pool; this one is unchanged. See docs/auth.md.
+   */
+  as(identity: IdentityInput): Environment<K, S>;
+}

@@ -1,10 +1,19 @@
 // `collection.auth`: a function (password login) that is also the namespace of every other auth flow.
 // Logins return `{ token, record, meta? }` and change nothing else; the environment keeps its identity.
-import type { Auth, AuthMethods, AuthOptions, AuthResult, OAuth2Options } from "../abstract/auth.ts";
+
 import { auth as operations } from "../abstract/auth-operations.ts";
 import { InvalidInputError } from "../abstract/errors/index.ts";
 import type { RequestSpec } from "../abstract/operations.ts";
-import type { BaseRecord, RecordOf, RecordOptions } from "../abstract/types.ts";
+import type {
+  Auth,
+  AuthMethods,
+  AuthOptions,
+  AuthResult,
+  BaseRecord,
+  OAuth2Options,
+  RecordOf,
+  RecordOptions,
+} from "../abstract/types.ts";
 import type { Client } from "./client.ts";
 
 /** The async kind's `collection.auth` for collection `name`. */

@@ -4,9 +4,9 @@ import { NotFoundError, PocketBaseError, UnauthorizedError } from "../abstract/e
 import { type RequestSpec, records } from "../abstract/operations.ts";
 import type { Identity } from "../abstract/options.ts";
 import type { BaseRecord } from "../abstract/types.ts";
-import type { SendOptions, Transport } from "./transport.ts";
+import type { TransportRequestOptions as SendOptions, Transport } from "./transport.ts";
 
-export type { AuthResult } from "../abstract/auth.ts";
+export type { AuthResult } from "../abstract/types.ts";
 
 /** Seconds since the epoch at which a JWT expires, or undefined when it has no readable `exp`. */
 export function tokenExpiry(token: string): number | undefined {

@@ -3,21 +3,10 @@ import type { EventSink } from "../abstract/emitter.ts";
 import { UnauthorizedError } from "../abstract/errors/index.ts";
 import type { RequestSpec } from "../abstract/operations.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
+import type { ServerTarget } from "../abstract/target.ts";
 import type { RequestOptions } from "../abstract/types.ts";
 import { AuthState } from "./auth.ts";
-import { Transport, type SendOptions as TransportSendOptions } from "./transport.ts";
-
-/** Where to send requests, found lazily (embedded mode starts a server first). */
-export interface ServerTarget {
-  url: string;
-  email?: string | undefined;
-  password?: string | undefined;
-  /** Stops what was started to serve this target (embedded mode). */
-  stop?: () => Promise<void>;
-  /** Embedded mode: the server's process id and the temporary directory it removes. */
-  pid?: number;
-  tempDir?: string | undefined;
-}
+import { Transport, type TransportRequestOptions as TransportSendOptions } from "./transport.ts";
 
 interface Opened {
   transport: Transport;

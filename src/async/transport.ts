@@ -24,7 +24,7 @@ export interface TransportOptions {
   onResponse?: (info: { method: string; path: string; status: number; ms: number }) => void;
 }
 
-export interface SendOptions {
+export interface TransportRequestOptions {
   token?: string | undefined;
   signal?: AbortSignal | undefined;
   timeout?: number | undefined;
@@ -180,7 +180,7 @@ export class Transport {
     return this.#origin + this.#basePath;
   }
 
-  async send(spec: RequestSpec, options: SendOptions = {}): Promise<Response> {
+  async send(spec: RequestSpec, options: TransportRequestOptions = {}): Promise<Response> {
     const path = this.#basePath + spec.path + buildQuery(spec.query);
     const idempotent = IDEMPOTENT.has(spec.method);
     const body = await encodeBody(spec.body);
@@ -231,7 +231,12 @@ export class Transport {
    * The error for a 4xx/5xx answer. Only PocketBase's JSON `message` and `data` are used, never raw
    * text, and both are scrubbed of the request's secrets: a server (or a proxy) may echo the request.
    */
-  #errorFor(spec: RequestSpec, path: string, raw: RawResponse, options: SendOptions): PocketBaseError {
+  #errorFor(
+    spec: RequestSpec,
+    path: string,
+    raw: RawResponse,
+    options: TransportRequestOptions,
+  ): PocketBaseError {
     const decoded = decodeJson(raw.text, raw.contentType);
     const json = decoded.ok && decoded.value && typeof decoded.value === "object" ? decoded.value : {};
     const body = json as { message?: unknown; data?: unknown; mfaId?: unknown };
@@ -281,7 +286,7 @@ export class Transport {
     spec: RequestSpec,
     path: string,
     body: Awaited<ReturnType<typeof encodeBody>>,
-    options: SendOptions,
+    options: TransportRequestOptions,
   ): Promise<RawResponse> {
     const timeout = options.timeout ?? this.#options.timeout;
     const timeoutSignal = AbortSignal.timeout(timeout);

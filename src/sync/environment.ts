@@ -1,43 +1,41 @@
 import { type AsIdentity, asIdentity } from "../abstract/auth-operations.ts";
+import { CollectionCache, withCollectionProperties } from "../abstract/collection-properties.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
+import { environmentSurface } from "../abstract/surface.ts";
 import type {
+  Admin,
+  AdminCollections,
   BaseRecord,
-  BatchRequest,
-  BatchResult,
+  Environment,
   EnvironmentEvents,
-  HealthResult,
   IdentityInput,
   Schema,
   SchemaOf,
 } from "../abstract/types.ts";
-import type { SendOptions } from "../async/environment.ts";
-import { withCollectionProperties } from "../async/environment.ts";
 import { SyncCollection } from "./collection.ts";
-import type { CollectionMethod, EnvironmentMethod, IteratorMethod } from "./protocol.ts";
-import { call, closeEnvironment, openEnvironment, register } from "./worker-host.ts";
-
-type Forward =
-  | { collection?: undefined; method: EnvironmentMethod; args: unknown[]; iterate?: false }
-  | { collection: string; method: CollectionMethod; args: unknown[]; iterate?: false }
-  | { collection: string; method: IteratorMethod; args: unknown[]; iterate: true };
+import { EnvironmentForwarder } from "./forwarder.ts";
+import { generateMethods, setRoute } from "./generate.ts";
+import { syncService } from "./services.ts";
+import { openEnvironment, register } from "./worker-host.ts";
 
 /**
  * The sync environment: the async environment's API, each call blocking until the worker that hosts
- * the async environment answers. Events arrive on this thread after the call, when it is free.
+ * the async environment answers. Events arrive on this thread after the call, when it is free. Its
+ * methods are generated from `environmentSurface`; only the `local` ones are written here.
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are generated onto the prototype from the method table; the interface declares them.
 export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends EnvironmentEmitter {
+  readonly #forwarder: EnvironmentForwarder;
+  readonly #collections: CollectionCache<SyncCollection>;
+  #admin: Admin<"sync"> | undefined;
+
   readonly #id: number;
-  readonly #chunk: number;
   readonly #options: ResolvedOptions;
-  readonly #collections = new Map<string, SyncCollection>();
-  #closed = false;
 
   constructor(options: ResolvedOptions, derived?: { parent: number; identity: AsIdentity }) {
     super();
-    this.#chunk = options.syncChunk;
-    this.#options = options;
-    this.#id = register(
+    const id = register(
       options,
       (events) => {
         for (const [name, data] of events)
@@ -45,8 +43,14 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
       },
       derived,
     );
+    this.#id = id;
+    this.#options = options;
+    const forwarder = new EnvironmentForwarder(id, options.syncChunk, () => this.sink.listenerCount() > 0);
+    this.#forwarder = forwarder;
+    this.#collections = new CollectionCache((name) => new SyncCollection(forwarder, name));
+    setRoute(this, { forwarder, target: {} });
     // Embedded mode starts its server now, so that an unclosed environment is still cleaned up at exit.
-    if (options.url === undefined && !derived) openEnvironment(this.#id);
+    if (options.url === undefined && !derived) openEnvironment(id);
   }
 
   /**
@@ -54,85 +58,41 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
    * connection pool; see the async kind's `as()`. Nothing crosses to the worker until its first call.
    */
   as(identity: IdentityInput): SyncEnvironment<S> {
-    if (this.#closed) throw new Error("pocketmap: this environment is closed");
-    const env = new SyncEnvironmentBase<S>(this.#options, {
-      parent: this.#id,
-      identity: asIdentity(identity),
-    });
-    return withCollectionProperties(env, (name) => env.collection(name)) as SyncEnvironment<S>;
+    const checked = asIdentity(identity);
+    const environment = new SyncEnvironmentBase<S>(this.#options, { parent: this.#id, identity: checked });
+    return withCollectionProperties(environment, (name) =>
+      environment.collection(name),
+    ) as SyncEnvironment<S>;
   }
 
-  /** @internal Runs one call of this environment in the worker. */
-  forward(request: Forward): unknown {
-    if (this.#closed) throw new Error("pocketmap: this environment is closed");
-    const events = this.sink.listenerCount() > 0;
-    if (request.iterate) {
-      const { collection, method, args } = request;
-      return call(this.#id, { op: "iterate", envId: this.#id, collection, method, args, events });
-    }
-    return call(this.#id, { op: "call", envId: this.#id, ...request, events });
-  }
-
-  /** @internal The next chunk of a worker-side iterator. */
-  next(iterator: number, count = this.#chunk): unknown {
-    const events = this.sink.listenerCount() > 0;
-    return call(this.#id, { op: "next", envId: this.#id, iterator, count, events });
-  }
-
-  /** @internal Frees a worker-side iterator that was not read to the end. */
-  returnIterator(iterator: number): void {
-    if (!this.#closed) call(this.#id, { op: "return", envId: this.#id, iterator });
-  }
-
+  /** The collection of this name (also reachable as `env.name` and `env["name"]`). */
   collection<N extends keyof S & string>(name: N): SyncCollection<S[N]>;
   collection<T extends object = BaseRecord>(name: string): SyncCollection<T>;
   collection<T extends object>(name: string): SyncCollection<T> {
-    let found = this.#collections.get(name);
-    if (!found) {
-      found = new SyncCollection(this, name);
-      this.#collections.set(name, found);
-    }
-    return found as SyncCollection<T>;
+    return this.#collections.get(name) as SyncCollection<T>;
   }
 
-  keys(): string[] {
-    return this.forward({ method: "keys", args: [] }) as string[];
-  }
-  has(name: string): boolean {
-    return this.forward({ method: "has", args: [name] }) as boolean;
-  }
-  delete(name: string): boolean {
-    const deleted = this.forward({ method: "delete", args: [name] }) as boolean;
-    if (deleted) this.#collections.delete(name);
-    return deleted;
-  }
-  createCollection(model: Record<string, unknown>): Record<string, unknown> {
-    return this.forward({ method: "createCollection", args: [model] }) as Record<string, unknown>;
-  }
-  health(): HealthResult {
-    return this.forward({ method: "health", args: [] }) as HealthResult;
-  }
-  batch(requests: readonly BatchRequest[], options?: { atomic?: boolean }): BatchResult[] {
-    return this.forward({ method: "batch", args: [requests, options] }) as BatchResult[];
-  }
-  send<T = unknown>(path: string, options?: Omit<SendOptions, "signal">): T {
-    return this.forward({ method: "send", args: [path, options] }) as T;
-  }
-  url(): string {
-    return this.forward({ method: "url", args: [] }) as string;
+  /** The superuser services. */
+  get admin(): Admin<"sync"> {
+    this.#admin ??= {
+      collections: syncService<AdminCollections<"sync">>(this.#forwarder, "admin.collections"),
+    };
+    return this.#admin;
   }
 
   /** Closes the worker-side pool and stops an embedded server. */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    closeEnvironment(this.#id);
+    this.#forwarder.close();
   }
 
   [Symbol.dispose](): void {
     this.close();
   }
 }
+
+export interface SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environment<"sync", S> {}
+
+generateMethods(SyncEnvironmentBase.prototype, environmentSurface);
 
 export type SyncCollections<S extends SchemaOf<S>> = {
   readonly [N in keyof S & string]: SyncCollection<S[N]>;
@@ -143,6 +103,6 @@ export type SyncCollections<S extends SchemaOf<S>> = {
 export type SyncEnvironment<S extends SchemaOf<S> = Schema> = SyncEnvironmentBase<S> & SyncCollections<S>;
 
 export function createSyncEnvironment<S extends SchemaOf<S>>(options: ResolvedOptions): SyncEnvironment<S> {
-  const env = new SyncEnvironmentBase<S>(options);
-  return withCollectionProperties(env, (name) => env.collection(name)) as SyncEnvironment<S>;
+  const environment = new SyncEnvironmentBase<S>(options);
+  return withCollectionProperties(environment, (name) => environment.collection(name)) as SyncEnvironment<S>;
 }

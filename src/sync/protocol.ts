@@ -1,69 +1,21 @@
 // Messages between the sync kind's main thread and its worker. Everything here crosses a thread
 // boundary by structured clone, so it is plain data only.
 import type { MessagePort } from "node:worker_threads";
-import { AUTH_METHODS } from "../abstract/auth.ts";
 import type { AsIdentity } from "../abstract/auth-operations.ts";
 import type { SerializedError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
-
-/** Environment methods the worker runs on request. */
-export const ENVIRONMENT_METHODS = [
-  "keys",
-  "has",
-  "delete",
-  "createCollection",
-  "health",
-  "batch",
-  "send",
-  "url",
-] as const;
-
-/** `collection.auth(…)` and its members, forwarded as "auth" and "auth.<member>". */
-export const AUTH_CALLS = ["auth", ...AUTH_METHODS.map((name) => `auth.${name}` as const)] as const;
-
-/** Collection methods the worker runs on request; each returns plain data (or the collection). */
-export const COLLECTION_METHODS = [
-  "list",
-  "getOne",
-  "getFirst",
-  "getFullList",
-  "create",
-  "update",
-  "remove",
-  "count",
-  "deleteMany",
-  "get",
-  "has",
-  "set",
-  "delete",
-  "size",
-  "clear",
-] as const;
-
-/** Collection methods that return an async iterator in the async kind. */
-export const ITERATOR_METHODS = ["iterate", "keys", "values", "entries"] as const;
-
-export type EnvironmentMethod = (typeof ENVIRONMENT_METHODS)[number];
-export type CollectionMethod = (typeof COLLECTION_METHODS)[number] | (typeof AUTH_CALLS)[number];
-export type IteratorMethod = (typeof ITERATOR_METHODS)[number];
+import type { TargetPath } from "../abstract/surface.ts";
 
 export type WorkerRequest =
   | { op: "open"; envId: number; options: ResolvedOptions }
   /** Opens an identity (`env.as()`) on the pool of environment `parent`, which is open already. */
   | { op: "as"; envId: number; parent: number; identity: AsIdentity }
+  /** Runs a method of a target (by its method table: `call` or `self` for "call", `iterate` for "iterate"). */
   | {
-      op: "call";
+      op: "call" | "iterate";
       envId: number;
-      collection?: string;
+      target: TargetPath;
       method: string;
-      args: unknown[];
-      events: boolean;
-    }
-  | {
-      op: "iterate";
-      envId: number;
-      collection: string;
-      method: IteratorMethod;
       args: unknown[];
       events: boolean;
     }
@@ -73,11 +25,12 @@ export type WorkerRequest =
   | { op: "exit"; code: number; later?: boolean }
   | { op: "throw"; name: string };
 
-export type ForwardedEvent = [name: string, data: unknown];
+/** An event the worker's environment emitted, relayed to the main thread with the reply. */
+export type RelayedEvent = [name: string, data: unknown];
 
 export type WorkerReply =
-  | { ok: true; value: unknown; events?: ForwardedEvent[] }
-  | { ok: false; error: SerializedError; events?: ForwardedEvent[] };
+  | { ok: true; value: unknown; events?: RelayedEvent[] }
+  | { ok: false; error: SerializedError; events?: RelayedEvent[] };
 
 /** What opening an environment tells the main thread: an embedded server to clean up at exit. */
 export interface OpenResult {

@@ -4,19 +4,18 @@
 // pocketmap owns this Worker (it used synckit before) so that it can see the worker's 'exit' between
 // calls, terminate a stuck one, bound each call by its own timeout, and start the worker the same way
 // whatever the host (synckit's preload path broke under `node -e 'import(...)'`).
-import { rmSync } from "node:fs";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { AsIdentity } from "../abstract/auth-operations.ts";
 import { errorFromJSON, InvalidInputError, SyncWorkerError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
-import { onProcessExit } from "../env/process-cleanup.ts";
+import { guardServer, type ServerGuard } from "../server/process-cleanup.ts";
 import {
-  type ForwardedEvent,
   type FromWorker,
   NOTIFY,
   type OpenResult,
   type OutputChunk,
   PROGRESS,
+  type RelayedEvent,
   type ToWorker,
   type WorkerData,
   type WorkerReply,
@@ -25,13 +24,11 @@ import {
 
 interface Registration {
   options: ResolvedOptions;
+  onEvents: (events: RelayedEvent[]) => void;
   /** An identity from `as()`: it opens on the pool of environment `parent` (opened first). */
   derived?: { parent: number; identity: AsIdentity } | undefined;
-  onEvents: (events: ForwardedEvent[]) => void;
-  /** Stops this environment's embedded server from the main thread (its worker may be gone). */
-  stopServer?: () => void;
-  /** Withdraws stopServer from the process-exit handler. */
-  release?: () => void;
+  /** Its embedded server, stopped from the main thread if its worker cannot (it may be gone). */
+  server?: ServerGuard;
 }
 
 interface Host {
@@ -251,26 +248,12 @@ function ensureOpen(envId: number): void {
   openInWorker.add(envId);
   // A reopen after a crash started a new server; the dead worker's one is ours to stop.
   stopServer(found);
-  if (opened.pid) {
-    const { pid, tempDir } = opened;
-    found.stopServer = () => {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // Already gone.
-      }
-      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-    };
-    // At a normal exit only: signals keep Node's default (see docs/sync.md); the server's watchdog
-    // stops it when this process ends any other way.
-    found.release = onProcessExit(found.stopServer);
-  }
+  if (opened.pid) found.server = guardServer(opened.pid, opened.tempDir);
 }
 
 function stopServer(found: Registration): void {
-  found.release?.();
-  found.stopServer?.();
-  found.release = found.stopServer = undefined;
+  found.server?.stop();
+  found.server = undefined;
 }
 
 /** Registers a sync environment; nothing crosses to the worker until its first call. */
@@ -313,7 +296,7 @@ export function closeEnvironment(envId: number): void {
     registrations.delete(envId);
     openInWorker.delete(envId);
     // The worker stopped its server cleanly; otherwise (it crashed) stop the server from here.
-    if (closedByWorker) found.release?.();
+    if (closedByWorker) found.server?.release();
     else stopServer(found);
   }
 }

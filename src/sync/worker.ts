@@ -2,20 +2,17 @@
 // It re-implements nothing; every behaviour is the async kind's.
 import { workerData } from "node:worker_threads";
 import { errorToJSON } from "../abstract/errors/index.ts";
-import type { ServerTarget } from "../async/client.ts";
-import { AsyncCollection } from "../async/collection.ts";
+import { crossingOf, type TargetPath } from "../abstract/surface.ts";
+import type { ServerTarget } from "../abstract/target.ts";
 import { type AsyncEnvironment, createAsyncEnvironment } from "../async/environment.ts";
-import { serverTarget } from "../env/setup.ts";
+import { serverTarget } from "../server/target.ts";
 import {
-  AUTH_CALLS,
-  COLLECTION_METHODS,
-  ENVIRONMENT_METHODS,
-  type ForwardedEvent,
   type IteratorChunk,
   type OpenResult,
   type OutputChunk,
   PROGRESS,
   postToMain,
+  type RelayedEvent,
   type ToWorker,
   type WorkerData,
   type WorkerReply,
@@ -53,18 +50,15 @@ process.on("exit", (code) => {
 });
 
 interface Hosted {
-  env: AsyncEnvironment;
+  environment: AsyncEnvironment;
   iterators: Map<number, AsyncIterator<unknown>>;
   nextIterator: number;
   /** Events waiting to travel back with the next reply; collected only while the main thread listens. */
-  pending: ForwardedEvent[];
-  forwarding: boolean;
+  pending: RelayedEvent[];
+  relaying: boolean;
 }
 
 const hosted = new Map<number, Hosted>();
-const environmentMethods = new Set<string>(ENVIRONMENT_METHODS);
-const collectionMethods = new Set<string>(COLLECTION_METHODS);
-const authCalls = new Set<string>(AUTH_CALLS);
 
 function host(envId: number): Hosted {
   const found = hosted.get(envId);
@@ -78,35 +72,36 @@ async function open(
 ): Promise<OpenResult> {
   let started: ServerTarget | undefined;
   const target = serverTarget(options);
-  const env = createAsyncEnvironment(async () => {
+  const environment = createAsyncEnvironment(async () => {
     started = await target();
     return started;
   }, options);
-  hosted.set(envId, { env, iterators: new Map(), nextIterator: 0, pending: [], forwarding: false });
+  hosted.set(envId, { environment, iterators: new Map(), nextIterator: 0, pending: [], relaying: false });
   // Every response is progress: a call of many requests may block as long as each one moves.
-  env.on("request", progress);
+  environment.on("request", progress);
   if (options.url !== undefined) return {};
   // Embedded mode starts now, so that the main thread can stop the server if the process ends. It is
   // bounded by its own timeouts (and a first install by pip's); beat while it runs.
   const beat = setInterval(progress, 1_000);
   try {
-    await env.url();
+    await environment.url();
   } finally {
     clearInterval(beat);
   }
   return { pid: started?.pid, tempDir: started?.tempDir };
 }
 
-function forward(entry: Hosted, wanted: boolean): void {
-  if (!wanted || entry.forwarding) return;
-  entry.forwarding = true;
-  entry.env.onAny(({ name, data }) => {
+/** Starts collecting the environment's events for the main thread, once it listens. */
+function relayEvents(entry: Hosted, wanted: boolean): void {
+  if (!wanted || entry.relaying) return;
+  entry.relaying = true;
+  entry.environment.onAny(({ name, data }) => {
     entry.pending.push([name as string, data]);
   });
 }
 
-async function drain(entry: Hosted | undefined): Promise<ForwardedEvent[] | undefined> {
-  if (!entry?.forwarding) return undefined;
+async function drain(entry: Hosted | undefined): Promise<RelayedEvent[] | undefined> {
+  if (!entry?.relaying) return undefined;
   // emittery calls listeners a tick after emit(); let them run before the reply leaves.
   await new Promise((resolve) => setImmediate(resolve));
   if (entry.pending.length === 0) return undefined;
@@ -128,50 +123,34 @@ async function run(request: WorkerRequest): Promise<unknown> {
     case "open":
       return open(request.envId, request.options);
     case "as": {
-      const env = host(request.parent).env.as(request.identity);
+      const environment = host(request.parent).environment.as(request.identity);
       hosted.set(request.envId, {
-        env,
+        environment,
         iterators: new Map(),
         nextIterator: 0,
         pending: [],
-        forwarding: false,
+        relaying: false,
       });
-      env.on("request", progress);
+      environment.on("request", progress);
       return {} satisfies OpenResult;
     }
-    case "call": {
-      const entry = host(request.envId);
-      if (request.collection === undefined) {
-        if (!environmentMethods.has(request.method))
-          throw new TypeError(`pocketmap: no method ${request.method}`);
-        const method = entry.env[request.method as keyof AsyncEnvironment] as (...args: unknown[]) => unknown;
-        return method(...request.args);
-      }
-      const collection = entry.env.collection(request.collection);
-      if (authCalls.has(request.method)) {
-        // `auth` is a function and a namespace: "auth" calls it, "auth.<member>" a member.
-        const member = request.method.slice("auth.".length) as keyof typeof collection.auth;
-        const fn = (request.method === "auth" ? collection.auth : collection.auth[member]) as (
-          ...args: unknown[]
-        ) => unknown;
-        return await fn(...request.args);
-      }
-      if (!collectionMethods.has(request.method))
-        throw new TypeError(`pocketmap: no method ${request.method}`);
-      const result = await (
-        collection[request.method as keyof AsyncCollection] as (...args: unknown[]) => unknown
-      )(...request.args);
-      // `set` returns the collection, which cannot cross; the main thread returns its own.
-      return result instanceof AsyncCollection ? undefined : result;
-    }
+    case "call":
     case "iterate": {
       const entry = host(request.envId);
-      const collection = entry.env.collection(request.collection);
-      const iterator = (collection[request.method] as (...args: unknown[]) => AsyncIterator<unknown>)(
-        ...request.args,
-      );
+      // Only what the target's method table lists, crossing the way the request says.
+      const crossing = crossingOf(request.target, request.method);
+      const allowed =
+        request.op === "iterate" ? crossing === "iterate" : crossing === "call" || crossing === "self";
+      if (!allowed) throw new TypeError(`pocketmap: no method ${request.method}`);
+      const target = resolve(entry.environment, request.target);
+      const result = (target[request.method] as (...args: unknown[]) => unknown).apply(target, request.args);
+      if (request.op === "call") {
+        const value = await result;
+        // `self` returns the target, which cannot cross; the main thread returns its own.
+        return crossing === "self" ? undefined : value;
+      }
       const id = entry.nextIterator++;
-      entry.iterators.set(id, iterator);
+      entry.iterators.set(id, result as AsyncIterator<unknown>);
       return id;
     }
     case "next": {
@@ -197,7 +176,7 @@ async function run(request: WorkerRequest): Promise<unknown> {
     case "close": {
       const entry = hosted.get(request.envId);
       hosted.delete(request.envId);
-      await entry?.env.close();
+      await entry?.environment.close();
       return undefined;
     }
     case "exit":
@@ -215,6 +194,18 @@ async function run(request: WorkerRequest): Promise<unknown> {
   }
 }
 
+/** The object a target path names in an environment: a collection, a service, or the environment. */
+function resolve(environment: AsyncEnvironment, target: TargetPath): Record<string, unknown> {
+  if (target.collection !== undefined) {
+    const collection = environment.collection(target.collection);
+    return (target.auth ? collection.auth : collection) as never;
+  }
+  if (target.service === undefined) return environment as never;
+  let found: unknown = environment;
+  for (const key of target.service.split(".")) found = (found as Record<string, unknown>)[key];
+  return found as Record<string, unknown>;
+}
+
 function testHook(): void {
   // Refused unless the tests asked for it before the worker started.
   if (process.env.POCKETMAP_TEST_HOOKS !== "1") throw new Error("pocketmap: this hook is only for tests");
@@ -222,7 +213,7 @@ function testHook(): void {
 
 async function answer(request: WorkerRequest): Promise<WorkerReply> {
   const entry = "envId" in request ? hosted.get(request.envId) : undefined;
-  if (entry && "events" in request) forward(entry, request.events);
+  if (entry && "events" in request) relayEvents(entry, request.events);
   try {
     const value = await run(request);
     return { ok: true, value, events: await drain(entry) };

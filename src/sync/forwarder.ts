@@ -1,0 +1,62 @@
+import type { TargetPath } from "../abstract/surface.ts";
+import type { Forwarder } from "./generate.ts";
+import type { IteratorChunk } from "./protocol.ts";
+import { call, closeEnvironment } from "./worker-host.ts";
+
+/** One sync environment's line to the worker: its calls, its iterators, its close. */
+export class EnvironmentForwarder implements Forwarder {
+  readonly #id: number;
+  readonly #chunk: number;
+  /** Whether the main thread listens to events (the worker relays them only then). */
+  readonly #listening: () => boolean;
+  #closed = false;
+
+  constructor(id: number, chunk: number, listening: () => boolean) {
+    this.#id = id;
+    this.#chunk = chunk;
+    this.#listening = listening;
+  }
+
+  forward(target: TargetPath, method: string, args: unknown[]): unknown {
+    if (this.#closed) throw new Error("pocketmap: this environment is closed");
+    const envId = this.#id;
+    return call(envId, { op: "call", envId, target, method, args, events: this.#listening() });
+  }
+
+  *iterate(target: TargetPath, method: string, args: unknown[]): IterableIterator<unknown> {
+    if (this.#closed) throw new Error("pocketmap: this environment is closed");
+    const envId = this.#id;
+    const iterator = call(envId, {
+      op: "iterate",
+      envId,
+      target,
+      method,
+      args,
+      events: this.#listening(),
+    }) as number;
+    let done = false;
+    try {
+      while (!done) {
+        const chunk = call(envId, {
+          op: "next",
+          envId,
+          iterator,
+          count: this.#chunk,
+          events: this.#listening(),
+        }) as IteratorChunk;
+        done = chunk.done;
+        yield* chunk.items;
+      }
+    } finally {
+      // A loop that breaks early frees the worker's iterator.
+      if (!done && !this.#closed) call(envId, { op: "return", envId, iterator });
+    }
+  }
+
+  /** Closes the worker-side pool and stops an embedded server. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    closeEnvironment(this.#id);
+  }
+}
