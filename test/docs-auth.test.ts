@@ -120,6 +120,8 @@ it("every example in docs/auth.md runs and prints what the text says", async () 
   const { run } = (await import(file)) as { run: (context: typeof ctx) => Promise<void> };
   try {
     await run(ctx);
+  } catch (error) {
+    throw new Error(`docs/auth.md example ${ctx.block + 1} failed: ${(error as Error).message}`, { cause: error });
   } finally {
     await env.close();
   }
