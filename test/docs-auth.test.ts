@@ -121,7 +121,9 @@ it("every example in docs/auth.md runs and prints what the text says", async () 
   try {
     await run(ctx);
   } catch (error) {
-    throw new Error(`docs/auth.md example ${ctx.block + 1} failed: ${(error as Error).message}`, { cause: error });
+    throw new Error(`docs/auth.md example ${ctx.block + 1} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
   } finally {
     await env.close();
   }
