@@ -2,7 +2,7 @@
 // its methods crosses from the sync kind's main thread to the worker that runs the async kind. The sync
 // proxies and the worker's dispatch are generated from these tables; each table is checked against its
 // interface (`satisfies`), so a method missing from it, or one too many, fails to compile.
-import type { Admin, AdminCollections, Collection, Environment } from "./types.ts";
+import type { Admin, AdminCollections, Auth, Collection, Environment } from "./types.ts";
 
 /**
  * How a method crosses to the sync kind:
@@ -38,6 +38,8 @@ export const environmentSurface = {
   url: "call",
   subscribe: "subscribe",
   close: "local",
+  // The sync kind derives its own identity on the main thread; the worker opens its twin on first use.
+  as: "local",
 } as const satisfies Surface<Environment<"async">>;
 
 export const collectionSurface = {
@@ -63,7 +65,26 @@ export const collectionSurface = {
   clear: "call",
   subscribe: "subscribe",
   changes: "changes",
+  // A function with members: the sync kind builds it (sync/auth.ts) from `authSurface`.
+  auth: "local",
 } as const satisfies Surface<Collection<"async">>;
+
+/** `collection.auth`'s members; calling `auth(…)` itself crosses as `withPassword`. */
+export const authSurface = {
+  withPassword: "call",
+  requestOTP: "call",
+  withOTP: "call",
+  withOAuth2Code: "call",
+  methods: "call",
+  refresh: "call",
+  impersonate: "call",
+  requestVerification: "call",
+  confirmVerification: "call",
+  requestPasswordReset: "call",
+  confirmPasswordReset: "call",
+  requestEmailChange: "call",
+  confirmEmailChange: "call",
+} as const satisfies Surface<Auth<"async">>;
 
 export const adminCollectionsSurface = {
   get: "call",
@@ -80,12 +101,14 @@ export type ServicePath = keyof typeof serviceSurfaces;
 /** Which object of an environment a call is for: a collection, a service, or (neither) the environment. */
 export interface TargetPath {
   collection?: string;
+  /** With `collection`: the collection's `auth` namespace. */
+  auth?: boolean;
   service?: ServicePath;
 }
 
 /** The table of a target; undefined for a service that does not exist. */
 export function surfaceOf(target: TargetPath): Readonly<Record<string, Crossing>> | undefined {
-  if (target.collection !== undefined) return collectionSurface;
+  if (target.collection !== undefined) return target.auth ? authSurface : collectionSurface;
   if (target.service === undefined) return environmentSurface;
   return Object.hasOwn(serviceSurfaces, target.service) ? serviceSurfaces[target.service] : undefined;
 }

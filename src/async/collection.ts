@@ -17,6 +17,7 @@ import {
 import { recordTopic, topicString } from "../abstract/realtime.ts";
 import type {
   AsyncChanges,
+  Auth,
   BaseRecord,
   Collection,
   CountOptions,
@@ -36,6 +37,7 @@ import {
   assertRecordId,
   normalizeFields,
 } from "../abstract/validate.ts";
+import { createAuth } from "./auth-flows.ts";
 import { runBatch } from "./batch.ts";
 import { ChangeFeed } from "./changes.ts";
 import type { Client } from "./client.ts";
@@ -46,11 +48,18 @@ export class AsyncCollection<T extends object = BaseRecord>
 {
   readonly name: string;
   readonly #client: Client;
+  #auth: Auth<"async", T> | undefined;
 
   constructor(client: Client, name: string) {
     assertCollectionName(name);
     this.name = name;
     this.#client = client;
+  }
+
+  /** Auth collections: `auth(identity, password)` logs in; its members are the other flows. */
+  get auth(): Auth<"async", T> {
+    this.#auth ??= createAuth<T>(this.#client, this.name);
+    return this.#auth;
   }
 
   /**

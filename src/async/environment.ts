@@ -1,3 +1,4 @@
+import { type AsIdentity, asIdentity } from "../abstract/auth-operations.ts";
 import { CollectionCache, withCollectionProperties } from "../abstract/collection-properties.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import { NotFoundError } from "../abstract/errors/index.ts";
@@ -12,6 +13,7 @@ import type {
   BatchResult,
   Environment,
   HealthResult,
+  IdentityInput,
   QueryValue,
   Schema,
   SchemaOf,
@@ -33,12 +35,39 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
   readonly #collections: CollectionCache<AsyncCollection>;
   readonly admin: Admin<"async">;
 
-  constructor(target: () => Promise<ServerTarget>, options: ResolvedOptions) {
+  constructor(
+    target: (() => Promise<ServerTarget>) | { parent: Client; identity: IdentityInput | AsIdentity },
+    options: ResolvedOptions,
+  ) {
     super();
-    const client = new Client(target, options, this.emitter);
+    const client =
+      typeof target === "function"
+        ? new Client(target, options, this.sink)
+        : target.parent.as(
+            typeof target.identity === "object" && "at" in target.identity
+              ? (target.identity as AsIdentity)
+              : asIdentity(target.identity),
+            this.sink,
+          );
     this.#client = client;
     this.#collections = new CollectionCache((name) => new AsyncCollection(client, name));
     this.admin = { collections: new AsyncAdminCollections(client) };
+  }
+
+  /**
+   * An environment of the same kind acting as `identity` (a token, or a login's result): it shares
+   * this environment's connection pool, opens nothing, and leaves this environment as it was. Its token
+   * is refreshed before it expires; one that cannot be refreshed fails with UnauthorizedError, never
+   * as a guest or as another identity. Closing it releases only it; closing this one closes the pool.
+   */
+  as(identity: IdentityInput): AsyncEnvironment<S>;
+  /** @internal An identity checked already (the sync worker's). */
+  as(identity: AsIdentity): AsyncEnvironment<S>;
+  as(identity: IdentityInput | AsIdentity): AsyncEnvironment<S> {
+    const environment = new AsyncEnvironmentBase<S>({ parent: this.#client, identity }, this.#client.options);
+    return withCollectionProperties(environment, (name) =>
+      environment.collection(name),
+    ) as AsyncEnvironment<S>;
   }
 
   /** The collection of this name (also reachable as `env.name` and `env["name"]`). */

@@ -71,7 +71,9 @@ function subscribe(route: Route, method: string, args: unknown[]): () => void {
 export function generateMethods(prototype: object, surface: Readonly<Record<string, Crossing>>): void {
   for (const [method, crossing] of Object.entries(surface)) {
     if (crossing === "local") {
-      if (typeof (prototype as Record<string, unknown>)[method] !== "function") {
+      // A method, or a getter that hands out a function (a collection's `auth`).
+      const own = Object.getOwnPropertyDescriptor(prototype, method);
+      if (typeof own?.value !== "function" && typeof own?.get !== "function") {
         throw new Error(`pocketmap: ${method}() is local to the sync kind but not implemented`);
       }
       continue;

@@ -1,12 +1,15 @@
 // Messages between the sync kind's main thread and its worker. Everything here crosses a thread
 // boundary by structured clone, so it is plain data only.
 import type { MessagePort } from "node:worker_threads";
+import type { AsIdentity } from "../abstract/auth-operations.ts";
 import type { SerializedError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import type { TargetPath } from "../abstract/surface.ts";
 
 export type WorkerRequest =
   | { op: "open"; envId: number; options: ResolvedOptions }
+  /** Opens an identity (`env.as()`) on the pool of environment `parent`, which is open already. */
+  | { op: "as"; envId: number; parent: number; identity: AsIdentity }
   /** Runs a method of a target (by its method table: `call` or `self` for "call", `iterate` for "iterate"). */
   | {
       op: "call" | "iterate";

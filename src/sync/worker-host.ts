@@ -5,6 +5,7 @@
 // calls, terminate a stuck one, bound each call by its own timeout, and start the worker the same way
 // whatever the host (synckit's preload path broke under `node -e 'import(...)'`).
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type { AsIdentity } from "../abstract/auth-operations.ts";
 import { errorFromJSON, InvalidInputError, SyncWorkerError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import { guardServer, type ServerGuard } from "../server/process-cleanup.ts";
@@ -25,6 +26,8 @@ import {
 interface Registration {
   options: ResolvedOptions;
   onEvents: (events: RelayedEvent[]) => void;
+  /** An identity from `as()`: it opens on the pool of environment `parent` (opened first). */
+  derived?: { parent: number; identity: AsIdentity } | undefined;
   /** Its embedded server, stopped from the main thread if its worker cannot (it may be gone). */
   server?: ServerGuard;
 }
@@ -321,6 +324,16 @@ function ensureOpen(envId: number): void {
   if (host) drainExited(host);
   if (openInWorker.has(envId)) return;
   const found = registration(envId);
+  if (found.derived) {
+    const { parent, identity } = found.derived;
+    ensureOpen(parent);
+    unwrap(
+      envId,
+      onceMore(() => sendFor(envId, { op: "as", envId, parent, identity })),
+    );
+    openInWorker.add(envId);
+    return;
+  }
   const opened = unwrap(
     envId,
     onceMore(() => sendFor(envId, { op: "open", envId, options: found.options })),
@@ -337,9 +350,13 @@ function stopServer(found: Registration): void {
 }
 
 /** Registers a sync environment; nothing crosses to the worker until its first call. */
-export function register(options: ResolvedOptions, onEvents: Registration["onEvents"]): number {
+export function register(
+  options: ResolvedOptions,
+  onEvents: Registration["onEvents"],
+  derived?: Registration["derived"],
+): number {
   const envId = nextEnvId++;
-  registrations.set(envId, { options, onEvents });
+  registrations.set(envId, { options, onEvents, derived });
   return envId;
 }
 

@@ -90,16 +90,8 @@ function host(envId: number): Hosted {
   return found;
 }
 
-async function open(
-  envId: number,
-  options: Parameters<typeof createAsyncEnvironment>[1],
-): Promise<OpenResult> {
-  let started: ServerTarget | undefined;
-  const target = serverTarget(options);
-  const environment = createAsyncEnvironment(async () => {
-    started = await target();
-    return started;
-  }, options);
+/** Hosts an environment (opened, or derived with `as()`) under the main thread's id for it. */
+function hostEnvironment(envId: number, environment: AsyncEnvironment): void {
   const entry: Hosted = {
     environment,
     iterators: new Map(),
@@ -114,6 +106,19 @@ async function open(
   });
   // Every response is progress: a call of many requests may block as long as each one moves.
   environment.on("request", progress);
+}
+
+async function open(
+  envId: number,
+  options: Parameters<typeof createAsyncEnvironment>[1],
+): Promise<OpenResult> {
+  let started: ServerTarget | undefined;
+  const target = serverTarget(options);
+  const environment = createAsyncEnvironment(async () => {
+    started = await target();
+    return started;
+  }, options);
+  hostEnvironment(envId, environment);
   if (options.url !== undefined) return {};
   // Embedded mode starts now, so that the main thread can stop the server if the process ends. It is
   // bounded by its own timeouts (and a first install by pip's); beat while it runs.
@@ -156,6 +161,9 @@ async function run(request: WorkerRequest): Promise<unknown> {
   switch (request.op) {
     case "open":
       return open(request.envId, request.options);
+    case "as":
+      hostEnvironment(request.envId, host(request.parent).environment.as(request.identity));
+      return {} satisfies OpenResult;
     case "call":
     case "iterate": {
       const entry = host(request.envId);
@@ -252,7 +260,10 @@ async function run(request: WorkerRequest): Promise<unknown> {
 
 /** The object a target path names in an environment: a collection, a service, or the environment. */
 function resolve(environment: AsyncEnvironment, target: TargetPath): Record<string, unknown> {
-  if (target.collection !== undefined) return environment.collection(target.collection) as never;
+  if (target.collection !== undefined) {
+    const collection = environment.collection(target.collection);
+    return (target.auth ? collection.auth : collection) as never;
+  }
   if (target.service === undefined) return environment as never;
   let found: unknown = environment;
   for (const key of target.service.split(".")) found = (found as Record<string, unknown>)[key];
