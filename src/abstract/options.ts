@@ -1,5 +1,6 @@
 import { DEFAULT_CONNECTIONS, DEFAULT_RETRIES, DEFAULT_RETRY_DELAY, DEFAULT_TIMEOUT } from "./constants.ts";
 import { InvalidInputError } from "./errors/invalid-input.ts";
+import { assertHeaders } from "./request-options.ts";
 
 /** What `setup()` accepts. Every option has an environment-variable default. */
 export interface SetupOptions {
@@ -119,10 +120,8 @@ export function resolveOptions(
   assertKnownOptions(options, SETUP_KEYS, "setup()");
   const pick = (key: keyof SetupOptions, variable: string) => options[key] ?? variables[variable];
   const url = text(pick("url", "POCKETBASE_URL"), "url");
+  assertHeaders(options.headers);
   const headers = options.headers ?? {};
-  if (typeof headers !== "object" || Object.values(headers).some((value) => typeof value !== "string")) {
-    throw new InvalidInputError("pocketmap: headers must be an object of strings");
-  }
   const resolved: ResolvedOptions = {
     async: options.async === true,
     url: url === undefined ? undefined : normalizeUrl(url),

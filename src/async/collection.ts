@@ -1,6 +1,7 @@
 import { BadRequestError, NotFoundError } from "../abstract/errors/index.ts";
 import { escapeFilterValue } from "../abstract/filter.ts";
 import { iterateOptions, listQuery, recordPath, records, recordsPath } from "../abstract/operations.ts";
+import { firstOptions } from "../abstract/request-options.ts";
 import type {
   BaseRecord,
   Collection,
@@ -40,7 +41,7 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
   }
 
   async getFirst(options?: ListOptions): Promise<R> {
-    const page = await this.list({ ...options, page: 1, perPage: 1, skipTotal: true });
+    const page = await this.list(firstOptions(options));
     const first = page.items[0];
     if (first) return first;
     throw new NotFoundError({

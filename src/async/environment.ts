@@ -1,17 +1,15 @@
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import { NotFoundError } from "../abstract/errors/index.ts";
-import { collections, health, type Method, type RequestSpec } from "../abstract/operations.ts";
+import { collections, health, type Method, sendSpec } from "../abstract/operations.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import type {
   BaseRecord,
   BatchRequest,
   BatchResult,
   HealthResult,
-  QueryValue,
   RequestOptions,
   Schema,
 } from "../abstract/types.ts";
-import { toJsonBody } from "../abstract/validate.ts";
 import { runBatch } from "./batch.ts";
 import { Client, type ServerTarget } from "./client.ts";
 import { AsyncCollection } from "./collection.ts";
@@ -111,17 +109,7 @@ export class AsyncEnvironmentBase<S extends Schema = Schema> extends Environment
 
   /** Any PocketBase endpoint, e.g. `env.send("/api/settings", { method: "PATCH", body })`. */
   async send<T = unknown>(path: string, options: SendOptions = {}): Promise<T> {
-    if (typeof path !== "string" || !path.startsWith("/")) {
-      throw new TypeError(`pocketmap: send() takes a path starting with "/", got ${JSON.stringify(path)}`);
-    }
-    const spec: RequestSpec = {
-      method: options.method ?? "GET",
-      path,
-      query: options.query as Record<string, QueryValue> | undefined,
-      body: options.body === undefined ? undefined : toJsonBody(options.body, "body"),
-      auth: !options.anonymous,
-    };
-    return this.#client.request(spec, options);
+    return this.#client.request(sendSpec(path, options), options);
   }
 
   /** The server URL, once connected (embedded mode starts its server on the first request). */

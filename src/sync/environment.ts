@@ -1,4 +1,5 @@
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
+import { checkForwardedCall } from "../abstract/forward-check.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import type {
   BaseRecord,
@@ -41,6 +42,7 @@ export class SyncEnvironmentBase<S extends Schema = Schema> extends EnvironmentE
   /** @internal Runs one call of this environment in the worker. */
   forward(request: Forward): unknown {
     if (this.#closed) throw new Error("pocketmap: this environment is closed");
+    request = { ...request, args: checkForwardedCall(request.collection, request.method, request.args) };
     const events = this.emitter.listenerCount() > 0;
     if (request.iterate) {
       const { collection, method, args } = request;
