@@ -9,7 +9,7 @@ const shared: Options = {
   splitting: false,
   // Cleaned by the build script instead: the two builds below run side by side.
   clean: false,
-  external: ["synckit", "undici"],
+  external: ["undici"],
   // emittery is ESM-only; bundling it keeps the CommonJS build working without require(esm) interop.
   noExternal: ["emittery"],
 };
@@ -19,7 +19,9 @@ export default defineConfig([
     ...shared,
     entry: { index: "src/index.ts", cli: "src/env/cli.ts" },
     format: ["esm", "cjs"],
-    dts: { entry: { index: "src/index.ts" } },
+    // emittery is bundled, so are its types: the CommonJS types must not import an ESM-only package
+    // (TS1479 under module node16).
+    dts: { entry: { index: "src/index.ts" }, resolve: ["emittery"] },
     // index.cjs finds dist/worker.js through import.meta.url.
     shims: true,
   },

@@ -267,7 +267,7 @@ function pocketmapClient(url: string, email: string, password: string): Client {
 }
 
 /**
- * pocketmap's sync kind: every call blocks on a round trip to the synckit worker that hosts an async
+ * pocketmap's sync kind: every call blocks on a round trip to the worker thread that hosts an async
  * environment. No getOneX64: a blocking client cannot have requests in flight at once. Its first call
  * (in the warm-up) starts the worker.
  */
@@ -841,7 +841,6 @@ async function main(): Promise<void> {
         undici: packageVersion("undici"),
         /** The undici inside Node, which the SDK's global fetch uses. */
         nodeUndici: process.versions.undici ?? null,
-        synckit: packageVersion("synckit"),
         pocketmap: projectVersion(),
         git: gitCommit(),
       },

@@ -1,8 +1,9 @@
 // With no POCKETBASE_URL configured, pocketmap starts a local PocketBase for the length of the script.
-import { type BaseRecord, setup } from "pocketmap";
+import { setup } from "pocketmap";
 
-// Record types are optional; naming them types `env.posts` and what it returns.
-interface Post extends BaseRecord {
+// Record types are optional; a plain interface types `env.posts`, what it returns (with the system
+// fields added) and what it accepts (unknown fields are compile-time errors).
+interface Post {
   title: string;
   views: number;
 }

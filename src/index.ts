@@ -24,6 +24,7 @@ export type {
   CollectionOf,
   CountOptions,
   EnvironmentEvents,
+  FileInput,
   HealthResult,
   Iter,
   IterateOptions,
@@ -31,10 +32,14 @@ export type {
   ListOptions,
   ListResult,
   RecordInput,
+  RecordOf,
   RecordOptions,
   RequestOptions,
   Ret,
   Schema,
+  SchemaOf,
+  SystemFields,
+  TypedRecordInput,
 } from "./abstract/types.ts";
 export type { AuthResult } from "./async/auth.ts";
 export { AsyncCollection } from "./async/collection.ts";

@@ -1,10 +1,76 @@
 // The superuser identity: lazy login, renewal before expiry, and an expired token is never sent.
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tokenExpiry } from "../src/async/auth.ts";
 import { type EmbeddedServer, startEmbedded } from "../src/env/embedded.ts";
 import { setup, UnauthorizedError } from "../src/index.ts";
 import { server } from "./helpers.ts";
 
 const TOKEN_SECONDS = 10;
+const run = promisify(execFile);
+
+interface Outcome {
+  error: string;
+  message: string;
+  requests: string[];
+  logins: unknown[];
+}
+
+/**
+ * Runs, in a directory whose .env holds the superuser's credentials, a script that acts with `token`
+ * given as an option, on both kinds: one call of `call` (a method of the environment, or of a
+ * collection as "collection.method"). Returns what each kind saw.
+ */
+async function withSuperuserInDotEnv(
+  pb: { url: string; email: string; password: string },
+  token: string,
+  call: string,
+): Promise<Record<"async" | "sync", Outcome>> {
+  const dir = await mkdtemp(join(tmpdir(), "pocketmap-auth-"));
+  try {
+    await writeFile(
+      join(dir, ".env"),
+      `POCKETBASE_URL=${pb.url}\nPOCKETBASE_EMAIL=${pb.email}\nPOCKETBASE_PASSWORD=${pb.password}\n`,
+    );
+    const [target, method] = call.includes(".") ? call.split(".") : [undefined, call];
+    const script = join(dir, "as-token.ts");
+    await writeFile(
+      script,
+      `
+      import { setup } from ${JSON.stringify(join(import.meta.dirname, "../src/index.ts"))};
+      const out = {};
+      for (const kind of ["async", "sync"]) {
+        const env = setup({ async: kind === "async", token: process.env.USER_TOKEN });
+        const requests = [];
+        const logins = [];
+        env.on("request", ({ data }) => { requests.push(data.path); });
+        env.on("auth", ({ data }) => { logins.push(data); });
+        const on = ${target === undefined ? "env" : `env.collection(${JSON.stringify(target)})`};
+        try {
+          const value = await on[${JSON.stringify(method)}]();
+          out[kind] = { error: "none", message: JSON.stringify(value) };
+        } catch (error) {
+          out[kind] = { error: error.name, message: error.message };
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        Object.assign(out[kind], { requests, logins });
+        await env.close();
+      }
+      console.log(JSON.stringify(out));
+    `,
+    );
+    const variables: Record<string, string | undefined> = { ...process.env, USER_TOKEN: token };
+    for (const key of Object.keys(variables)) if (/^POCKET(BASE|MAP)_/.test(key)) delete variables[key];
+    const { stdout } = await run(process.execPath, [script], { cwd: dir, env: variables, timeout: 30_000 });
+    return JSON.parse(stdout);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 describe("authentication", () => {
   it("logs in lazily, once, however many requests start together", async () => {
@@ -41,6 +107,9 @@ describe("authentication", () => {
   describe(`with ${TOKEN_SECONDS}-second tokens`, () => {
     let pb: EmbeddedServer;
     let admin: ReturnType<typeof setup>;
+    /** A user's token that lives TOKEN_SECONDS, and a revoked one that would live two weeks. */
+    let shortUserToken: string;
+    let userToken: string;
 
     beforeAll(async () => {
       // A server of its own: short tokens must not disturb the other test files.
@@ -58,6 +127,27 @@ describe("authentication", () => {
         fields: [{ name: "title", type: "text" }],
       });
       for (let n = 0; n < 5; n++) await admin.members_only!.create({ title: `secret ${n}` });
+      for (const [name, duration] of [
+        ["short_members", TOKEN_SECONDS],
+        ["members", 14 * 24 * 3600],
+      ] as const) {
+        await admin.createCollection({ name, type: "auth", authToken: { duration }, fields: [] });
+        const credentials = { email: `someone@${name}.test`, password: "someone-password-1" };
+        const user = await admin
+          .collection(name)
+          .create({ ...credentials, passwordConfirm: credentials.password });
+        const { token } = await admin.send<{ token: string }>(`/api/collections/${name}/auth-with-password`, {
+          method: "POST",
+          body: { identity: credentials.email, password: credentials.password },
+          anonymous: true,
+        });
+        if (name === "short_members") shortUserToken = token;
+        else {
+          // Revoked: the user is gone, so PocketBase answers the (unexpired) token as a guest.
+          await admin.collection(name).remove(user.id);
+          userToken = token;
+        }
+      }
     });
     afterAll(async () => {
       await admin?.close();
@@ -108,6 +198,28 @@ describe("authentication", () => {
       expect(sent).toEqual([]);
       await renewing.close();
       await stale.close();
+    }, 40_000);
+
+    it("a user's token refused by the server fails, and never falls back to the superuser in .env", async () => {
+      // Listing collections needs a superuser: PocketBase answers this revoked token with a 401.
+      const outcome = await withSuperuserInDotEnv(pb, userToken, "keys");
+      for (const kind of ["async", "sync"] as const) {
+        expect(outcome[kind], kind).toMatchObject({ error: "UnauthorizedError", logins: [] });
+        expect(outcome[kind].requests, kind).toEqual(["/api/collections"]);
+        expect(outcome[kind].message).not.toContain(pb.password);
+      }
+    }, 40_000);
+
+    it("a user's expired token fails with UnauthorizedError, never acting as the superuser in .env", async () => {
+      // Obtained in beforeAll; by now (after the test above waited) it has expired, or is about to.
+      const expiresAt = tokenExpiry(shortUserToken)! * 1000;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now() + 1000)));
+      const outcome = await withSuperuserInDotEnv(pb, shortUserToken, "members_only.count");
+      for (const kind of ["async", "sync"] as const) {
+        expect(outcome[kind], kind).toMatchObject({ error: "UnauthorizedError", requests: [], logins: [] });
+        expect(outcome[kind].message).toMatch(/expired/);
+        expect(outcome[kind].message).not.toContain(shortUserToken);
+      }
     }, 40_000);
   });
 });

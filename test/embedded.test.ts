@@ -39,6 +39,48 @@ describe("embedded mode", () => {
     }
   });
 
+  describe.each(["async", "sync"] as const)("the notice of a temporary server (%s)", (kind) => {
+    const fixture = join(import.meta.dirname, "fixtures/embedded-notice.ts");
+    // The suite itself runs with POCKETMAP_QUIET=1 (vitest.config.ts); these children do not.
+    const start = (options: Record<string, unknown>, variables: Record<string, string> = {}) =>
+      run(process.execPath, [fixture, JSON.stringify({ kind, ...options })], {
+        timeout: 30_000,
+        env: { ...process.env, POCKETBASE_URL: "", POCKETBASE_DIR: "", POCKETMAP_QUIET: "", ...variables },
+      });
+
+    it("is written once to stderr: where, that the data goes at exit, how to keep it", async () => {
+      const { stdout, stderr } = await start({});
+      const url = stdout.trim();
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(stderr.split("started a temporary PocketBase")).toHaveLength(2);
+      expect(stderr).toContain(`started a temporary PocketBase at ${url}`);
+      expect(stderr).toMatch(/its data is deleted when this process exits/);
+      expect(stderr).toMatch(/setup\(\{ dir \}\) or set POCKETBASE_DIR/);
+      expect(await gone(url)).toBe(true);
+    });
+
+    it("is silenced by quiet: true and by POCKETMAP_QUIET=1", async () => {
+      for (const { stdout, stderr } of [
+        await start({ quiet: true }),
+        await start({}, { POCKETMAP_QUIET: "1" }),
+      ]) {
+        expect(stdout.trim()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        expect(stderr).not.toMatch(/temporary/);
+      }
+    });
+
+    it("is not given when the data is kept in dir", async () => {
+      const dir = await mkdtemp(join(tmpdir(), "pocketmap-test-"));
+      try {
+        const { stdout, stderr } = await start({ dir: join(dir, "pb_data") });
+        expect(stdout.trim()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        expect(stderr).not.toMatch(/temporary/);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   it("a script that never calls close() exits promptly and stops its server", async () => {
     const { stdout } = await run(process.execPath, [join(import.meta.dirname, "fixtures/no-close.ts")], {
       // A hang guard, not a speed check: a script that did not exit would be killed and fail here.

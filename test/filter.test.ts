@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildFilter, formatFilterNumber } from "../src/abstract/filter.ts";
 import { escapeFilterValue, filter, InvalidInputError } from "../src/index.ts";
-import { freshPosts } from "./helpers.ts";
+import { freshPosts, server } from "./helpers.ts";
 import { KINDS, openEnv } from "./kinds.ts";
 
 const HOSTILE = [
@@ -26,6 +26,17 @@ const HOSTILE = [
   "",
   " ",
 ];
+
+/**
+ * Whether the suite's server scans filters with the grammar pocketmap escapes for (PocketBase >= 0.39.9,
+ * fexpr 0.6). Before it, only `\'` was unescaped in a literal, so a value holding a backslash matches
+ * nothing there (docs/filters.md); it is never unsafe, because values ending in one are refused.
+ */
+function backslashEscapes(version: string): boolean {
+  const [major = 0, minor = 0, patch = 0] = version.split(".").map((part) => Number.parseInt(part, 10));
+  return major > 0 || minor > 39 || (minor === 39 && patch >= 9);
+}
+
 
 /** The double next to `value` towards +Infinity (`up`) or -Infinity. */
 function neighbour(value: number, up: boolean): number {
@@ -186,14 +197,18 @@ describe.each(KINDS)("hostile strings round-trip (%s kind)", (kind) => {
         { filter: filter`(title = ${title} && body = ${"decoy"})` },
         { filter: { title: [title, "no such title"] } },
       ];
+      // On older servers the filter is still accepted and still safe: it matches nothing, not a decoy.
+      const matches = backslashEscapes(server().version) || !title.includes("\\");
       for (const options of forms) {
         const found = await posts.getFullList(options);
         expect(
           found.map((record) => record.id),
           JSON.stringify(options),
-        ).toEqual([id]);
-        expect(found[0]!.title).toBe(title);
+        ).toEqual(matches ? [id] : []);
+        if (matches) expect(found[0]!.title).toBe(title);
       }
+      // Stored as given on every version.
+      expect((await posts.getOne(id!)).title).toBe(title);
     },
   );
 });

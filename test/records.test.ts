@@ -1,7 +1,7 @@
 // The record API, following steps 3-7 and 10-12 of the guide this project grew from.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BadRequestError, filter, NetworkError, NotFoundError, UnauthorizedError } from "../src/index.ts";
-import { freshPosts, server } from "./helpers.ts";
+import { freshPosts, server, uniqueName } from "./helpers.ts";
 import { KINDS, openEnv, openEnvWith, settle } from "./kinds.ts";
 
 describe.each(KINDS)("records (%s kind)", (kind) => {
@@ -170,6 +170,92 @@ describe.each(KINDS)("records (%s kind)", (kind) => {
       expect(error).toBeInstanceOf(NetworkError);
       expect((error as NetworkError).status).toBe(0);
       await nowhere.close();
+    });
+  });
+
+  describe("set() with an id the server refuses", () => {
+    it("is the server's BadRequestError on id, as create({ id }) is", async () => {
+      for (const id of ["SKU-00001", "UPPERCASE000001", "short"]) {
+        const viaCreate = await settle(() => posts().create({ id, title: "x" })).catch(
+          (caught: unknown) => caught,
+        );
+        const viaSet = await settle(() => posts().set(id, { title: "x" })).catch((caught: unknown) => caught);
+        expect(viaCreate).toBeInstanceOf(BadRequestError);
+        expect(viaSet).toBeInstanceOf(BadRequestError);
+        const { data, status } = viaSet as BadRequestError;
+        expect(status).toBe(400);
+        expect(data.id).toEqual((viaCreate as BadRequestError).data.id);
+        expect(await posts().get(id.toLowerCase().padEnd(15, "0"))).toBeUndefined();
+      }
+    });
+  });
+
+  describe("fields that leave out the id", () => {
+    it("getFullList and iterate return what was asked for, every page", async () => {
+      const seeded = "title ~ 'post 0' && ";
+      const titles = await posts().getFullList({ fields: "title", filter: `${seeded}n < 20`, pageSize: 7 });
+      expect(titles).toHaveLength(20);
+      for (const record of titles) expect(Object.keys(record)).toEqual(["title"]);
+      expect(titles.map((record) => record.title).sort()).toEqual(
+        Array.from({ length: 20 }, (_, n) => `post ${String(n).padStart(3, "0")}`),
+      );
+      const seen: unknown[] = [];
+      for await (const record of posts().iterate({
+        fields: ["n", "title:excerpt(4,true)"],
+        filter: `${seeded}n < 9`,
+        pageSize: 2,
+      })) {
+        seen.push(record);
+      }
+      expect(seen.sort((a, b) => (a as { n: number }).n - (b as { n: number }).n)).toEqual(
+        Array.from({ length: 9 }, (_, n) => ({ n, title: "post..." })),
+      );
+      // Fields that do hold the id keep it.
+      const withId = await posts().getFullList({ fields: "id,n", filter: `${seeded}n < 3`, pageSize: 2 });
+      expect(withId.map((record) => Object.keys(record).sort())).toEqual([
+        ["id", "n"],
+        ["id", "n"],
+        ["id", "n"],
+      ]);
+    });
+  });
+
+  describe("a collection that does not exist", () => {
+    it("is a NotFoundError naming it, from every call, the Map methods included", async () => {
+      const missing = uniqueName("nosuchthing");
+      const collection = env.collection(missing);
+      const calls: Record<string, () => unknown> = {
+        size: () => collection.size(),
+        count: () => collection.count(),
+        list: () => collection.list(),
+        getOne: () => collection.getOne("abcdefghijklmno"),
+        getFirst: () => collection.getFirst(),
+        getFullList: () => collection.getFullList(),
+        create: () => collection.create({ title: "x" }),
+        update: () => collection.update("abcdefghijklmno", { title: "x" }),
+        remove: () => collection.remove("abcdefghijklmno"),
+        deleteMany: () => collection.deleteMany(["abcdefghijklmno"]),
+        get: () => collection.get("abcdefghijklmno"),
+        has: () => collection.has("abcdefghijklmno"),
+        set: () => collection.set("abcdefghijklmno", { title: "x" }),
+        delete: () => collection.delete("abcdefghijklmno"),
+        clear: () => collection.clear(),
+        keys: async () => {
+          for await (const key of collection.keys()) return key;
+        },
+      };
+      for (const [method, call] of Object.entries(calls)) {
+        const error = await settle(call).then(
+          (value) => ({ method, value }),
+          (caught: unknown) => caught,
+        );
+        expect(error, method).toBeInstanceOf(NotFoundError);
+        expect((error as NotFoundError).message, method).toBe(`collection "${missing}" not found`);
+        expect((error as NotFoundError).status, method).toBe(404);
+      }
+      // A missing record in a collection that exists is still undefined / false.
+      expect(await posts().get("abcdefghijklmno")).toBeUndefined();
+      expect(await posts().delete("abcdefghijklmno")).toBe(false);
     });
   });
 

@@ -1,15 +1,78 @@
 // What only the sync kind has: a worker thread, blocking calls, events delivered afterwards.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { BadRequestError, NotFoundError, SyncWorkerError, setup } from "../src/index.ts";
-import { crashWorkerForTests } from "../src/sync/worker-host.ts";
+import { crashWorkerForTests, throwInWorkerForTests, workerThreadForTests } from "../src/sync/worker-host.ts";
 import { freshPosts, gone, reachable, server, superuserEnv, tripwire } from "./helpers.ts";
 
 // Before the first sync call starts the worker, so that it honours the crash hook.
 process.env.POCKETMAP_TEST_HOOKS = "1";
 const run = promisify(execFile);
+const fixture = (name: string) => join(import.meta.dirname, "fixtures", name);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The PocketBase serving this URL: its pid and --dir, found in /proc by its --http address. */
+function pocketBaseAt(url: string): { pid: number; dir: string } | undefined {
+  const http = `--http=${new URL(url).host}`;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let args: string[];
+    try {
+      args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+    } catch {
+      continue;
+    }
+    if (!args.includes("serve") || !args.includes(http)) continue;
+    const dir = args.find((arg) => arg.startsWith("--dir="))?.slice("--dir=".length);
+    if (dir) return { pid: Number(entry), dir };
+  }
+  return undefined;
+}
+
+/** Whether a process has ended (a zombie that init has not reaped yet counts as ended). */
+function ended(pid: number): boolean {
+  try {
+    return /^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
+  }
+}
+
+/** Polls `check` until it holds, for at most `ms` (a hang guard, not a speed check). */
+async function eventually(check: () => boolean, ms = 10_000): Promise<boolean> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(20)) if (check()) return true;
+  return check();
+}
+
+/** Starts the sync loop fixture against an embedded server, sends `signal`, reports what was left. */
+async function signalledLoop(signal: NodeJS.Signals) {
+  const child = spawn(process.execPath, [fixture("sync-loop.ts")], {
+    env: { ...process.env, POCKETBASE_URL: "" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      if (out.includes("\n")) resolve(out.split("\n")[0]!);
+    });
+    child.once("exit", () => reject(new Error(`the fixture ended early: ${out}`)));
+  });
+  const server = pocketBaseAt(url);
+  // Let it loop a little: the signal must arrive while calls are blocking.
+  await sleep(200);
+  child.kill(signal);
+  const status = await Promise.race([exited, sleep(10_000).then(() => "still running" as const)]);
+  if (status === "still running") child.kill("SIGKILL");
+  return { url, server, status };
+}
 
 describe("the sync kind", () => {
   const admin = superuserEnv();
@@ -120,24 +183,74 @@ describe("the sync kind", () => {
     expect(await gone(embeddedUrl!)).toBe(true);
   });
 
-  it("fails a call that outlasts the sync timeout, and serves the next one", async () => {
+  it("bounds a call by its own timeout: a silent server gives a TimeoutError, not a SyncWorkerError", async () => {
     const wire = await tripwire("silent");
     try {
-      const { stdout } = await run(
-        process.execPath,
-        [join(import.meta.dirname, "fixtures/sync-timeout.ts")],
-        {
-          timeout: 30_000,
-          env: { ...process.env, POCKETMAP_SYNC_TIMEOUT: "3000", SILENT_URL: wire.url, POCKETBASE_URL: url },
-        },
-      );
+      const { stdout } = await run(process.execPath, [fixture("sync-timeout.ts")], {
+        timeout: 30_000,
+        // The old fixed limit, set below the call's timeout: it must no longer cut the call short.
+        env: { ...process.env, POCKETMAP_SYNC_TIMEOUT: "300", SILENT_URL: wire.url, POCKETBASE_URL: url },
+      });
       const result = JSON.parse(stdout.trim()) as { first: string; next: number };
-      expect(result.first).toMatch(/^SyncWorkerError: pocketmap: the sync worker failed/);
+      expect(result.first).toMatch(/^TimeoutError: .*no response within 1000 ms/);
       expect(result.next).toBe(200);
       expect(wire.connections).toBe(1);
     } finally {
       await wire.close();
     }
+  });
+
+  it("notices a worker that died between calls, and the next call runs on a fresh one", async () => {
+    const name = await freshPosts(admin, "syncdead");
+    expect(env.collection(name).count()).toBe(0);
+    const before = workerThreadForTests();
+    expect(crashWorkerForTests(9, true)).toMatchObject({ ok: true }); // it answers, then exits
+    // This thread is free: the worker's 'exit' is seen, and no worker is current any more.
+    expect(await eventually(() => workerThreadForTests() === undefined)).toBe(true);
+    expect(env.collection(name).create({ title: "after the exit" }).title).toBe("after the exit");
+    expect(workerThreadForTests()).not.toBe(before);
+  });
+
+  it("notices a worker that died between calls even when this thread never yielded", () => {
+    expect(env.health().code).toBe(200);
+    const before = workerThreadForTests();
+    expect(crashWorkerForTests(9, true)).toMatchObject({ ok: true });
+    // Block without yielding while the worker exits: its 'exit' event cannot run here.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+    expect(workerThreadForTests()).toBe(before);
+    expect(env.health().code).toBe(200);
+    expect(workerThreadForTests()).not.toBe(before);
+  });
+
+  it("keeps the class of TypeError, RangeError and the other built-in errors raised in the worker", () => {
+    for (const ErrorClass of [TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError]) {
+      const error = throwInWorkerForTests(ErrorClass.name);
+      expect(error).toBeInstanceOf(ErrorClass);
+      expect((error as Error).name).toBe(ErrorClass.name);
+      expect((error as Error).message).toBe(`raised in the worker as ${ErrorClass.name}`);
+    }
+  });
+
+  it("supports using and await using on Node 24 (both kinds)", async () => {
+    const { stdout } = await run(process.execPath, [fixture("using.ts")], {
+      timeout: 30_000,
+      env: { ...process.env, POCKETBASE_URL: url },
+    });
+    expect(stdout.trim().split("\n")).toEqual([
+      "sync 200",
+      "sync pocketmap: this environment is closed",
+      "async 200",
+    ]);
+  });
+
+  it("works when imported from node -e (the worker starts whatever the host)", async () => {
+    const index = pathToFileURL(join(import.meta.dirname, "../src/index.ts")).href;
+    const code = `import(${JSON.stringify(index)}).then((m) => { const env = m.setup({ url: ${JSON.stringify(url)} }); console.log(env.health().code); })`;
+    const { stdout } = await run(process.execPath, ["-e", code], {
+      timeout: 30_000, // a hang guard: it used to block for 120 s
+      cwd: import.meta.dirname,
+    });
+    expect(stdout.trim()).toBe("200");
   });
 
   it("closes an embedded server on close()", async () => {
@@ -160,6 +273,24 @@ describe("the sync kind in embedded mode", () => {
     expect(await gone(before)).toBe(true);
     embedded.close();
     expect(await gone(after)).toBe(true);
+  });
+
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    it(`${signal} ends a sync script that blocks in calls, and stops its server`, async () => {
+      const { url, server, status } = await signalledLoop(signal);
+      expect(status).toEqual({ code: null, signal });
+      expect(server).toBeDefined();
+      expect(await eventually(() => ended(server!.pid))).toBe(true);
+      expect(await eventually(() => !existsSync(server!.dir))).toBe(true);
+      expect(await gone(url)).toBe(true);
+    });
+  }
+
+  it("SIGKILL of a sync script leaves no server and no temporary directory behind", async () => {
+    const { server, status } = await signalledLoop("SIGKILL");
+    expect(status).toEqual({ code: null, signal: "SIGKILL" });
+    expect(await eventually(() => ended(server!.pid))).toBe(true);
+    expect(await eventually(() => !existsSync(server!.dir))).toBe(true);
   });
 
   it("close() after a crash still stops the server", async () => {

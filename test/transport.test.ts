@@ -1,6 +1,7 @@
 // Timeouts and retries: idempotent requests are retried, writes only when they never left.
 import { afterEach, describe, expect, it } from "vitest";
-import { AbortError, NetworkError, setup, TimeoutError } from "../src/index.ts";
+import { Transport } from "../src/async/transport.ts";
+import { AbortError, InvalidInputError, NetworkError, setup, TimeoutError } from "../src/index.ts";
 import { tripwire } from "./helpers.ts";
 
 describe("transport", () => {
@@ -76,5 +77,45 @@ describe("transport", () => {
     // must not retry: exactly one attempt reaches it.
     await expect(env.posts!.create({ title: "x" })).rejects.toBeInstanceOf(NetworkError);
     expect(attempts).toBe(1);
+  });
+
+  it("reports a failure on this side as what it is, never as a NetworkError, and sends nothing", async () => {
+    const wire = await tripwire("drop");
+    cleanups.push(() => wire.close());
+    const transport = await Transport.open(wire.url, {
+      timeout: 1000,
+      retries: 3,
+      retryDelay: 1,
+      connections: 1,
+      headers: {},
+    });
+    cleanups.push(() => transport.close());
+    // undici refuses a header value with CR/LF before anything goes out.
+    for (const method of ["GET", "POST"] as const) {
+      const error = await transport
+        .send(
+          { method, path: "/api/health", body: method === "POST" ? "{}" : undefined },
+          {
+            headers: { "x-trace": "a\r\nb" },
+          },
+        )
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect(error).not.toBeInstanceOf(NetworkError);
+      expect((error as Error).message).toMatch(/could not be sent/);
+    }
+    expect(wire.connections).toBe(0);
+    // A genuine network failure is still one (and a read is retried).
+    await expect(transport.send({ method: "GET", path: "/api/health" })).rejects.toBeInstanceOf(NetworkError);
+    expect(wire.connections).toBe(4);
+  });
+
+  it("the same from the environment: a bad header is InvalidInputError, not a retried NetworkError", async () => {
+    const { wire, env } = await against("drop", { retries: 2 });
+    const error = await env
+      .posts!.list({ headers: { "x-trace": "a\nb" } })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(wire.connections).toBe(0);
   });
 });

@@ -1,39 +1,29 @@
-// Every default in one place; each can be overridden by the environment variable named beside it.
-const env = typeof process === "undefined" ? {} : process.env;
+// Every default in one place, as plain values. The POCKETMAP_* variables named beside them are read and
+// validated once, at setup(), by src/env/config.ts; nothing here reads the process environment.
 
-function intFrom(name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new TypeError(`pocketmap: ${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
-
-/** The PocketBase release pocketmap installs and tests against. */
-export const POCKETBASE_VERSION = env.POCKETMAP_POCKETBASE_VERSION || "0.40.6";
+/** The PocketBase release pocketmap installs and tests against (POCKETMAP_POCKETBASE_VERSION). */
+export const POCKETBASE_VERSION = "0.40.6";
 /** Per-request timeout in milliseconds (POCKETMAP_TIMEOUT). */
-export const DEFAULT_TIMEOUT = intFrom("POCKETMAP_TIMEOUT", 30_000);
+export const DEFAULT_TIMEOUT = 30_000;
 /** Retries of idempotent requests and of connections that never opened (POCKETMAP_RETRIES). */
-export const DEFAULT_RETRIES = intFrom("POCKETMAP_RETRIES", 2);
+export const DEFAULT_RETRIES = 2;
 /** First retry delay in milliseconds; doubles each attempt (POCKETMAP_RETRY_DELAY). */
-export const DEFAULT_RETRY_DELAY = intFrom("POCKETMAP_RETRY_DELAY", 100);
+export const DEFAULT_RETRY_DELAY = 100;
 /** Keep-alive connections per environment (POCKETMAP_CONNECTIONS). */
-export const DEFAULT_CONNECTIONS = intFrom("POCKETMAP_CONNECTIONS", 16);
+export const DEFAULT_CONNECTIONS = 16;
 /** Records per page when iterating or fetching a full list (POCKETMAP_PAGE_SIZE); PocketBase caps it at 1000. */
-export const DEFAULT_PAGE_SIZE = intFrom("POCKETMAP_PAGE_SIZE", 1000);
+export const DEFAULT_PAGE_SIZE = 1000;
+/** The largest page PocketBase serves. */
+export const MAX_PAGE_SIZE = 1000;
 /** Batch chunk size when the server's batch.maxRequests cannot be read (POCKETMAP_BATCH_SIZE). */
-export const DEFAULT_BATCH_SIZE = intFrom("POCKETMAP_BATCH_SIZE", 50);
+export const DEFAULT_BATCH_SIZE = 50;
 /** Refresh the superuser token when less than this many milliseconds of it remain (POCKETMAP_REFRESH_MARGIN). */
-export const TOKEN_REFRESH_MARGIN = intFrom("POCKETMAP_REFRESH_MARGIN", 60_000);
+export const TOKEN_REFRESH_MARGIN = 60_000;
 /** How long embedded mode waits for /api/health, in milliseconds (POCKETMAP_STARTUP_TIMEOUT). */
-export const EMBEDDED_STARTUP_TIMEOUT = intFrom("POCKETMAP_STARTUP_TIMEOUT", 30_000);
+export const EMBEDDED_STARTUP_TIMEOUT = 30_000;
 /** Deepest relation path PocketBase expands. */
 export const MAX_EXPAND_DEPTH = 6;
 /** Longest collection name or record id accepted. */
 export const MAX_NAME_LENGTH = 255;
-/** Longest a sync call may block, in milliseconds, before it fails (POCKETMAP_SYNC_TIMEOUT). */
-export const SYNC_CALL_TIMEOUT = intFrom("POCKETMAP_SYNC_TIMEOUT", 120_000);
-/** Records handed from the sync worker to the main thread per round trip while iterating. */
-export const SYNC_ITERATION_CHUNK = intFrom("POCKETMAP_SYNC_CHUNK", 500);
+/** Records handed from the sync worker to the main thread per round trip while iterating (POCKETMAP_SYNC_CHUNK). */
+export const SYNC_ITERATION_CHUNK = 500;

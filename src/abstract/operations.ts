@@ -3,6 +3,7 @@
 
 import { recordBody } from "./body.ts";
 import { DEFAULT_PAGE_SIZE } from "./constants.ts";
+import type { Expect } from "./decode.ts";
 import { InvalidInputError } from "./errors/invalid-input.ts";
 import { buildFilter } from "./filter.ts";
 import { assertBoolean, checkOptions } from "./request-options.ts";
@@ -35,6 +36,10 @@ export interface RequestSpec {
   body?: string | FormData;
   /** Send the environment's auth token (default true). */
   auth?: boolean;
+  /** The shape a 2xx body must have (see decode.ts); a body that does not fit is an error. */
+  expect?: Expect;
+  /** Secrets this request carries, kept out of any error (the token and body fields are found anyway). */
+  secrets?: readonly string[];
 }
 
 const REQUEST_KEYS = ["signal", "timeout", "headers", "query"];
@@ -115,12 +120,21 @@ export function listQuery(options: ListOptions | undefined): Record<string, Quer
 
 export const records = {
   list(collection: string, options?: ListOptions): RequestSpec {
+<<<<<<< HEAD
     checkOptions(options, LIST_KEYS, "list()");
     return { method: "GET", path: recordsPath(collection), query: listQuery(options) };
   },
   getOne(collection: string, id: string, options?: RecordOptions): RequestSpec {
     checkOptions(options, RECORD_KEYS, "getOne()");
     return { method: "GET", path: recordPath(collection, id), query: recordQuery(options) };
+=======
+    assertKnownOptions(options, LIST_KEYS, "list()");
+    return { method: "GET", path: recordsPath(collection), query: listQuery(options), expect: "list" };
+  },
+  getOne(collection: string, id: string, options?: RecordOptions): RequestSpec {
+    assertKnownOptions(options, RECORD_KEYS, "getOne()");
+    return { method: "GET", path: recordPath(collection, id), query: recordQuery(options), expect: "record" };
+>>>>>>> main
   },
   create(collection: string, data: unknown, options?: RecordOptions): RequestSpec {
     checkOptions(options, RECORD_KEYS, "create()");
@@ -129,6 +143,7 @@ export const records = {
       path: recordsPath(collection),
       query: recordQuery(options),
       body: recordBody(data),
+      expect: "record",
     };
   },
   update(collection: string, id: string, data: unknown, options?: RecordOptions): RequestSpec {
@@ -138,20 +153,36 @@ export const records = {
       path: recordPath(collection, id),
       query: recordQuery(options),
       body: recordBody(data),
+      expect: "record",
     };
   },
   remove(collection: string, id: string, options?: RequestOptions): RequestSpec {
+<<<<<<< HEAD
     checkOptions(options, REQUEST_KEYS, "remove()");
     return { method: "DELETE", path: recordPath(collection, id), query: { ...options?.query } };
+=======
+    assertKnownOptions(options, REQUEST_KEYS, "remove()");
+    return {
+      method: "DELETE",
+      path: recordPath(collection, id),
+      query: { ...options?.query },
+      expect: "empty",
+    };
+>>>>>>> main
   },
   count(collection: string, options?: CountOptions): RequestSpec {
     checkOptions(options, COUNT_KEYS, "count()");
     const query = listQuery({ filter: options?.filter, params: options?.params, perPage: 1, fields: "id" });
-    return { method: "GET", path: recordsPath(collection), query: withExtras(options?.query, query) };
+    return {
+      method: "GET",
+      path: recordsPath(collection),
+      query: withExtras(options?.query, query),
+      expect: "list",
+    };
   },
   /** The smallest request that tells whether a record exists. */
   exists(collection: string, id: string): RequestSpec {
-    return { method: "GET", path: recordPath(collection, id), query: { fields: "id" } };
+    return { method: "GET", path: recordPath(collection, id), query: { fields: "id" }, expect: "record" };
   },
   authWithPassword(collection: string, identity: string, password: string): RequestSpec {
     if (typeof identity !== "string" || identity === "" || typeof password !== "string" || password === "") {
@@ -162,10 +193,13 @@ export const records = {
       path: `${collectionPath(collection)}/auth-with-password`,
       body: JSON.stringify({ identity, password }),
       auth: false,
+      expect: "auth",
+      secrets: [password],
     };
   },
 };
 
+<<<<<<< HEAD
 /**
  * Validates iterate options, all of them before the first page is asked for, and returns them with
  * the page size resolved.
@@ -176,6 +210,15 @@ export function iterateOptions(options: IterateOptions | undefined): IterateOpti
   recordQuery(options);
   buildFilter(options?.filter, options?.params);
   normalizeSort(options?.sort);
+=======
+/** Validates iterate options and returns them with the page size resolved. */
+export function iterateOptions(
+  options: IterateOptions | undefined,
+  defaultPageSize = DEFAULT_PAGE_SIZE,
+): IterateOptions & { pageSize: number } {
+  assertKnownOptions(options, ITERATE_KEYS, "iterate()");
+  const pageSize = positiveInteger(options?.pageSize, "pageSize", 1000) ?? defaultPageSize;
+>>>>>>> main
   return { ...options, pageSize };
 }
 
@@ -211,33 +254,43 @@ export function sendSpec(path: unknown, options: SendSpecOptions | undefined): R
 
 export const collections = {
   list(query?: Record<string, QueryValue>): RequestSpec {
-    return { method: "GET", path: "/api/collections", query };
+    return { method: "GET", path: "/api/collections", query, expect: "list" };
   },
   getOne(name: string, query?: Record<string, QueryValue>): RequestSpec {
-    return { method: "GET", path: collectionPath(name), query };
+    return { method: "GET", path: collectionPath(name), query, expect: "object" };
   },
   create(body: Record<string, unknown>): RequestSpec {
-    return { method: "POST", path: "/api/collections", body: toJsonBody(body, "collection") };
+    return {
+      method: "POST",
+      path: "/api/collections",
+      body: toJsonBody(body, "collection"),
+      expect: "object",
+    };
   },
   update(name: string, body: Record<string, unknown>): RequestSpec {
-    return { method: "PATCH", path: collectionPath(name), body: toJsonBody(body, "collection") };
+    return {
+      method: "PATCH",
+      path: collectionPath(name),
+      body: toJsonBody(body, "collection"),
+      expect: "object",
+    };
   },
   remove(name: string): RequestSpec {
-    return { method: "DELETE", path: collectionPath(name) };
+    return { method: "DELETE", path: collectionPath(name), expect: "empty" };
   },
 };
 
 export const settings = {
   get(): RequestSpec {
-    return { method: "GET", path: "/api/settings" };
+    return { method: "GET", path: "/api/settings", expect: "object" };
   },
   update(body: Record<string, unknown>): RequestSpec {
-    return { method: "PATCH", path: "/api/settings", body: toJsonBody(body, "settings") };
+    return { method: "PATCH", path: "/api/settings", body: toJsonBody(body, "settings"), expect: "object" };
   },
 };
 
 export function health(): RequestSpec {
-  return { method: "GET", path: "/api/health", auth: false };
+  return { method: "GET", path: "/api/health", auth: false, expect: "object" };
 }
 
 const BATCH_METHODS = new Set(["GET", "POST", "PATCH", "PUT", "DELETE"]);
@@ -266,5 +319,5 @@ export function encodeBatchRequests(requests: readonly BatchRequest[]): string[]
 
 /** One /api/batch request from already encoded requests (one transaction on the server). */
 export function batch(encoded: readonly string[]): RequestSpec {
-  return { method: "POST", path: "/api/batch", body: `{"requests":[${encoded.join(",")}]}` };
+  return { method: "POST", path: "/api/batch", body: `{"requests":[${encoded.join(",")}]}`, expect: "batch" };
 }

@@ -1,4 +1,15 @@
-import { DEFAULT_CONNECTIONS, DEFAULT_RETRIES, DEFAULT_RETRY_DELAY, DEFAULT_TIMEOUT } from "./constants.ts";
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_CONNECTIONS,
+  DEFAULT_PAGE_SIZE,
+  DEFAULT_RETRIES,
+  DEFAULT_RETRY_DELAY,
+  DEFAULT_TIMEOUT,
+  EMBEDDED_STARTUP_TIMEOUT,
+  MAX_PAGE_SIZE,
+  SYNC_ITERATION_CHUNK,
+  TOKEN_REFRESH_MARGIN,
+} from "./constants.ts";
 import { InvalidInputError } from "./errors/invalid-input.ts";
 import { assertHeaders } from "./request-options.ts";
 
@@ -8,14 +19,16 @@ export interface SetupOptions {
   async?: boolean;
   /** Server URL (POCKETBASE_URL). None anywhere: embedded mode starts a local PocketBase. */
   url?: string;
-  /** Superuser email (POCKETBASE_EMAIL). */
+  /** Superuser email (POCKETBASE_EMAIL); needs `password`, excludes `token`. */
   email?: string;
-  /** Superuser password (POCKETBASE_PASSWORD). */
+  /** Superuser password (POCKETBASE_PASSWORD); needs `email`, excludes `token`. */
   password?: string;
-  /** An existing auth token to act with (POCKETBASE_TOKEN). */
+  /** An existing auth token to act with (POCKETBASE_TOKEN); excludes `email` and `password`. */
   token?: string;
   /** Embedded mode data directory (POCKETBASE_DIR); none: a temporary one removed at exit. */
   dir?: string;
+  /** Embedded mode: do not announce a temporary server on stderr (POCKETMAP_QUIET=1). */
+  quiet?: boolean;
   /** Per-request timeout in milliseconds (POCKETMAP_TIMEOUT, default 30000). */
   timeout?: number;
   /** Retries of idempotent requests and of connections that never opened (POCKETMAP_RETRIES, default 2). */
@@ -26,19 +39,42 @@ export interface SetupOptions {
   headers?: Record<string, string>;
 }
 
+/** Who an environment acts as: a token, or a superuser's email and password. Never both. */
+export type Identity = { token: string } | { email: string; password: string };
+
 /** Options after defaults and validation; secrets included, so never log this object. */
 export interface ResolvedOptions {
   async: boolean;
   url: string | undefined;
-  email: string | undefined;
-  password: string | undefined;
-  token: string | undefined;
+  /** The configured identity, whole from one source; undefined: none (embedded mode uses its own). */
+  identity: Identity | undefined;
   dir: string | undefined;
+  quiet: boolean;
   timeout: number;
   retries: number;
   retryDelay: number;
   connections: number;
   headers: Record<string, string>;
+  /** Records per page when iterating (POCKETMAP_PAGE_SIZE). */
+  pageSize: number;
+  /** Batch chunk size when the server's limit cannot be read (POCKETMAP_BATCH_SIZE). */
+  batchSize: number;
+  /** Renew a token this many milliseconds before it expires (POCKETMAP_REFRESH_MARGIN). */
+  refreshMargin: number;
+  /** How long embedded mode waits for its server (POCKETMAP_STARTUP_TIMEOUT). */
+  startupTimeout: number;
+  /** Records per sync-worker round trip while iterating (POCKETMAP_SYNC_CHUNK). */
+  syncChunk: number;
+}
+
+/** The variables setup() reads besides its options: the process's, then those of `.env`. */
+export interface VariableSources {
+  /** The process environment. */
+  variables?: Record<string, string | undefined>;
+  /** The variables of `.env`. */
+  dotenv?: Record<string, string | undefined>;
+  /** How to name `.env` in errors (its path). */
+  dotenvName?: string;
 }
 
 const SETUP_KEYS = [
@@ -48,6 +84,7 @@ const SETUP_KEYS = [
   "password",
   "token",
   "dir",
+  "quiet",
   "timeout",
   "retries",
   "connections",
@@ -73,23 +110,6 @@ export function assertKnownOptions(
   }
 }
 
-function integer(value: unknown, name: string, min: number, fallback: number): number {
-  if (value === undefined || value === null || value === "") return fallback;
-  const number = typeof value === "string" ? Number(value) : value;
-  if (typeof number !== "number" || !Number.isInteger(number) || number < min) {
-    throw new InvalidInputError(
-      `pocketmap: ${name} must be an integer >= ${min}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return number;
-}
-
-function text(value: unknown, name: string): string | undefined {
-  if (value === undefined || value === null || value === "") return undefined;
-  if (typeof value !== "string") throw new InvalidInputError(`pocketmap: ${name} must be a string`);
-  return value;
-}
-
 /** Validates a server URL and drops the trailing slash. */
 export function normalizeUrl(value: string): string {
   let url: URL;
@@ -109,10 +129,21 @@ export function normalizeUrl(value: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
+/** Where a value came from, for error messages: an option, or a variable in the process or `.env`. */
+interface Found {
+  value: unknown;
+  /** e.g. `timeout`, `POCKETMAP_TIMEOUT`, `POCKETMAP_TIMEOUT in /app/.env`. */
+  name: string;
+}
+
+/** Empty strings count as unset, in options and variables alike. */
+const isSet = (value: unknown) => value !== undefined && value !== null && value !== "";
+
 /**
- * Resolves setup options: explicit options first, then `variables` (the process environment merged
- * with `.env`). Pure: the caller does the reading.
+ * Reads settings by one rule: the option if set, else the process variable, else the one in `.env`.
+ * Pure: the caller reads the process environment and `.env` and hands them in.
  */
+<<<<<<< HEAD
 export function resolveOptions(
   options: SetupOptions = {},
   variables: Record<string, string | undefined> = {},
@@ -135,13 +166,159 @@ export function resolveOptions(
     connections: integer(pick("connections", "POCKETMAP_CONNECTIONS"), "connections", 1, DEFAULT_CONNECTIONS),
     headers: { ...headers },
   };
+=======
+class Settings {
+  readonly #options: Record<string, unknown>;
+  readonly #variables: Record<string, string | undefined>;
+  readonly #dotenv: Record<string, string | undefined>;
+  readonly #dotenvName: string;
+
+  constructor(options: SetupOptions, sources: VariableSources) {
+    this.#options = options as Record<string, unknown>;
+    this.#variables = sources.variables ?? {};
+    this.#dotenv = sources.dotenv ?? {};
+    this.#dotenvName = sources.dotenvName ?? ".env";
+  }
+
+  /** The first set value of option `key` (if any) or `variable`, with its name. */
+  find(key: string | undefined, variable: string): Found | undefined {
+    if (key !== undefined && isSet(this.#options[key])) return { value: this.#options[key], name: key };
+    if (isSet(this.#variables[variable])) return { value: this.#variables[variable], name: variable };
+    if (isSet(this.#dotenv[variable])) {
+      return { value: this.#dotenv[variable], name: `${variable} in ${this.#dotenvName}` };
+    }
+    return undefined;
+  }
+
+  text(key: string, variable: string): string | undefined {
+    const found = this.find(key, variable);
+    if (found === undefined) return undefined;
+    if (typeof found.value !== "string")
+      throw new InvalidInputError(`pocketmap: ${found.name} must be a string`);
+    return found.value;
+  }
+
+  /** An integer in [min, max]; strings (from variables) are parsed strictly. */
+  integer(key: string | undefined, variable: string, min: number, fallback: number, max = Infinity): number {
+    const found = this.find(key, variable);
+    if (found === undefined) return fallback;
+    const { value, name } = found;
+    const number = typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+    if (typeof number !== "number" || !Number.isSafeInteger(number) || number < min || number > max) {
+      const range = max === Infinity ? `>= ${min}` : `from ${min} to ${max}`;
+      throw new InvalidInputError(
+        `pocketmap: ${name} must be an integer ${range}, got ${JSON.stringify(value)}`,
+      );
+    }
+    return number;
+  }
+
+  boolean(key: string, variable: string, fallback: boolean): boolean {
+    const found = this.find(key, variable);
+    if (found === undefined) return fallback;
+    const { value, name } = found;
+    if (typeof value === "boolean") return value;
+    const fromVariable = name !== key;
+    if (typeof value === "string" && fromVariable) {
+      const lower = value.trim().toLowerCase();
+      if (lower === "1" || lower === "true") return true;
+      if (lower === "0" || lower === "false") return false;
+    }
+    throw new InvalidInputError(
+      `pocketmap: ${name} must be ${fromVariable ? "1, 0, true or false" : "true or false"}, got ${JSON.stringify(value)}`,
+    );
+  }
+
+  /**
+   * The identity, whole from the first source that sets any of its fields: options, else process
+   * variables, else `.env`. Fields are never combined across sources; values never appear in errors.
+   */
+  identity(): { identity: Identity | undefined; source: string | undefined } {
+    const sources = [
+      { source: "setup() options", values: this.#options, names: ["token", "email", "password"] },
+      {
+        source: "environment variables",
+        values: this.#variables,
+        names: ["POCKETBASE_TOKEN", "POCKETBASE_EMAIL", "POCKETBASE_PASSWORD"],
+      },
+      {
+        source: `variables in ${this.#dotenvName}`,
+        values: this.#dotenv,
+        names: ["POCKETBASE_TOKEN", "POCKETBASE_EMAIL", "POCKETBASE_PASSWORD"],
+      },
+    ] as const;
+    for (const { source, values, names } of sources) {
+      const [token, email, password] = names.map((name) => {
+        const value = values[name];
+        if (!isSet(value)) return undefined;
+        if (typeof value !== "string") throw new InvalidInputError(`pocketmap: ${name} must be a string`);
+        return value;
+      });
+      if (token === undefined && email === undefined && password === undefined) continue;
+      const [tokenName, emailName, passwordName] = names;
+      if (token !== undefined && (email !== undefined || password !== undefined)) {
+        const other = [email !== undefined && emailName, password !== undefined && passwordName].filter(
+          Boolean,
+        );
+        throw new InvalidInputError(
+          `pocketmap: the ${source} give both ${tokenName} and ${other.join(" and ")}, which is ambiguous: an identity is a token, or an email and password; remove one`,
+        );
+      }
+      if (token !== undefined) return { identity: { token }, source };
+      if (email === undefined || password === undefined) {
+        const half = email === undefined ? "a password without an email" : "an email without a password";
+        throw new InvalidInputError(
+          `pocketmap: the ${source} give ${half}; set both ${emailName} and ${passwordName} there, or neither (an identity comes whole from one source: setup() options, else environment variables, else .env)`,
+        );
+      }
+      return { identity: { email, password }, source };
+    }
+    return { identity: undefined, source: undefined };
+  }
+}
+
+/**
+ * Resolves setup options by one rule: an option if set, else the process variable, else `.env`; an
+ * empty string counts as unset. The identity comes whole from one of those sources. Every value is
+ * validated here, so that a bad one fails at setup() with an InvalidInputError naming it.
+ */
+export function resolveOptions(options: SetupOptions = {}, sources: VariableSources = {}): ResolvedOptions {
+  assertKnownOptions(options, SETUP_KEYS, "setup()");
+>>>>>>> main
   if (options.async !== undefined && typeof options.async !== "boolean") {
     throw new InvalidInputError("pocketmap: async must be true or false");
   }
-  if ((resolved.email === undefined) !== (resolved.password === undefined)) {
+  const settings = new Settings(options, sources);
+  const url = settings.text("url", "POCKETBASE_URL");
+  const headers = options.headers ?? {};
+  if (
+    typeof headers !== "object" ||
+    headers === null ||
+    Object.values(headers).some((value) => typeof value !== "string")
+  ) {
+    throw new InvalidInputError("pocketmap: headers must be an object of strings");
+  }
+  const { identity, source } = settings.identity();
+  if (identity !== undefined && url === undefined) {
     throw new InvalidInputError(
-      `pocketmap: ${resolved.email === undefined ? "a password was given without an email" : "an email was given without a password"} (set both, or neither)`,
+      `pocketmap: the ${source} give ${"token" in identity ? "a token" : "an email and password"} but no server URL is set; set POCKETBASE_URL (or the url option) to the server they belong to, or remove them to start an embedded server`,
     );
   }
-  return resolved;
+  return {
+    async: options.async === true,
+    url: url === undefined ? undefined : normalizeUrl(url),
+    identity,
+    dir: settings.text("dir", "POCKETBASE_DIR"),
+    quiet: settings.boolean("quiet", "POCKETMAP_QUIET", false),
+    timeout: settings.integer("timeout", "POCKETMAP_TIMEOUT", 1, DEFAULT_TIMEOUT),
+    retries: settings.integer("retries", "POCKETMAP_RETRIES", 0, DEFAULT_RETRIES),
+    retryDelay: settings.integer(undefined, "POCKETMAP_RETRY_DELAY", 0, DEFAULT_RETRY_DELAY),
+    connections: settings.integer("connections", "POCKETMAP_CONNECTIONS", 1, DEFAULT_CONNECTIONS),
+    headers: { ...headers },
+    pageSize: settings.integer(undefined, "POCKETMAP_PAGE_SIZE", 1, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+    batchSize: settings.integer(undefined, "POCKETMAP_BATCH_SIZE", 1, DEFAULT_BATCH_SIZE),
+    refreshMargin: settings.integer(undefined, "POCKETMAP_REFRESH_MARGIN", 0, TOKEN_REFRESH_MARGIN),
+    startupTimeout: settings.integer(undefined, "POCKETMAP_STARTUP_TIMEOUT", 1, EMBEDDED_STARTUP_TIMEOUT),
+    syncChunk: settings.integer(undefined, "POCKETMAP_SYNC_CHUNK", 1, SYNC_ITERATION_CHUNK),
+  };
 }

@@ -8,14 +8,29 @@ export type Ret<K extends Kind, T> = K extends "sync" ? T : Promise<T>;
 /** What an iteration returns: an iterator in the sync kind, an async iterator in the async kind. */
 export type Iter<K extends Kind, T> = K extends "sync" ? IterableIterator<T> : AsyncIterableIterator<T>;
 
-/** Fields every PocketBase record has. */
-export interface BaseRecord {
+/**
+ * The fields PocketBase adds to every record. `created` and `updated` are optional: they are ordinary
+ * autodate fields that a collection may lack.
+ */
+export interface SystemFields {
   id: string;
   collectionId: string;
   collectionName: string;
+  created?: string;
+  updated?: string;
   expand?: Record<string, unknown>;
+}
+
+/** A record of an untyped collection: the system fields and any others. */
+export interface BaseRecord extends SystemFields {
   [field: string]: unknown;
 }
+
+/**
+ * What a read returns for record type `T`: `T` (a plain interface such as
+ * `interface Post { title: string }` is enough) with the system fields added.
+ */
+export type RecordOf<T extends object> = T & SystemFields;
 
 /** A page of records. */
 export interface ListResult<R> {
@@ -73,8 +88,37 @@ export interface IterateOptions extends RecordOptions, FilterOptions {
 
 export interface CountOptions extends RequestOptions, FilterOptions {}
 
-/** Field values to write; `"field+"` / `"field-"` modifiers and files are allowed. */
-export type RecordInput<R = BaseRecord> = { [K in keyof R]?: unknown } & Record<string, unknown>;
+/** A file to upload: a Blob or File, or bytes (Buffer, Uint8Array). */
+export type FileInput = Blob | Uint8Array;
+
+type Element<V> = V extends readonly (infer E)[] ? E : V;
+
+/**
+ * Field values to write to a collection of record type `T`: its fields (a file, or several, wherever a
+ * field holds file names), the `"field+"` / `"+field"` / `"field-"` modifiers of those fields, `id` on
+ * create, and an auth collection's `password` / `passwordConfirm` / `oldPassword`. Any other name is a
+ * compile-time error. A collection without a type (`BaseRecord`, with its index signature) takes any
+ * field.
+ */
+export type RecordInput<T extends object = BaseRecord> = string extends keyof T
+  ? Record<string, unknown>
+  : TypedRecordInput<T>;
+
+/** What a typed collection accepts; see `RecordInput`. */
+export type TypedRecordInput<T> = {
+  [K in keyof T & string]?: T[K] | null | FileInput | readonly FileInput[];
+} & {
+  [K in keyof T & string as `${K}+` | `+${K}` | `${K}-`]?:
+    | Element<T[K]>
+    | readonly Element<T[K]>[]
+    | FileInput
+    | readonly FileInput[];
+} & {
+  id?: string;
+  password?: string;
+  passwordConfirm?: string;
+  oldPassword?: string;
+};
 
 /** What `env.batch()` returns for each request, in input order. */
 export interface BatchResult<T = unknown> {
@@ -95,29 +139,32 @@ export interface HealthResult {
   data: Record<string, unknown>;
 }
 
-/** The record API and the Map contract, declared once for both kinds. */
-export interface Collection<K extends Kind, R extends BaseRecord = BaseRecord> {
+/**
+ * The record API and the Map contract, declared once for both kinds. `T` is the record type (any object
+ * type; pocketmap adds the system fields): reads return `RecordOf<T>`, writes take `RecordInput<T>`.
+ */
+export interface Collection<K extends Kind, T extends object = BaseRecord> {
   readonly name: string;
 
-  list(options?: ListOptions): Ret<K, ListResult<R>>;
-  getOne(id: string, options?: RecordOptions): Ret<K, R>;
-  getFirst(options?: ListOptions): Ret<K, R>;
-  getFullList(options?: IterateOptions): Ret<K, R[]>;
-  iterate(options?: IterateOptions): Iter<K, R>;
-  create(data: RecordInput<R> | string, options?: RecordOptions): Ret<K, R>;
-  update(id: string, data: RecordInput<R> | string, options?: RecordOptions): Ret<K, R>;
+  list(options?: ListOptions): Ret<K, ListResult<RecordOf<T>>>;
+  getOne(id: string, options?: RecordOptions): Ret<K, RecordOf<T>>;
+  getFirst(options?: ListOptions): Ret<K, RecordOf<T>>;
+  getFullList(options?: IterateOptions): Ret<K, RecordOf<T>[]>;
+  iterate(options?: IterateOptions): Iter<K, RecordOf<T>>;
+  create(data: RecordInput<T> | string, options?: RecordOptions): Ret<K, RecordOf<T>>;
+  update(id: string, data: RecordInput<T> | string, options?: RecordOptions): Ret<K, RecordOf<T>>;
   remove(id: string, options?: RequestOptions): Ret<K, void>;
   count(options?: CountOptions): Ret<K, number>;
   deleteMany(ids: readonly string[]): Ret<K, void>;
 
-  get(id: string, options?: RecordOptions): Ret<K, R | undefined>;
+  get(id: string, options?: RecordOptions): Ret<K, RecordOf<T> | undefined>;
   has(id: string): Ret<K, boolean>;
-  set(id: string, data: RecordInput<R>): Ret<K, this>;
+  set(id: string, data: RecordInput<T>): Ret<K, this>;
   delete(id: string): Ret<K, boolean>;
   keys(): Iter<K, string>;
-  values(): Iter<K, R>;
-  entries(): Iter<K, [string, R]>;
-  forEach(callback: (record: R, id: string, collection: this) => unknown): Ret<K, void>;
+  values(): Iter<K, RecordOf<T>>;
+  entries(): Iter<K, [string, RecordOf<T>]>;
+  forEach(callback: (record: RecordOf<T>, id: string, collection: this) => unknown): Ret<K, void>;
   size(): Ret<K, number>;
   clear(): Ret<K, void>;
 }
@@ -134,8 +181,36 @@ export interface EnvironmentEvents {
 }
 
 /** A collection of either kind, with its iteration protocol. */
-export type CollectionOf<K extends Kind, R extends BaseRecord = BaseRecord> = Collection<K, R> &
-  (K extends "sync" ? Iterable<[string, R]> : AsyncIterable<[string, R]>);
+export type CollectionOf<K extends Kind, T extends object = BaseRecord> = Collection<K, T> &
+  (K extends "sync" ? Iterable<[string, RecordOf<T>]> : AsyncIterable<[string, RecordOf<T>]>);
 
-/** Maps collection names to their record types, for typed property access: `setup<Schema>()`. */
+/**
+ * Maps collection names to their record types, for typed property access: `setup<{ posts: Post }>()`.
+ * `Schema` itself is the untyped default; any object type whose members are object types is a schema
+ * (see `SchemaOf`), plain interfaces included.
+ */
 export type Schema = Record<string, BaseRecord>;
+
+/**
+ * The constraint a schema `S` meets: each of its members is an object type. Written over `keyof S`
+ * rather than as `Record<string, object>`, so that interfaces (which have no index signature) qualify.
+ */
+export type SchemaOf<S> = { [N in keyof S]: object };
+
+// The published types name Symbol.dispose, Symbol.asyncDispose, Disposable and AsyncDisposable (the
+// environments' `using` support, and emittery's types). TypeScript declares them only in its
+// esnext.disposable / es2025 libraries, which a consumer on an older target may lack; declared here
+// too, in the same shape, so the .d.ts compiles on its own (the declarations merge with the library's
+// when it is present).
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+    readonly asyncDispose: unique symbol;
+  }
+  interface Disposable {
+    [Symbol.dispose](): void;
+  }
+  interface AsyncDisposable {
+    [Symbol.asyncDispose](): PromiseLike<void>;
+  }
+}

@@ -1,6 +1,7 @@
 import { TOKEN_REFRESH_MARGIN } from "../abstract/constants.ts";
 import { NotFoundError, UnauthorizedError } from "../abstract/errors/index.ts";
 import { type RequestSpec, records } from "../abstract/operations.ts";
+import type { Identity } from "../abstract/options.ts";
 import type { BaseRecord } from "../abstract/types.ts";
 import type { Transport } from "./transport.ts";
 
@@ -22,8 +23,10 @@ export interface AuthResult<R extends BaseRecord = BaseRecord> {
 }
 
 /**
- * The identity an environment acts as. PocketBase treats an expired token as a guest and silently
- * returns fewer records, so a token is renewed before it expires and an expired one is never sent.
+ * The identity an environment acts as: a token, or an email and password, never both. PocketBase
+ * treats an expired token as a guest and silently returns fewer records, so a password login is
+ * renewed before it expires, and a given token that expired is never sent: it fails with an
+ * UnauthorizedError, and nothing else is tried in its place.
  * Secrets live in private fields so that inspecting an environment cannot print them.
  */
 export class AuthState {
@@ -34,18 +37,25 @@ export class AuthState {
   #renewAt = Number.POSITIVE_INFINITY;
   #expiresAt = Number.POSITIVE_INFINITY;
   #login: Promise<string> | undefined;
+  readonly #refreshMargin: number;
   readonly onAuth: (info: { collection: string; id: string }) => void;
 
   constructor(
     transport: () => Promise<Transport>,
-    credentials: { email?: string | undefined; password?: string | undefined; token?: string | undefined },
+    identity: Identity | undefined,
     onAuth: (info: { collection: string; id: string }) => void = () => {},
+    refreshMargin = TOKEN_REFRESH_MARGIN,
   ) {
     this.#transport = transport;
-    this.#email = credentials.email;
-    this.#password = credentials.password;
+    this.#refreshMargin = refreshMargin;
     this.onAuth = onAuth;
-    if (credentials.token) this.#adopt(credentials.token);
+    if (identity === undefined) return;
+    if ("token" in identity) {
+      this.#adopt(identity.token);
+    } else {
+      this.#email = identity.email;
+      this.#password = identity.password;
+    }
   }
 
   get canLogin(): boolean {
@@ -62,7 +72,7 @@ export class AuthState {
     this.#expiresAt = exp * 1000;
     const remaining = this.#expiresAt - Date.now();
     // Short-lived tokens renew halfway through their life rather than never.
-    this.#renewAt = this.#expiresAt - Math.min(TOKEN_REFRESH_MARGIN, Math.max(remaining, 0) / 2);
+    this.#renewAt = this.#expiresAt - Math.min(this.#refreshMargin, Math.max(remaining, 0) / 2);
   }
 
   /** The token to send now, logging in first when needed; undefined to act as a guest. */
@@ -74,8 +84,8 @@ export class AuthState {
       throw new UnauthorizedError({
         status: 401,
         message:
-          "pocketmap: the auth token has expired and no email/password are configured to renew it; " +
-          "it was not sent, because PocketBase would silently answer as a guest",
+          "pocketmap: the auth token has expired; it was not sent, because PocketBase would silently " +
+          "answer as a guest, and no other credentials are used in its place: give a fresh token",
         method: spec.method,
         url: spec.path,
       });

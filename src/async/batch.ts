@@ -1,4 +1,3 @@
-import { DEFAULT_BATCH_SIZE } from "../abstract/constants.ts";
 import { ForbiddenError, PocketBaseError } from "../abstract/errors/index.ts";
 import { batch, encodeBatchRequests, type RequestSpec, settings } from "../abstract/operations.ts";
 import type { BatchRequest, BatchResult } from "../abstract/types.ts";
@@ -18,12 +17,13 @@ const limitsByClient = new WeakMap<Client, Promise<BatchLimits>>();
 function batchLimits(client: Client): Promise<BatchLimits> {
   let limits = limitsByClient.get(client);
   if (!limits) {
+    const fallbackSize = client.options.batchSize;
     limits = client.request<{ batch?: { enabled?: boolean; maxRequests?: number } }>(settings.get()).then(
       (body) => ({
         enabled: body.batch?.enabled !== false,
-        maxRequests: body.batch?.maxRequests || DEFAULT_BATCH_SIZE,
+        maxRequests: body.batch?.maxRequests || fallbackSize,
       }),
-      () => ({ enabled: true, maxRequests: DEFAULT_BATCH_SIZE }),
+      () => ({ enabled: true, maxRequests: fallbackSize }),
     );
     limitsByClient.set(client, limits);
   }

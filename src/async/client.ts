@@ -75,15 +75,17 @@ export class Client {
         if (events.listenerCount("request") > 0) void events.emit("request", info);
       },
     });
-    const explicit = this.#options.email !== undefined || this.#options.token !== undefined;
+    // The configured identity, whole; embedded mode's generated superuser only when none is configured.
+    const identity =
+      this.#options.identity ??
+      (target.email !== undefined && target.password !== undefined
+        ? { email: target.email, password: target.password }
+        : undefined);
     const auth = new AuthState(
       async () => transport,
-      {
-        email: explicit ? this.#options.email : target.email,
-        password: explicit ? this.#options.password : target.password,
-        token: this.#options.token,
-      },
+      identity,
       (info) => void events.emit("auth", info),
+      this.#options.refreshMargin,
     );
     return { transport, auth, target };
   }

@@ -1,7 +1,24 @@
-import { BadRequestError, NotFoundError } from "../abstract/errors/index.ts";
+import {
+  BadRequestError,
+  type FieldError,
+  NotFoundError,
+  type PocketBaseError,
+} from "../abstract/errors/index.ts";
+import { fieldsIncludeId } from "../abstract/fields.ts";
 import { escapeFilterValue } from "../abstract/filter.ts";
+<<<<<<< HEAD
 import { iterateOptions, listQuery, recordPath, records, recordsPath } from "../abstract/operations.ts";
 import { firstOptions } from "../abstract/request-options.ts";
+=======
+import {
+  iterateOptions,
+  listQuery,
+  type RequestSpec,
+  recordPath,
+  records,
+  recordsPath,
+} from "../abstract/operations.ts";
+>>>>>>> main
 import type {
   BaseRecord,
   Collection,
@@ -10,16 +27,22 @@ import type {
   ListOptions,
   ListResult,
   RecordInput,
+  RecordOf,
   RecordOptions,
   RequestOptions,
 } from "../abstract/types.ts";
-import { assertCollectionName, assertPlainObject, assertRecordId } from "../abstract/validate.ts";
+import {
+  assertCollectionName,
+  assertPlainObject,
+  assertRecordId,
+  normalizeFields,
+} from "../abstract/validate.ts";
 import { runBatch } from "./batch.ts";
 import type { Client } from "./client.ts";
 
 /** A PocketBase collection: its record API, and a Map of its records keyed by id. */
-export class AsyncCollection<R extends BaseRecord = BaseRecord>
-  implements Collection<"async", R>, AsyncIterable<[string, R]>
+export class AsyncCollection<T extends object = BaseRecord>
+  implements Collection<"async", T>, AsyncIterable<[string, RecordOf<T>]>
 {
   readonly name: string;
   readonly #client: Client;
@@ -30,18 +53,49 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
     this.#client = client;
   }
 
+  /**
+   * Sends a request about this collection. PocketBase answers a missing collection with a 404 like a
+   * missing record's ("Missing collection context."); that one is rephrased to name the collection,
+   * and the Map methods throw it instead of answering undefined or false.
+   */
+  async #request<T>(spec: RequestSpec, options?: RequestOptions): Promise<T> {
+    try {
+      return await this.#client.request<T>(spec, options);
+    } catch (error) {
+      throw this.#named(error);
+    }
+  }
+
+  #named(error: unknown): unknown {
+    if (!missesCollection(error)) return error;
+    const named = new NotFoundError({
+      status: 404,
+      message: `collection "${this.name}" not found`,
+      data: error.data,
+      url: error.url,
+      method: error.method,
+    });
+    missingCollections.add(named);
+    return named;
+  }
+
   // Record API
 
-  async list(options?: ListOptions): Promise<ListResult<R>> {
-    return this.#client.request(records.list(this.name, options), options);
+  async list(options?: ListOptions): Promise<ListResult<RecordOf<T>>> {
+    return this.#request(records.list(this.name, options), options);
   }
 
-  async getOne(id: string, options?: RecordOptions): Promise<R> {
-    return this.#client.request(records.getOne(this.name, id, options), options);
+  async getOne(id: string, options?: RecordOptions): Promise<RecordOf<T>> {
+    return this.#request(records.getOne(this.name, id, options), options);
   }
 
+<<<<<<< HEAD
   async getFirst(options?: ListOptions): Promise<R> {
     const page = await this.list(firstOptions(options));
+=======
+  async getFirst(options?: ListOptions): Promise<RecordOf<T>> {
+    const page = await this.list({ ...options, page: 1, perPage: 1, skipTotal: true });
+>>>>>>> main
     const first = page.items[0];
     if (first) return first;
     throw new NotFoundError({
@@ -52,39 +106,46 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
     });
   }
 
-  async getFullList(options?: IterateOptions): Promise<R[]> {
-    const all: R[] = [];
+  async getFullList(options?: IterateOptions): Promise<RecordOf<T>[]> {
+    const all: RecordOf<T>[] = [];
     for await (const record of this.iterate(options)) all.push(record);
     return all;
   }
 
   /**
    * Records one page at a time. With no sort, pages are read by id ("id > last seen"), which stays
-   * correct while records are added or removed and costs the same for the last page as the first.
+   * correct while records are added or removed and costs the same for the last page as the first;
+   * `fields` that leave out the id get it added for paging, and removed from what is yielded.
    * With a sort, pages are read by number.
    */
-  async *iterate(options?: IterateOptions): AsyncIterableIterator<R> {
-    const { pageSize, filter, params, sort, ...rest } = iterateOptions(options);
+  async *iterate(options?: IterateOptions): AsyncIterableIterator<RecordOf<T>> {
+    const { pageSize, filter, params, sort, ...rest } = iterateOptions(
+      options,
+      this.#client.options.pageSize,
+    );
     const query = listQuery({ filter, params, sort });
     const base = query.filter as string | undefined;
     const order = query.sort as string | undefined;
     if (!order) {
+      const asked = normalizeFields(rest.fields) ?? stringOrUndefined(rest.query?.fields);
+      const stripId = !fieldsIncludeId(asked);
+      const fields = stripId ? `${asked},id` : rest.fields;
       let after: string | undefined;
       for (;;) {
         const keyset = after === undefined ? undefined : `id > ${escapeFilterValue(after)}`;
         const combined = base && keyset ? `(${base}) && ${keyset}` : (keyset ?? base);
         const page = await this.list({
           ...rest,
+          fields,
           filter: combined,
           sort: "id",
           perPage: pageSize,
           skipTotal: true,
         });
+        after = page.items.at(-1)?.id;
+        if (stripId) for (const record of page.items) delete (record as Partial<RecordOf<T>>).id;
         yield* page.items;
         if (page.items.length < pageSize) return;
-        after = page.items.at(-1)!.id;
-        if (after === undefined)
-          throw new TypeError("pocketmap: keyset paging needs the id field; include it in fields");
       }
     }
     for (let number = 1; ; number++) {
@@ -101,37 +162,41 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
     }
   }
 
-  async create(data: RecordInput<R> | string, options?: RecordOptions): Promise<R> {
-    const record = await this.#client.request<R>(records.create(this.name, data, options), options);
+  async create(data: RecordInput<T> | string, options?: RecordOptions): Promise<RecordOf<T>> {
+    const record = await this.#request<RecordOf<T>>(records.create(this.name, data, options), options);
     this.#emit("created", record);
     return record;
   }
 
-  async update(id: string, data: RecordInput<R> | string, options?: RecordOptions): Promise<R> {
-    const record = await this.#client.request<R>(records.update(this.name, id, data, options), options);
+  async update(id: string, data: RecordInput<T> | string, options?: RecordOptions): Promise<RecordOf<T>> {
+    const record = await this.#request<RecordOf<T>>(records.update(this.name, id, data, options), options);
     this.#emit("updated", record);
     return record;
   }
 
   async remove(id: string, options?: RequestOptions): Promise<void> {
-    await this.#client.request(records.remove(this.name, id, options), options);
+    await this.#request(records.remove(this.name, id, options), options);
     if (this.#client.events.listenerCount("deleted") > 0) {
       void this.#client.events.emit("deleted", { collection: this.name, id });
     }
   }
 
   async count(options?: CountOptions): Promise<number> {
-    const page = await this.#client.request<ListResult<R>>(records.count(this.name, options), options);
+    const page = await this.#request<ListResult<RecordOf<T>>>(records.count(this.name, options), options);
     return page.totalItems;
   }
 
   async deleteMany(ids: readonly string[]): Promise<void> {
     if (!Array.isArray(ids)) throw new TypeError("pocketmap: deleteMany() takes an array of ids");
     const urls = ids.map((id) => recordPath(this.name, id));
-    await runBatch(
-      this.#client,
-      urls.map((url) => ({ method: "DELETE" as const, url })),
-    );
+    try {
+      await runBatch(
+        this.#client,
+        urls.map((url) => ({ method: "DELETE" as const, url })),
+      );
+    } catch (error) {
+      throw this.#named(error);
+    }
     if (this.#client.events.listenerCount("deleted") > 0) {
       for (const id of ids) void this.#client.events.emit("deleted", { collection: this.name, id });
     }
@@ -139,17 +204,20 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
 
   // Map contract
 
-  async get(id: string, options?: RecordOptions): Promise<R | undefined> {
+  async get(id: string, options?: RecordOptions): Promise<RecordOf<T> | undefined> {
     return this.getOne(id, options).catch(undefinedWhenMissing);
   }
 
   async has(id: string): Promise<boolean> {
-    const found = await this.#client.request(records.exists(this.name, id)).catch(undefinedWhenMissing);
+    const found = await this.#request(records.exists(this.name, id)).catch(undefinedWhenMissing);
     return found !== undefined;
   }
 
-  /** Upsert: updates the record when it exists, else creates it with this id. */
-  async set(id: string, data: RecordInput<R>): Promise<this> {
+  /**
+   * Upsert: updates the record when it exists, else creates it with this id. An id the server
+   * refuses fails as create({ id }) does (BadRequestError with data.id).
+   */
+  async set(id: string, data: RecordInput<T>): Promise<this> {
     assertRecordId(id);
     assertPlainObject(data, "data");
     const updated = await this.update(id, data).catch(undefinedWhenMissing);
@@ -158,7 +226,7 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
       await this.create({ ...data, id });
     } catch (error) {
       // Someone else created it between our update and create: it exists now, so update it.
-      if (!(error instanceof BadRequestError && error.data.id)) throw error;
+      if (!(error instanceof BadRequestError && isNotUnique(error.data.id))) throw error;
       await this.update(id, data);
     }
     return this;
@@ -169,7 +237,7 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
     return this.remove(id).then(
       () => true,
       (error) => {
-        if (error instanceof NotFoundError) return false;
+        if (error instanceof NotFoundError && !missingCollections.has(error)) return false;
         throw error;
       },
     );
@@ -179,19 +247,19 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
     for await (const record of this.iterate({ fields: "id" })) yield record.id;
   }
 
-  values(): AsyncIterableIterator<R> {
+  values(): AsyncIterableIterator<RecordOf<T>> {
     return this.iterate();
   }
 
-  async *entries(): AsyncIterableIterator<[string, R]> {
+  async *entries(): AsyncIterableIterator<[string, RecordOf<T>]> {
     for await (const record of this.iterate()) yield [record.id, record];
   }
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<[string, R]> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<[string, RecordOf<T>]> {
     return this.entries();
   }
 
-  async forEach(callback: (record: R, id: string, collection: this) => unknown): Promise<void> {
+  async forEach(callback: (record: RecordOf<T>, id: string, collection: this) => unknown): Promise<void> {
     for await (const record of this.iterate()) await callback(record, record.id, this);
   }
 
@@ -208,14 +276,45 @@ export class AsyncCollection<R extends BaseRecord = BaseRecord>
     }
   }
 
-  #emit(event: "created" | "updated", record: R): void {
+  #emit(event: "created" | "updated", record: RecordOf<T>): void {
     if (this.#client.events.listenerCount(event) > 0) {
-      void this.#client.events.emit(event, { collection: this.name, record });
+      void this.#client.events.emit(event, { collection: this.name, record: record as BaseRecord });
     }
   }
 }
 
+// PocketBase's 404 for a collection that does not exist ("Missing collection context." on the record
+// routes, "Missing or invalid collection context." on some); a missing record's says something else.
+const MISSING_COLLECTION = /collection context/i;
+/** NotFoundErrors about a missing collection, which the Map methods throw rather than swallow. */
+const missingCollections = new WeakSet<object>();
+
+/** Whether PocketBase said the collection is missing, directly or for a request of a batch. */
+function missesCollection(error: unknown): error is PocketBaseError {
+  if (error instanceof NotFoundError) return MISSING_COLLECTION.test(error.message);
+  if (!(error instanceof BadRequestError)) return false;
+  const requests = error.data.requests;
+  if (!requests || typeof requests !== "object") return false;
+  return Object.values(requests).some((request) => {
+    const response = (request as { response?: { status?: unknown; message?: unknown } } | null)?.response;
+    return (
+      response?.status === 404 &&
+      typeof response.message === "string" &&
+      MISSING_COLLECTION.test(response.message)
+    );
+  });
+}
+
+/** A missing record is `undefined` in the Map API; a missing collection is still an error. */
 function undefinedWhenMissing(error: unknown): undefined {
-  if (error instanceof NotFoundError) return undefined;
+  if (error instanceof NotFoundError && !missingCollections.has(error)) return undefined;
   throw error;
+}
+
+function isNotUnique(fieldError: unknown): boolean {
+  return (fieldError as Partial<FieldError> | undefined)?.code === "validation_not_unique";
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
 }

@@ -9,6 +9,7 @@ import type {
   HealthResult,
   RequestOptions,
   Schema,
+  SchemaOf,
 } from "../abstract/types.ts";
 import { runBatch } from "./batch.ts";
 import { Client, type ServerTarget } from "./client.ts";
@@ -34,7 +35,7 @@ const NOT_COLLECTIONS = new Set([
 ]);
 
 /** The async environment: collections by property, index or `collection()`, and the services. */
-export class AsyncEnvironmentBase<S extends Schema = Schema> extends EnvironmentEmitter {
+export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends EnvironmentEmitter {
   readonly #client: Client;
   readonly #collections = new Map<string, AsyncCollection>();
 
@@ -45,14 +46,14 @@ export class AsyncEnvironmentBase<S extends Schema = Schema> extends Environment
 
   /** The collection of this name (also reachable as `env.name` and `env["name"]`). */
   collection<N extends keyof S & string>(name: N): AsyncCollection<S[N]>;
-  collection<R extends BaseRecord = BaseRecord>(name: string): AsyncCollection<R>;
-  collection(name: string): AsyncCollection {
+  collection<T extends object = BaseRecord>(name: string): AsyncCollection<T>;
+  collection<T extends object>(name: string): AsyncCollection<T> {
     let found = this.#collections.get(name);
     if (!found) {
       found = new AsyncCollection(this.#client, name);
       this.#collections.set(name, found);
     }
-    return found;
+    return found as AsyncCollection<T>;
   }
 
   /** The names of every collection this identity may list. */
@@ -128,29 +129,43 @@ export class AsyncEnvironmentBase<S extends Schema = Schema> extends Environment
 }
 
 /** Collections reachable as properties, typed by the schema where it names them. */
-export type AsyncCollections<S extends Schema> = {
+export type AsyncCollections<S extends SchemaOf<S>> = {
   readonly [N in keyof S & string]: AsyncCollection<S[N]>;
 } & {
   readonly [name: string]: AsyncCollection;
 };
 
-export type AsyncEnvironment<S extends Schema = Schema> = AsyncEnvironmentBase<S> & AsyncCollections<S>;
+export type AsyncEnvironment<S extends SchemaOf<S> = Schema> = AsyncEnvironmentBase<S> & AsyncCollections<S>;
 
 /** Wraps an environment so that unknown property names resolve to collections. */
 export function withCollectionProperties<E extends object>(env: E, collection: (name: string) => unknown): E {
+  // Methods must run on the target, which owns the private fields, not on the proxy. They are handed
+  // out as plain functions, one per method and cached (so `env.close === env.close`): V8 refuses a
+  // bound function (or a proxy) as the method of `using` / `await using` ("Symbol.dispose is not a
+  // function").
+  const methods = new WeakMap<(...args: unknown[]) => unknown, (...args: unknown[]) => unknown>();
   return new Proxy(env, {
     get(target, property) {
       if (typeof property === "symbol" || property in target || NOT_COLLECTIONS.has(property)) {
-        // No receiver: getters and methods must run on the target, which owns the private fields.
-        const value = Reflect.get(target, property);
-        return typeof value === "function" ? value.bind(target) : value;
+        // No receiver: getters must run on the target too.
+        const found: unknown = Reflect.get(target, property);
+        if (typeof found !== "function") return found;
+        const value = found as (...args: unknown[]) => unknown;
+        let method = methods.get(value);
+        if (!method) {
+          method = function (this: unknown, ...args: unknown[]) {
+            return value.apply(target, args);
+          };
+          methods.set(value, method);
+        }
+        return method;
       }
       return collection(property);
     },
   });
 }
 
-export function createAsyncEnvironment<S extends Schema>(
+export function createAsyncEnvironment<S extends SchemaOf<S>>(
   target: () => Promise<ServerTarget>,
   options: ResolvedOptions,
 ): AsyncEnvironment<S> {

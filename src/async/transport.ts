@@ -1,13 +1,16 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Pool } from "undici";
+import { decodeJson, describeBody, shapeProblem } from "../abstract/decode.ts";
 import {
   AbortError,
   errorFromStatus,
+  InvalidInputError,
   NetworkError,
-  type PocketBaseError,
+  PocketBaseError,
   TimeoutError,
 } from "../abstract/errors/index.ts";
 import type { RequestSpec } from "../abstract/operations.ts";
+import { requestSecrets, scrubText, scrubValue } from "../abstract/secrets.ts";
 import type { QueryValue } from "../abstract/types.ts";
 
 export interface TransportOptions {
@@ -32,6 +35,13 @@ export interface Response {
   body: unknown;
 }
 
+/** What arrived, before decoding. */
+interface RawResponse {
+  status: number;
+  text: string;
+  contentType: string | undefined;
+}
+
 // Retrying these cannot repeat a write.
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
 const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
@@ -43,6 +53,34 @@ const NOT_SENT_CODES = new Set([
   "EAI_AGAIN",
   "EHOSTUNREACH",
 ]);
+// Failures of the network itself: the connection could not be made, or broke. Anything else thrown
+// while sending (undici refusing an argument, say) is a client-side failure, never a NetworkError.
+const NETWORK_CODES = new Set([
+  ...NOT_SENT_CODES,
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_FAIL",
+  "EAI_NONAME",
+  "EHOSTDOWN",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "ENETRESET",
+  "EADDRNOTAVAIL",
+  "EPROTO",
+  "UND_ERR_SOCKET",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  // The answer broke on the wire (wrong length, not HTTP): a failure of the exchange, not of our input.
+  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
+]);
+// TLS handshake failures (bad or untrusted certificates) are failures to connect, too, and HTTP
+// parser errors (HPE_) mean the other side did not speak HTTP.
+const WIRE_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HPE_)/;
+// undici's codes for arguments it refuses: bad input, caught before anything was sent.
+const INVALID_ARGUMENT_CODES = new Set(["UND_ERR_INVALID_ARG", "UND_ERR_NOT_SUPPORTED"]);
+const MAX_MESSAGE = 500;
 
 export function buildQuery(query: Record<string, QueryValue> | undefined): string {
   if (!query) return "";
@@ -59,14 +97,35 @@ function redact(url: string): string {
   return url.replace(/([?&]token=)[^&]*/g, "$1[redacted]");
 }
 
-function errorCode(error: unknown): string | undefined {
-  let current = error as { code?: string; cause?: unknown } | undefined;
-  for (let depth = 0; current && depth < 4; depth++) {
-    if (typeof current.code === "string" && current.code.startsWith("E")) return current.code;
-    if (typeof current.code === "string" && current.code.startsWith("UND_ERR_CONNECT")) return current.code;
-    current = current.cause as typeof current;
-  }
-  return undefined;
+/** The error codes on an error, its causes and (for AggregateError) its parts. */
+function errorCodes(error: unknown, into: string[] = [], depth = 0): string[] {
+  if (!error || typeof error !== "object" || depth > 4) return into;
+  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === "string") into.push(code);
+  errorCodes(cause, into, depth + 1);
+  if (Array.isArray(errors)) for (const part of errors) errorCodes(part, into, depth + 1);
+  return into;
+}
+
+function isNetworkFailure(error: unknown): boolean {
+  return errorCodes(error).some((code) => NETWORK_CODES.has(code) || WIRE_CODE.test(code));
+}
+
+function neverSent(error: unknown): boolean {
+  return errorCodes(error).some((code) => NOT_SENT_CODES.has(code));
+}
+
+/** The request body as undici sends it. Multipart is serialised here, by the platform's own encoder. */
+async function encodeBody(
+  body: string | FormData | undefined,
+): Promise<{ body: string | Uint8Array | null; contentType?: string }> {
+  if (body === undefined) return { body: null };
+  if (typeof body === "string") return { body, contentType: "application/json" };
+  // The npm undici refuses Node's built-in FormData; encoding it to bytes once also lets a retry
+  // resend the same body.
+  const encoded = new globalThis.Response(body);
+  const contentType = encoded.headers.get("content-type") ?? undefined;
+  return { body: new Uint8Array(await encoded.arrayBuffer()), contentType };
 }
 
 /** `title: Cannot be blank; email: Must be a valid email` from PocketBase's nested per-field errors. */
@@ -121,13 +180,13 @@ export class Transport {
   async send(spec: RequestSpec, options: SendOptions = {}): Promise<Response> {
     const path = this.#basePath + spec.path + buildQuery(spec.query);
     const idempotent = IDEMPOTENT.has(spec.method);
+    const body = await encodeBody(spec.body);
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await this.#once(spec, path, options);
-        if (response.status < 400) return response;
-        const error = this.#errorFor(spec.method, path, response);
-        if (!(idempotent && RETRY_STATUSES.has(response.status) && attempt < this.#options.retries))
-          throw error;
+        const raw = await this.#once(spec, path, body, options);
+        if (raw.status < 400) return this.#decode(spec, path, raw);
+        const error = this.#errorFor(spec, path, raw, options);
+        if (!(idempotent && RETRY_STATUSES.has(raw.status) && attempt < this.#options.retries)) throw error;
       } catch (error) {
         if (!this.#retryable(error, idempotent) || attempt >= this.#options.retries) throw error;
       }
@@ -137,7 +196,7 @@ export class Transport {
         throw new AbortError({
           status: 0,
           message: "the request was aborted",
-          url: redact(path),
+          url: redact(this.#origin + path),
           method: spec.method,
         });
       });
@@ -145,36 +204,77 @@ export class Transport {
   }
 
   #retryable(error: unknown, idempotent: boolean): boolean {
-    const wrapped = error as PocketBaseError;
-    if (wrapped instanceof AbortError) return false;
-    if (wrapped instanceof NetworkError)
-      return idempotent || NOT_SENT_CODES.has(errorCode(wrapped.cause) ?? "");
-    if (wrapped instanceof TimeoutError) return idempotent;
+    if (error instanceof AbortError) return false;
+    if (error instanceof NetworkError) return idempotent || neverSent(error.cause);
+    if (error instanceof TimeoutError) return idempotent;
     return false;
   }
 
-  #errorFor(method: string, path: string, response: Response): PocketBaseError {
-    const body = (response.body ?? {}) as { message?: unknown; data?: unknown };
-    const data = body.data && typeof body.data === "object" ? (body.data as Record<string, unknown>) : {};
-    const base = typeof body.message === "string" && body.message ? body.message : `HTTP ${response.status}`;
-    const details = describeFieldErrors(data);
-    const message = details ? `${base} ${details}` : base;
-    return errorFromStatus({
-      status: response.status,
-      message,
-      data,
+  /** A 2xx body as the operation expects it; anything else is an error that never quotes the body. */
+  #decode(spec: RequestSpec, path: string, raw: RawResponse): Response {
+    const decoded = decodeJson(raw.text, raw.contentType);
+    const narrowed = spec.query?.fields !== undefined && spec.query.fields !== null;
+    const problem = decoded.ok ? shapeProblem(spec.expect, decoded.value, narrowed) : decoded.problem;
+    if (problem === undefined) return { status: raw.status, body: decoded.ok ? decoded.value : undefined };
+    throw new PocketBaseError({
+      status: raw.status,
+      message: `pocketmap: the server answered ${spec.method} ${spec.path} with status ${raw.status} and ${problem}`,
       url: redact(this.#origin + path),
-      method,
+      method: spec.method,
     });
   }
 
-  async #once(spec: RequestSpec, path: string, options: SendOptions): Promise<Response> {
+  /**
+   * The error for a 4xx/5xx answer. Only PocketBase's JSON `message` and `data` are used, never raw
+   * text, and both are scrubbed of the request's secrets: a server (or a proxy) may echo the request.
+   */
+  #errorFor(spec: RequestSpec, path: string, raw: RawResponse, options: SendOptions): PocketBaseError {
+    const decoded = decodeJson(raw.text, raw.contentType);
+    const json = decoded.ok && decoded.value && typeof decoded.value === "object" ? decoded.value : {};
+    const body = json as { message?: unknown; data?: unknown };
+    const secrets = requestSecrets({
+      secrets: spec.secrets,
+      token: options.token,
+      headers: { ...this.#options.headers, ...options.headers },
+      body: spec.body,
+    });
+    const data = scrubValue(
+      body.data && typeof body.data === "object" && !Array.isArray(body.data)
+        ? (body.data as Record<string, unknown>)
+        : {},
+      secrets,
+    );
+    let base =
+      typeof body.message === "string" && body.message
+        ? scrubText(body.message, secrets)
+        : decoded.ok
+          ? `HTTP ${raw.status}`
+          : `HTTP ${raw.status} (${describeBody(raw.text, raw.contentType)}, not JSON)`;
+    // Cut after scrubbing, so that a cut can never leave part of a secret behind.
+    if (base.length > MAX_MESSAGE) base = `${base.slice(0, MAX_MESSAGE)}…`;
+    let details = describeFieldErrors(data);
+    if (details.length > MAX_MESSAGE) details = `${details.slice(0, MAX_MESSAGE)}…`;
+    return errorFromStatus({
+      status: raw.status,
+      message: details ? `${base} ${details}` : base,
+      data,
+      url: scrubText(redact(this.#origin + path), secrets),
+      method: spec.method,
+    });
+  }
+
+  async #once(
+    spec: RequestSpec,
+    path: string,
+    body: Awaited<ReturnType<typeof encodeBody>>,
+    options: SendOptions,
+  ): Promise<RawResponse> {
     const timeout = options.timeout ?? this.#options.timeout;
     const timeoutSignal = AbortSignal.timeout(timeout);
     const signal = options.signal ? AbortSignal.any([options.signal, timeoutSignal]) : timeoutSignal;
     const headers: Record<string, string> = { ...this.#options.headers, ...options.headers };
     if (options.token) headers.authorization = options.token;
-    if (typeof spec.body === "string") headers["content-type"] = "application/json";
+    if (body.contentType) headers["content-type"] = body.contentType;
     const started = performance.now();
     const url = redact(this.#origin + path);
     try {
@@ -182,8 +282,7 @@ export class Transport {
         method: spec.method,
         path,
         headers,
-        // Node's global FormData and undici's are the same shape; undici checks it by duck typing.
-        body: (spec.body ?? null) as string | null,
+        body: body.body,
         signal,
       });
       const text = await response.body.text();
@@ -194,15 +293,8 @@ export class Transport {
         status,
         ms: performance.now() - started,
       });
-      let body: unknown;
-      if (text) {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = { message: text.slice(0, 200) };
-        }
-      }
-      return { status, body };
+      const contentType = response.headers["content-type"];
+      return { status, text, contentType: Array.isArray(contentType) ? contentType[0] : contentType };
     } catch (cause) {
       this.#options.onResponse?.({
         method: spec.method,
@@ -228,14 +320,27 @@ export class Transport {
           cause,
         });
       }
-      const reason = cause instanceof Error ? cause.message : String(cause);
-      throw new NetworkError({
-        status: 0,
-        message: `request failed: ${reason}`,
-        url,
-        method: spec.method,
-        cause,
+      const secrets = requestSecrets({
+        secrets: spec.secrets,
+        token: options.token,
+        headers,
+        body: spec.body,
       });
+      const reason = scrubText(cause instanceof Error ? cause.message : String(cause), secrets);
+      if (isNetworkFailure(cause)) {
+        throw new NetworkError({
+          status: 0,
+          message: `request failed: ${reason}`,
+          url,
+          method: spec.method,
+          cause,
+        });
+      }
+      // Failed on this side, before or while sending: not a network failure, and never retried.
+      if (errorCodes(cause).some((code) => INVALID_ARGUMENT_CODES.has(code))) {
+        throw new InvalidInputError(`pocketmap: the request could not be sent: ${reason}`, { cause });
+      }
+      throw cause;
     }
   }
 

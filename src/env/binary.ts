@@ -16,6 +16,15 @@ export interface FoundPocketBase {
 const MIN_PATH_VERSION: readonly [number, number] = [0, 23];
 const INSTALL_TIMEOUT = 5 * 60_000;
 
+/**
+ * The PocketBase version to install and look for: POCKETMAP_POCKETBASE_VERSION, else the pinned one.
+ * Like POCKETBASE_BIN and POCKETMAP_CACHE_DIR it is read from the process environment when a binary is
+ * looked for, because `npx pocketmap install-server` needs it without any setup().
+ */
+export function pinnedVersion(): string {
+  return process.env.POCKETMAP_POCKETBASE_VERSION || POCKETBASE_VERSION;
+}
+
 interface RunResult {
   stdout: string;
   stderr: string;
@@ -118,7 +127,7 @@ async function findOnPath(): Promise<string | undefined> {
 export async function findPocketBase(
   options: { install?: boolean; version?: string } = {},
 ): Promise<FoundPocketBase> {
-  const version = options.version ?? POCKETBASE_VERSION;
+  const version = options.version ?? pinnedVersion();
 
   const fromEnv = process.env.POCKETBASE_BIN;
   if (fromEnv) {
@@ -187,7 +196,7 @@ async function python(args: string[], what: string): Promise<RunResult> {
  * binary's path. Returns the cached copy when present. Safe to run concurrently: each install works in
  * its own temporary directory inside the cache and the finished directory is renamed into place.
  */
-export async function installPocketBase(version: string = POCKETBASE_VERSION): Promise<string> {
+export async function installPocketBase(version: string = pinnedVersion()): Promise<string> {
   if (!/^\d+\.\d+\.\d+$/.test(version)) {
     throw new Error(
       `pocketmap: invalid PocketBase version ${JSON.stringify(version)} (expected e.g. 0.40.6)`,

@@ -4,13 +4,12 @@
 import { access, constants } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { POCKETBASE_VERSION } from "../abstract/constants.ts";
-import { cacheDir, findPocketBase, installPocketBase, pocketBaseVersion } from "./binary.ts";
+import { cacheDir, findPocketBase, installPocketBase, pinnedVersion, pocketBaseVersion } from "./binary.ts";
 
 const HELP = `Usage: pocketmap <command> [options]
 
 Commands:
-  install-server [--version X]  install PocketBase X (default ${POCKETBASE_VERSION}) into the cache
+  install-server [--version X]  install PocketBase X (default ${pinnedVersion()}) into the cache
                                 unless it is already there; prints its path and version
   which-server                  print the PocketBase binary embedded mode would use, without installing
 
@@ -62,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case "install-server":
-      await installServer(values.version ?? POCKETBASE_VERSION);
+      await installServer(values.version ?? pinnedVersion());
       return 0;
     case "which-server":
       await whichServer();

@@ -14,9 +14,18 @@ export function readDotEnv(cwd = process.cwd()): Record<string, string> {
   return parseEnv(text) as Record<string, string>;
 }
 
-/** Options, then environment variables, then `.env` (variables already set, and not empty, win). */
-export function loadOptions(options?: SetupOptions): ResolvedOptions {
-  const variables: Record<string, string | undefined> = readDotEnv();
-  for (const [name, value] of Object.entries(process.env)) if (value) variables[name] = value;
-  return resolveOptions(options, variables);
+/**
+ * The one place that reads configuration, once per setup(): options, else process variables, else
+ * `.env` in `cwd`, by the rule of resolveOptions (which also validates every value).
+ */
+export function loadOptions(
+  options?: SetupOptions,
+  where: { variables?: Record<string, string | undefined>; cwd?: string } = {},
+): ResolvedOptions {
+  const cwd = where.cwd ?? process.cwd();
+  return resolveOptions(options, {
+    variables: where.variables ?? process.env,
+    dotenv: readDotEnv(cwd),
+    dotenvName: join(cwd, ".env"),
+  });
 }

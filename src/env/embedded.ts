@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { EMBEDDED_STARTUP_TIMEOUT } from "../abstract/constants.ts";
 import { findPocketBase, pocketBaseVersion } from "./binary.ts";
 import { onProcessExit } from "./process-cleanup.ts";
+import { startWatchdog, type Watchdog } from "./watchdog.ts";
 
 export interface EmbeddedServer {
   readonly url: string;
@@ -29,6 +30,8 @@ export interface EmbeddedOptions {
   bin?: string;
   /** Default true. false copies PocketBase's output to this process's stderr. */
   quiet?: boolean;
+  /** How long to wait for /api/health, in milliseconds (default: POCKETMAP_STARTUP_TIMEOUT's default). */
+  startupTimeout?: number;
 }
 
 const KILL_AFTER = 3_000;
@@ -55,15 +58,24 @@ function redact(text: string, secret: string): string {
   return text.replaceAll(secret, "[redacted]");
 }
 
-function upsertSuperuser(bin: string, dir: string, email: string, password: string): Promise<void> {
+function upsertSuperuser(
+  bin: string,
+  dir: string,
+  email: string,
+  password: string,
+  timeout: number,
+  watchdog: Watchdog,
+): Promise<void> {
   // `--` ends flags: a generated password may start with "-".
   const args = ["superuser", "upsert", `--dir=${dir}`, "--", email, password];
   return new Promise((done, reject) => {
-    execFile(bin, args, { timeout: EMBEDDED_STARTUP_TIMEOUT }, (error, stdout, stderr) => {
+    const child = execFile(bin, args, { timeout }, (error, stdout, stderr) => {
+      if (child.pid) watchdog.forget(child.pid);
       if (!error) return done();
       const output = redact(`${stderr}\n${stdout}`.trim() || error.message, password);
       reject(new Error(`pocketmap: "${bin} superuser upsert" failed: ${output.split(/\r?\n/).join(" | ")}`));
     });
+    if (child.pid) watchdog.watch(child.pid, "KILL");
   });
 }
 
@@ -80,6 +92,9 @@ interface Running {
 function serve(bin: string, dir: string, port: number, quiet: boolean, password: string): Running {
   const child = spawn(bin, ["serve", `--http=127.0.0.1:${port}`, `--dir=${dir}`], {
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group: a Ctrl-C in the terminal goes to this process, whose exit (or watchdog)
+    // stops the server, never straight to PocketBase while a program that handles SIGINT still uses it.
+    detached: true,
     windowsHide: true,
   });
   const output: string[] = [];
@@ -131,6 +146,7 @@ async function waitHealthy(url: string, running: Running, deadline: number): Pro
 /** Starts PocketBase on a free loopback port, creating a superuser with generated credentials. */
 export async function startEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
   const quiet = options.quiet ?? true;
+  const startupTimeout = options.startupTimeout ?? EMBEDDED_STARTUP_TIMEOUT;
   let root: string | undefined; // a temporary directory this server owns and removes
   let dir: string;
   if (options.dir) {
@@ -143,15 +159,22 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     await mkdir(dir);
   }
 
+  // Started first, so that it comes up while the binary is found and the superuser created. It
+  // cleans up if this process ends without running its exit handlers (a signal, SIGKILL, a crash).
+  const watchdog = startWatchdog();
+  if (root) watchdog.removeDir(root);
   let running: Running | undefined;
+  // At a normal exit only; signals keep Node's default action and the watchdog does the rest.
   const release = onProcessExit(() => {
     // Synchronous: SIGKILL when the directory is removed right after, so nothing is written into it.
     if (running && !running.gone) running.child.kill(root ? "SIGKILL" : "SIGTERM");
     if (root) rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    watchdog.dismiss();
   });
   const cleanup = async () => {
     if (running && !running.gone) await terminate(running);
     if (root) await rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    watchdog.dismiss();
     release();
   };
 
@@ -163,13 +186,18 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
 
     const email = `pocketmap-${randomBytes(6).toString("hex")}@localhost.test`;
     const password = randomBytes(24).toString("base64url"); // 32 url-safe characters
-    await upsertSuperuser(bin, dir, email, password);
+    await upsertSuperuser(bin, dir, email, password, startupTimeout, watchdog);
 
-    const deadline = Date.now() + EMBEDDED_STARTUP_TIMEOUT;
+    const deadline = Date.now() + startupTimeout;
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
       running = serve(bin, dir, port, quiet, password);
+      const childPid = running.child.pid;
+      if (childPid) {
+        watchdog.watch(childPid, root ? "KILL" : "TERM");
+        void running.exited.then(() => watchdog.forget(childPid));
+      }
       if (await waitHealthy(url, running, deadline)) {
         const pid = running.child.pid ?? 0;
         let stopping: Promise<void> | undefined;
@@ -192,7 +220,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       const lines = running.output.join(" | ");
       if (!running.gone) {
         throw new Error(
-          `pocketmap: PocketBase did not answer ${url}/api/health within ${EMBEDDED_STARTUP_TIMEOUT} ms (set POCKETMAP_STARTUP_TIMEOUT to wait longer)${lines ? `: ${lines}` : ""}`,
+          `pocketmap: PocketBase did not answer ${url}/api/health within ${startupTimeout} ms (set POCKETMAP_STARTUP_TIMEOUT to wait longer)${lines ? `: ${lines}` : ""}`,
         );
       }
       // The port was free when picked but taken before PocketBase bound it: try another one once.

@@ -1,14 +1,18 @@
-// One set of process-level handlers for every live embedded server, installed while any is live, so
-// many servers never add many listeners and a program with none keeps Node's default signal behaviour.
+// One process 'exit' handler for every live embedded server, installed while any is live, so that
+// many servers never add many listeners.
+//
+// No signal handlers: a listener for SIGINT/SIGTERM replaces Node's default action, and it can only
+// run when the main thread is free, which a sync script blocked in a call never is (Ctrl-C would be
+// ignored). Signals keep their default effect (the process ends at once, status 130/143), and each
+// server's watchdog (watchdog.ts) stops it and removes its temporary directory when the process is gone.
 
 /** Synchronous last-chance cleanup: kill the child and remove its temporary directory. */
 export type SyncCleanup = () => void;
 
-const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 const live = new Set<SyncCleanup>();
 let installed = false;
 
-function runAll(): void {
+function onExit(): void {
   for (const cleanup of [...live]) {
     live.delete(cleanup);
     try {
@@ -17,35 +21,22 @@ function runAll(): void {
       // Best effort: the process is going away and one failure must not skip the rest.
     }
   }
-}
-
-function onExit(): void {
-  runAll();
   uninstall();
-}
-
-function onSignal(signal: NodeJS.Signals): void {
-  runAll();
-  uninstall();
-  // Our listener suppressed Node's default action; when nobody else handles the signal, restore it.
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }
 
 function install(): void {
   if (installed) return;
   installed = true;
   process.on("exit", onExit);
-  for (const signal of SIGNALS) process.on(signal, onSignal);
 }
 
 function uninstall(): void {
   if (!installed) return;
   installed = false;
   process.off("exit", onExit);
-  for (const signal of SIGNALS) process.off(signal, onSignal);
 }
 
-/** Runs `cleanup` at exit or on SIGINT/SIGTERM/SIGHUP unless released first; returns the release. */
+/** Runs `cleanup` when the process exits normally, unless released first; returns the release. */
 export function onProcessExit(cleanup: SyncCleanup): () => void {
   live.add(cleanup);
   install();

@@ -1,4 +1,3 @@
-import { SYNC_ITERATION_CHUNK } from "../abstract/constants.ts";
 import { InvalidInputError } from "../abstract/errors/index.ts";
 import type {
   BaseRecord,
@@ -8,6 +7,7 @@ import type {
   ListOptions,
   ListResult,
   RecordInput,
+  RecordOf,
   RecordOptions,
   RequestOptions,
 } from "../abstract/types.ts";
@@ -28,8 +28,8 @@ function withoutSignal(args: unknown[]): unknown[] {
 }
 
 /** The sync kind's collection: each call blocks and returns what the async collection's would resolve to. */
-export class SyncCollection<R extends BaseRecord = BaseRecord>
-  implements Collection<"sync", R>, Iterable<[string, R]>
+export class SyncCollection<T extends object = BaseRecord>
+  implements Collection<"sync", T>, Iterable<[string, RecordOf<T>]>
 {
   readonly name: string;
   readonly #env: SyncEnvironmentBase;
@@ -54,7 +54,7 @@ export class SyncCollection<R extends BaseRecord = BaseRecord>
     let done = false;
     try {
       while (!done) {
-        const chunk = this.#env.next(iterator as number, SYNC_ITERATION_CHUNK) as IteratorChunk;
+        const chunk = this.#env.next(iterator as number) as IteratorChunk;
         done = chunk.done;
         yield* chunk.items as T[];
       }
@@ -64,25 +64,25 @@ export class SyncCollection<R extends BaseRecord = BaseRecord>
     }
   }
 
-  list(options?: ListOptions): ListResult<R> {
+  list(options?: ListOptions): ListResult<RecordOf<T>> {
     return this.#call("list", options);
   }
-  getOne(id: string, options?: RecordOptions): R {
+  getOne(id: string, options?: RecordOptions): RecordOf<T> {
     return this.#call("getOne", id, options);
   }
-  getFirst(options?: ListOptions): R {
+  getFirst(options?: ListOptions): RecordOf<T> {
     return this.#call("getFirst", options);
   }
-  getFullList(options?: IterateOptions): R[] {
+  getFullList(options?: IterateOptions): RecordOf<T>[] {
     return this.#call("getFullList", options);
   }
-  iterate(options?: IterateOptions): IterableIterator<R> {
+  iterate(options?: IterateOptions): IterableIterator<RecordOf<T>> {
     return this.#iterate("iterate", options);
   }
-  create(data: RecordInput<R> | string, options?: RecordOptions): R {
+  create(data: RecordInput<T> | string, options?: RecordOptions): RecordOf<T> {
     return this.#call("create", data, options);
   }
-  update(id: string, data: RecordInput<R> | string, options?: RecordOptions): R {
+  update(id: string, data: RecordInput<T> | string, options?: RecordOptions): RecordOf<T> {
     return this.#call("update", id, data, options);
   }
   remove(id: string, options?: RequestOptions): void {
@@ -95,13 +95,13 @@ export class SyncCollection<R extends BaseRecord = BaseRecord>
     this.#call("deleteMany", ids);
   }
 
-  get(id: string, options?: RecordOptions): R | undefined {
+  get(id: string, options?: RecordOptions): RecordOf<T> | undefined {
     return this.#call("get", id, options);
   }
   has(id: string): boolean {
     return this.#call("has", id);
   }
-  set(id: string, data: RecordInput<R>): this {
+  set(id: string, data: RecordInput<T>): this {
     this.#call("set", id, data);
     return this;
   }
@@ -111,17 +111,17 @@ export class SyncCollection<R extends BaseRecord = BaseRecord>
   keys(): IterableIterator<string> {
     return this.#iterate("keys");
   }
-  values(): IterableIterator<R> {
+  values(): IterableIterator<RecordOf<T>> {
     return this.#iterate("values");
   }
-  entries(): IterableIterator<[string, R]> {
+  entries(): IterableIterator<[string, RecordOf<T>]> {
     return this.#iterate("entries");
   }
-  [Symbol.iterator](): IterableIterator<[string, R]> {
+  [Symbol.iterator](): IterableIterator<[string, RecordOf<T>]> {
     return this.entries();
   }
   /** Callbacks cannot cross threads: the records come over lazily and `callback` runs here. */
-  forEach(callback: (record: R, id: string, collection: this) => unknown): void {
+  forEach(callback: (record: RecordOf<T>, id: string, collection: this) => unknown): void {
     for (const record of this.values()) callback(record, record.id, this);
   }
   size(): number {

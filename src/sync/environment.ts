@@ -8,6 +8,7 @@ import type {
   EnvironmentEvents,
   HealthResult,
   Schema,
+  SchemaOf,
 } from "../abstract/types.ts";
 import type { SendOptions } from "../async/environment.ts";
 import { withCollectionProperties } from "../async/environment.ts";
@@ -24,13 +25,15 @@ type Forward =
  * The sync environment: the async environment's API, each call blocking until the worker that hosts
  * the async environment answers. Events arrive on this thread after the call, when it is free.
  */
-export class SyncEnvironmentBase<S extends Schema = Schema> extends EnvironmentEmitter {
+export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends EnvironmentEmitter {
   readonly #id: number;
+  readonly #chunk: number;
   readonly #collections = new Map<string, SyncCollection>();
   #closed = false;
 
   constructor(options: ResolvedOptions) {
     super();
+    this.#chunk = options.syncChunk;
     this.#id = register(options, (events) => {
       for (const [name, data] of events)
         void this.emitter.emit(name as keyof EnvironmentEvents, data as never);
@@ -52,7 +55,7 @@ export class SyncEnvironmentBase<S extends Schema = Schema> extends EnvironmentE
   }
 
   /** @internal The next chunk of a worker-side iterator. */
-  next(iterator: number, count: number): unknown {
+  next(iterator: number, count = this.#chunk): unknown {
     const events = this.emitter.listenerCount() > 0;
     return call(this.#id, { op: "next", envId: this.#id, iterator, count, events });
   }
@@ -63,14 +66,14 @@ export class SyncEnvironmentBase<S extends Schema = Schema> extends EnvironmentE
   }
 
   collection<N extends keyof S & string>(name: N): SyncCollection<S[N]>;
-  collection<R extends BaseRecord = BaseRecord>(name: string): SyncCollection<R>;
-  collection(name: string): SyncCollection {
+  collection<T extends object = BaseRecord>(name: string): SyncCollection<T>;
+  collection<T extends object>(name: string): SyncCollection<T> {
     let found = this.#collections.get(name);
     if (!found) {
       found = new SyncCollection(this, name);
       this.#collections.set(name, found);
     }
-    return found;
+    return found as SyncCollection<T>;
   }
 
   keys(): string[] {
@@ -112,13 +115,15 @@ export class SyncEnvironmentBase<S extends Schema = Schema> extends EnvironmentE
   }
 }
 
-export type SyncCollections<S extends Schema> = { readonly [N in keyof S & string]: SyncCollection<S[N]> } & {
+export type SyncCollections<S extends SchemaOf<S>> = {
+  readonly [N in keyof S & string]: SyncCollection<S[N]>;
+} & {
   readonly [name: string]: SyncCollection;
 };
 
-export type SyncEnvironment<S extends Schema = Schema> = SyncEnvironmentBase<S> & SyncCollections<S>;
+export type SyncEnvironment<S extends SchemaOf<S> = Schema> = SyncEnvironmentBase<S> & SyncCollections<S>;
 
-export function createSyncEnvironment<S extends Schema>(options: ResolvedOptions): SyncEnvironment<S> {
+export function createSyncEnvironment<S extends SchemaOf<S>>(options: ResolvedOptions): SyncEnvironment<S> {
   const env = new SyncEnvironmentBase<S>(options);
   return withCollectionProperties(env, (name) => env.collection(name)) as SyncEnvironment<S>;
 }

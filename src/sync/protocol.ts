@@ -1,5 +1,6 @@
 // Messages between the sync kind's main thread and its worker. Everything here crosses a thread
 // boundary by structured clone, so it is plain data only.
+import type { MessagePort } from "node:worker_threads";
 import type { SerializedError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 
@@ -62,7 +63,8 @@ export type WorkerRequest =
   | { op: "next"; envId: number; iterator: number; count: number; events: boolean }
   | { op: "return"; envId: number; iterator: number }
   | { op: "close"; envId: number }
-  | { op: "exit"; code: number };
+  | { op: "exit"; code: number; later?: boolean }
+  | { op: "throw"; name: string };
 
 export type ForwardedEvent = [name: string, data: unknown];
 
@@ -79,4 +81,34 @@ export interface OpenResult {
 export interface IteratorChunk {
   items: unknown[];
   done: boolean;
+}
+
+// The shared memory between the main thread and the worker: two Int32 counters.
+/** Bumped (and notified) by the worker after every message it posts to the main thread. */
+export const NOTIFY = 0;
+/** Bumped by the worker whenever a call makes progress (a response arrived, a server is starting). */
+export const PROGRESS = 1;
+
+export interface WorkerData {
+  shared: Int32Array;
+  port: MessagePort;
+  /** The module the bootstrap imports: worker-entry.ts from the sources, worker.js in the package. */
+  entry: string;
+}
+
+/** Output the worker wrote to stdout (1) or stderr (2); the main thread writes it after the call. */
+export type OutputChunk = [fd: 1 | 2, chunk: string | Uint8Array];
+
+export type ToWorker = { id: number; request: WorkerRequest };
+
+export type FromWorker =
+  | { id: number; reply: WorkerReply; output: OutputChunk[] }
+  /** The worker is ending (any exit, including an uncaught error); `received` is the last request id it took. */
+  | { exit: number; received: number; output: OutputChunk[]; error?: string };
+
+/** Posts a message to the main thread and wakes it if it is blocked waiting. */
+export function postToMain(data: WorkerData, message: FromWorker): void {
+  data.port.postMessage(message);
+  Atomics.add(data.shared, NOTIFY, 1);
+  Atomics.notify(data.shared, NOTIFY);
 }

@@ -1,58 +1,200 @@
-// The main thread's side of the sync kind: one synckit worker per process, created on first use and
-// replaced after a crash. Calls block until the worker answers.
+// The main thread's side of the sync kind: one worker thread per process, created on first use and
+// replaced when it dies. A call posts its request and blocks in Atomics.wait until the worker answers.
+//
+// pocketmap owns this Worker (it used synckit before) so that it can see the worker's 'exit' between
+// calls, terminate a stuck one, bound each call by its own timeout, and start the worker the same way
+// whatever the host (synckit's preload path broke under `node -e 'import(...)'`).
 import { rmSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { startWorkerThread } from "synckit";
-import { SYNC_CALL_TIMEOUT } from "../abstract/constants.ts";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { errorFromJSON, InvalidInputError, SyncWorkerError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import { onProcessExit } from "../env/process-cleanup.ts";
-import type { ForwardedEvent, OpenResult, WorkerReply, WorkerRequest } from "./protocol.ts";
-
-type SyncFn = (request: WorkerRequest) => WorkerReply;
+import {
+  type ForwardedEvent,
+  type FromWorker,
+  NOTIFY,
+  type OpenResult,
+  type OutputChunk,
+  PROGRESS,
+  type ToWorker,
+  type WorkerData,
+  type WorkerReply,
+  type WorkerRequest,
+} from "./protocol.ts";
 
 interface Registration {
   options: ResolvedOptions;
   onEvents: (events: ForwardedEvent[]) => void;
   /** Stops this environment's embedded server from the main thread (its worker may be gone). */
   stopServer?: () => void;
-  /** Withdraws stopServer from the process-exit handlers. */
+  /** Withdraws stopServer from the process-exit handler. */
   release?: () => void;
+}
+
+interface Host {
+  worker: Worker;
+  port: MessagePort;
+  shared: Int32Array;
+  nextId: number;
+  /** Whether it has answered once: the first call also waits for the worker's modules to load. */
+  answered: boolean;
 }
 
 // In the package the worker is dist/worker.js beside the bundle; from the sources, worker-entry.ts.
 const here = import.meta.url;
-const WORKER_URL = new URL(here.endsWith(".ts") ? "./worker-entry.ts" : "./worker.js", here);
+const ENTRY = new URL(here.endsWith(".ts") ? "./worker-entry.ts" : "./worker.js", here).href;
 
-let worker: SyncFn | undefined;
+// The worker's first code: report a failure to load the worker module at once (a blocked main thread
+// could not see the worker's 'error' event), instead of leaving the caller waiting for its deadline.
+const BOOTSTRAP = `
+const { workerData } = require("node:worker_threads");
+import(workerData.entry).catch((error) => {
+  workerData.port.postMessage({ exit: 1, received: -1, output: [], error: String(error && error.stack || error) });
+  Atomics.add(workerData.shared, ${NOTIFY}, 1);
+  Atomics.notify(workerData.shared, ${NOTIFY});
+  process.exit(1);
+});
+`;
+
+/** Slack on top of what a call's requests may take: the worker's own work, a loaded machine. */
+const MARGIN = 5_000;
+/** Extra for the first call of a new worker, which loads its modules first. */
+const WORKER_START = 10_000;
+/** How often a blocked call looks at the worker's progress. */
+const SLICE = 1_000;
+
+let host: Host | undefined;
 /** Environments opened in the current worker; a replacement worker reopens them on their next call. */
 let openInWorker = new Set<number>();
 const registrations = new Map<number, Registration>();
 let nextEnvId = 1;
 
-function startWorker(): SyncFn {
-  worker ??= startWorkerThread(fileURLToPath(WORKER_URL), {
-    timeout: SYNC_CALL_TIMEOUT,
-  }) as SyncFn;
-  return worker;
+function startWorker(): Host {
+  if (host) return host;
+  const shared = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+  const { port1, port2 } = new MessageChannel();
+  const workerData: WorkerData = { shared, port: port2, entry: ENTRY };
+  const worker = new Worker(BOOTSTRAP, {
+    eval: true,
+    workerData,
+    transferList: [port2],
+    // Not the parent's flags (`-e` code, --inspect): the worker needs none.
+    execArgv: [],
+  });
+  const started: Host = { worker, port: port1, shared, nextId: 0, answered: false };
+  host = started;
+  // A worker that dies while this thread is free is noticed here, so the next call starts a fresh
+  // one at once. (One that dies during a call reports it through the port; see wait().)
+  worker.on("exit", () => retire(started));
+  // Its errors are reported through the port; without a listener Node would rethrow them here.
+  worker.on("error", () => {});
+  worker.unref();
+  return started;
 }
 
-function send(request: WorkerRequest): WorkerReply {
-  const fn = startWorker();
+/** Forgets a dead or stuck worker: the next call starts a new one and reopens its environments. */
+function retire(dead: Host): void {
+  if (host !== dead) return;
+  host = undefined;
+  openInWorker = new Set();
+  dead.port.close();
+  void dead.worker.terminate();
+}
+
+function writeOutput(output: OutputChunk[] | undefined): void {
+  for (const [fd, chunk] of output ?? []) (fd === 1 ? process.stdout : process.stderr).write(chunk);
+}
+
+/**
+ * How long a call may go without any sign of progress from the worker: its requests' timeout times
+ * the attempts, plus the backoff between them, plus a margin. Every response the worker receives
+ * starts the wait again, so a call made of many requests may take as long as they need.
+ */
+export function blockLimit(options: ResolvedOptions, request: WorkerRequest, firstCall: boolean): number {
+  let timeout = options.timeout;
+  if ("args" in request) {
+    for (const arg of request.args) {
+      const own = (arg as { timeout?: unknown } | undefined)?.timeout;
+      if (typeof arg === "object" && typeof own === "number" && Number.isFinite(own)) timeout = own;
+    }
+  }
+  const { retries, retryDelay } = options;
+  // The transport waits retryDelay * 2^attempt * (0.5..1.5) between attempts.
+  const backoff = 1.5 * retryDelay * (2 ** retries - 1);
+  let limit = timeout * (retries + 1) + backoff + MARGIN;
+  // Starting an embedded server: its own startup timeout (a first install beats progress while it runs).
+  if (request.op === "open" && options.url === undefined) limit += options.startupTimeout;
+  if (firstCall) limit += WORKER_START;
+  return limit;
+}
+
+/** The worker died before it took the request: nothing was done, so it may be sent again. */
+class NotTakenError extends SyncWorkerError {}
+
+function send(request: WorkerRequest, limit: (firstCall: boolean) => number): WorkerReply {
+  const current = startWorker();
+  const id = current.nextId++;
   try {
-    return fn(request);
+    current.port.postMessage({ id, request } satisfies ToWorker);
   } catch (error) {
     if ((error as Error)?.name === "DataCloneError") {
       throw new InvalidInputError(
         `pocketmap: an argument cannot be sent to the sync worker (${(error as Error).message}); pass plain data`,
       );
     }
-    // Crashed, exited or timed out: this worker is done. The next call starts a fresh one.
-    worker = undefined;
-    openInWorker = new Set();
-    throw new SyncWorkerError(`pocketmap: the sync worker failed: ${(error as Error)?.message ?? error}`, {
-      cause: error,
-    });
+    throw error;
+  }
+  const message = wait(current, id, limit(!current.answered));
+  if ("exit" in message) {
+    retire(current);
+    const reason = message.error ?? `it exited with code ${message.exit}`;
+    // It died before it took this request: the caller may reopen and send it to a fresh worker.
+    const ErrorClass = message.received < id && message.error === undefined ? NotTakenError : SyncWorkerError;
+    throw new ErrorClass(`pocketmap: the sync worker failed: ${reason}`);
+  }
+  current.answered = true;
+  return message.reply;
+}
+
+/** Reads what a dead worker left in the port without blocking; retires it if it exited. */
+function drainExited(current: Host): void {
+  for (;;) {
+    const message = receiveMessageOnPort(current.port)?.message as FromWorker | undefined;
+    if (!message) return;
+    writeOutput(message.output);
+    if ("exit" in message) {
+      retire(current);
+      return;
+    }
+  }
+}
+
+/** Blocks until the worker answers request `id` or reports its exit, or shows no progress for `limit` ms. */
+function wait(current: Host, id: number, limit: number): FromWorker {
+  const { shared, port } = current;
+  let progress = Atomics.load(shared, PROGRESS);
+  let deadline = Date.now() + limit;
+  for (;;) {
+    const notified = Atomics.load(shared, NOTIFY);
+    const message = receiveMessageOnPort(port)?.message as FromWorker | undefined;
+    if (message) {
+      writeOutput(message.output);
+      if ("exit" in message || message.id === id) return message;
+      continue; // an answer to a call that was given up on
+    }
+    const now = Date.now();
+    const seen = Atomics.load(shared, PROGRESS);
+    if (seen !== progress) {
+      progress = seen;
+      deadline = now + limit;
+    }
+    if (now >= deadline) {
+      retire(current);
+      throw new SyncWorkerError(
+        `pocketmap: the sync worker did not answer: no progress for ${Math.round(limit)} ms (the call's timeout and retries allow that long)`,
+      );
+    }
+    Atomics.wait(shared, NOTIFY, notified, Math.min(deadline - now, SLICE));
   }
 }
 
@@ -62,17 +204,43 @@ function unwrap(envId: number, reply: WorkerReply): unknown {
   return reply.value;
 }
 
+function registration(envId: number): Registration {
+  const found = registrations.get(envId);
+  if (!found) throw new Error("pocketmap: this environment is closed");
+  return found;
+}
+
+function sendFor(envId: number, request: WorkerRequest): WorkerReply {
+  const { options } = registration(envId);
+  return send(request, (firstCall) => blockLimit(options, request, firstCall));
+}
+
+/** Runs `attempt` once more if the worker died before it took the request (nothing was done). */
+function onceMore<T>(attempt: () => T): T {
+  try {
+    return attempt();
+  } catch (error) {
+    if (!(error instanceof NotTakenError)) throw error;
+    return attempt();
+  }
+}
+
 function ensureOpen(envId: number): void {
+  // A worker that exited since the last call (and whose 'exit' this thread has not seen, never having
+  // yielded) left its report in the port: start a fresh one, and reopen there, before sending anything.
+  if (host) drainExited(host);
   if (openInWorker.has(envId)) return;
-  const registration = registrations.get(envId);
-  if (!registration) throw new Error("pocketmap: this environment is closed");
-  const opened = unwrap(envId, send({ op: "open", envId, options: registration.options })) as OpenResult;
+  const found = registration(envId);
+  const opened = unwrap(
+    envId,
+    onceMore(() => sendFor(envId, { op: "open", envId, options: found.options })),
+  ) as OpenResult;
   openInWorker.add(envId);
   // A reopen after a crash started a new server; the dead worker's one is ours to stop.
-  stopServer(registration);
+  stopServer(found);
   if (opened.pid) {
     const { pid, tempDir } = opened;
-    registration.stopServer = () => {
+    found.stopServer = () => {
       try {
         process.kill(pid, "SIGKILL");
       } catch {
@@ -80,14 +248,16 @@ function ensureOpen(envId: number): void {
       }
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     };
-    registration.release = onProcessExit(registration.stopServer);
+    // At a normal exit only: signals keep Node's default (see docs/sync.md); the server's watchdog
+    // stops it when this process ends any other way.
+    found.release = onProcessExit(found.stopServer);
   }
 }
 
-function stopServer(registration: Registration): void {
-  registration.release?.();
-  registration.stopServer?.();
-  registration.release = registration.stopServer = undefined;
+function stopServer(found: Registration): void {
+  found.release?.();
+  found.stopServer?.();
+  found.release = found.stopServer = undefined;
 }
 
 /** Registers a sync environment; nothing crosses to the worker until its first call. */
@@ -99,26 +269,35 @@ export function register(options: ResolvedOptions, onEvents: Registration["onEve
 
 /** Runs one request for an environment in the worker and returns its result, or throws its error. */
 export function call(envId: number, request: WorkerRequest): unknown {
-  ensureOpen(envId);
-  return unwrap(envId, send(request));
+  const reply = onceMore(() => {
+    ensureOpen(envId);
+    return sendFor(envId, request);
+  });
+  return unwrap(envId, reply);
 }
 
 /** Closes an environment in the worker (its pool, its embedded server). */
 export function closeEnvironment(envId: number): void {
-  const registration = registrations.get(envId);
-  if (!registration) return;
-  registrations.delete(envId);
+  const found = registrations.get(envId);
+  if (!found) return;
   let closedByWorker = false;
   try {
+    if (host) drainExited(host);
     if (openInWorker.has(envId)) {
-      unwrap(envId, send({ op: "close", envId }));
-      closedByWorker = true;
+      try {
+        unwrap(envId, sendFor(envId, { op: "close", envId }));
+        closedByWorker = true;
+      } catch (error) {
+        // A worker that died first holds nothing of this environment any more.
+        if (!(error instanceof NotTakenError)) throw error;
+      }
     }
   } finally {
+    registrations.delete(envId);
     openInWorker.delete(envId);
     // The worker stopped its server cleanly; otherwise (it crashed) stop the server from here.
-    if (closedByWorker) registration.release?.();
-    else stopServer(registration);
+    if (closedByWorker) found.release?.();
+    else stopServer(found);
   }
 }
 
@@ -127,14 +306,35 @@ export function openEnvironment(envId: number): void {
   ensureOpen(envId);
 }
 
+function hookLimit(): number {
+  return MARGIN + WORKER_START;
+}
+
 /**
- * Test hook: makes the worker exit mid-call, as a crash would, and returns what the caller saw. The
- * worker honours it only when POCKETMAP_TEST_HOOKS=1 was set before it started.
+ * Test hook: makes the worker exit as a crash would (mid-call, or with `later` just after it answered)
+ * and returns what the caller saw. The worker honours it only when POCKETMAP_TEST_HOOKS=1 was set
+ * before it started.
  */
-export function crashWorkerForTests(code = 1): unknown {
+export function crashWorkerForTests(code = 1, later = false): unknown {
   try {
-    return send({ op: "exit", code });
+    return send({ op: "exit", code, later }, hookLimit);
   } catch (error) {
     return error;
   }
+}
+
+/** Test hook: raises a built-in error of this class in the worker and returns what the caller got. */
+export function throwInWorkerForTests(name: string): unknown {
+  try {
+    const reply = send({ op: "throw", name }, hookLimit);
+    if (!reply.ok) return errorFromJSON(reply.error);
+    return reply.value;
+  } catch (error) {
+    return error;
+  }
+}
+
+/** Test hook: the current worker's thread id, or undefined when none is running. */
+export function workerThreadForTests(): number | undefined {
+  return host?.worker.threadId;
 }

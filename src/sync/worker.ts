@@ -1,6 +1,6 @@
 // The sync kind's worker: hosts one AsyncEnvironment per sync environment and runs whole calls on it.
 // It re-implements nothing; every behaviour is the async kind's.
-import { runAsWorker } from "synckit";
+import { workerData } from "node:worker_threads";
 import { errorToJSON } from "../abstract/errors/index.ts";
 import type { ServerTarget } from "../async/client.ts";
 import { AsyncCollection } from "../async/collection.ts";
@@ -12,9 +12,44 @@ import {
   type ForwardedEvent,
   type IteratorChunk,
   type OpenResult,
+  type OutputChunk,
+  PROGRESS,
+  postToMain,
+  type ToWorker,
+  type WorkerData,
   type WorkerReply,
   type WorkerRequest,
 } from "./protocol.ts";
+
+const data = workerData as WorkerData;
+
+// What this thread writes to stdout/stderr travels back with the next reply and is written by the
+// main thread right after the call, in order (a blocked main thread could not print it otherwise).
+const output: OutputChunk[] = [];
+for (const [fd, stream] of [
+  [1, process.stdout],
+  [2, process.stderr],
+] as const) {
+  (stream as unknown as { _writev: unknown })._writev = (
+    chunks: { chunk: string | Uint8Array }[],
+    callback: () => void,
+  ) => {
+    for (const { chunk } of chunks) output.push([fd, chunk]);
+    callback();
+  };
+}
+
+/** Tells a main thread that waits for this call that it is still moving (its deadline starts again). */
+function progress(): void {
+  Atomics.add(data.shared, PROGRESS, 1);
+}
+
+// However this worker ends (process.exit, an uncaught error, a rejected promise nobody handled), the
+// main thread hears of it at once, even while it is blocked waiting for an answer.
+let received = -1;
+process.on("exit", (code) => {
+  postToMain(data, { exit: code, received, output: output.splice(0) });
+});
 
 interface Hosted {
   env: AsyncEnvironment;
@@ -40,15 +75,23 @@ async function open(
   options: Parameters<typeof createAsyncEnvironment>[1],
 ): Promise<OpenResult> {
   let started: ServerTarget | undefined;
-  const target = serverTarget(options.url, options.dir);
+  const target = serverTarget(options);
   const env = createAsyncEnvironment(async () => {
     started = await target();
     return started;
   }, options);
   hosted.set(envId, { env, iterators: new Map(), nextIterator: 0, pending: [], forwarding: false });
+  // Every response is progress: a call of many requests may block as long as each one moves.
+  env.on("request", progress);
   if (options.url !== undefined) return {};
-  // Embedded mode starts now, so that the main thread can stop the server if the process ends.
-  await env.url();
+  // Embedded mode starts now, so that the main thread can stop the server if the process ends. It is
+  // bounded by its own timeouts (and a first install by pip's); beat while it runs.
+  const beat = setInterval(progress, 1_000);
+  try {
+    await env.url();
+  } finally {
+    clearInterval(beat);
+  }
   return { pid: started?.pid, tempDir: started?.tempDir };
 }
 
@@ -136,13 +179,26 @@ async function run(request: WorkerRequest): Promise<unknown> {
       return undefined;
     }
     case "exit":
-      // Lets the tests kill the worker the way a crash would; refused unless they asked for it.
-      if (process.env.POCKETMAP_TEST_HOOKS === "1") process.exit(request.code);
-      throw new Error("pocketmap: the exit hook is only for tests");
+      // Lets the tests kill the worker the way a crash would (mid-call, or just after answering).
+      testHook();
+      if (!request.later) process.exit(request.code);
+      setTimeout(() => process.exit(request.code), 10);
+      return undefined;
+    case "throw": {
+      // Lets the tests raise a built-in error class in the worker.
+      testHook();
+      const ErrorClass = (globalThis as unknown as Record<string, ErrorConstructor>)[request.name] ?? Error;
+      throw new ErrorClass(`raised in the worker as ${request.name}`);
+    }
   }
 }
 
-runAsWorker(async (request: WorkerRequest): Promise<WorkerReply> => {
+function testHook(): void {
+  // Refused unless the tests asked for it before the worker started.
+  if (process.env.POCKETMAP_TEST_HOOKS !== "1") throw new Error("pocketmap: this hook is only for tests");
+}
+
+async function answer(request: WorkerRequest): Promise<WorkerReply> {
   const entry = "envId" in request ? hosted.get(request.envId) : undefined;
   if (entry && "events" in request) forward(entry, request.events);
   try {
@@ -151,4 +207,10 @@ runAsWorker(async (request: WorkerRequest): Promise<WorkerReply> => {
   } catch (error) {
     return { ok: false, error: errorToJSON(error), events: await drain(entry) };
   }
+}
+
+data.port.on("message", async ({ id, request }: ToWorker) => {
+  received = id;
+  const reply = await answer(request);
+  postToMain(data, { id, reply, output: output.splice(0) });
 });

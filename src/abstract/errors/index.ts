@@ -54,13 +54,26 @@ const byName: Record<string, typeof PocketBaseError> = {
   AbortError,
 };
 
+// JavaScript's own error classes keep their class across the sync worker too.
+const builtIn: Record<string, ErrorConstructor> = {
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+};
+
 /** Rebuilds an error of the same class from its `toJSON()` form (used across the sync worker). */
 export function errorFromJSON(json: SerializedError): Error {
   if (json.name === "InvalidInputError") return new InvalidInputError(json.message);
   const ErrorClass = byName[json.name];
   if (ErrorClass) return new ErrorClass(json);
-  const error = new Error(json.message);
-  error.name = json.name;
+  const BuiltIn = Object.hasOwn(builtIn, json.name) ? builtIn[json.name] : undefined;
+  const error = BuiltIn ? new BuiltIn(json.message) : new Error(json.message);
+  // Any other class (a DOMException, a class of the user's) keeps at least its name.
+  if (!BuiltIn) error.name = json.name;
   return error;
 }
 

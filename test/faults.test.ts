@@ -1,0 +1,151 @@
+// Damaged answers from a fault-injecting proxy in front of the real PocketBase: a 2xx body that is
+// not what the operation expects is an error, and no error ever carries the request's secrets.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PocketBaseError, ServerError } from "../src/index.ts";
+import { type FaultProxy, faultProxy } from "./fault-proxy.ts";
+import { freshPosts, server, superuserEnv } from "./helpers.ts";
+import { KINDS, openEnvWith, settle } from "./kinds.ts";
+
+let proxy: FaultProxy;
+let name: string;
+let recordId: string;
+let token: string;
+
+beforeAll(async () => {
+  proxy = await faultProxy();
+  const admin = superuserEnv();
+  name = await freshPosts(admin, "faults");
+  for (let n = 0; n < 3; n++) recordId = (await admin.collection(name).create({ title: `t${n}`, n })).id;
+  await admin.close();
+  const { url, email, password } = server();
+  const response = await fetch(`${url}/api/collections/_superusers/auth-with-password`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ identity: email, password }),
+  });
+  token = ((await response.json()) as { token: string }).token;
+});
+afterAll(() => proxy.close());
+
+const failure = (call: () => unknown) =>
+  settle(call).then(
+    () => expect.unreachable("the call succeeded"),
+    (error: unknown) => error as PocketBaseError,
+  );
+
+describe.each(KINDS)("a damaged 2xx answer is an error (%s kind)", (kind) => {
+  let proxied: ReturnType<typeof openEnvWith>;
+  beforeAll(() => {
+    proxied = openEnvWith(kind, { url: proxy.url, token, retries: 0 });
+  });
+  afterAll(() => proxied.close());
+  const records = `/api/collections/\\w+/records`;
+
+  it("truncated JSON", async () => {
+    await proxy.inject({ path: `${records}(\\?|$)`, action: "truncate" });
+    const error = await failure(() => proxied.collection(name).list());
+    expect(error).toBeInstanceOf(PocketBaseError);
+    expect(error.status).toBe(200);
+    expect(error.message).toMatch(/not valid JSON \(application\/json, \d+ bytes\)/);
+    expect(error.message).not.toContain('"items"');
+  });
+
+  it("an HTML page", async () => {
+    await proxy.inject({ path: `${records}/`, action: "html" });
+    const error = await failure(() => proxied.collection(name).getOne(recordId));
+    expect(error).toBeInstanceOf(PocketBaseError);
+    expect(error.status).toBe(200);
+    expect(error.message).toMatch(/not valid JSON \(text\/html/);
+    expect(error.message).not.toContain("nginx");
+  });
+
+  it("an empty 200 where a body is expected", async () => {
+    await proxy.inject({ path: records, action: "empty" });
+    const count = await failure(() => proxied.collection(name).count());
+    expect(count).toBeInstanceOf(PocketBaseError);
+    expect(count.message).toMatch(/empty body where a list of records was expected/);
+    expect(await failure(() => proxied.collection(name).getFullList())).toBeInstanceOf(PocketBaseError);
+    expect(await failure(() => proxied.collection(name).create({ title: "x" }))).toBeInstanceOf(
+      PocketBaseError,
+    );
+    expect(await failure(() => proxied.collection(name).get(recordId))).toBeInstanceOf(PocketBaseError);
+  });
+
+  it("JSON of the wrong shape", async () => {
+    await proxy.inject({ path: records, action: "json", body: '{"items":"nope","page":1}' });
+    const list = await failure(() => proxied.collection(name).size());
+    expect(list.message).toMatch(/a list without an items array/);
+    await proxy.inject({ path: records, action: "json", body: '{"title":"no id"}' });
+    expect((await failure(() => proxied.collection(name).getOne(recordId))).message).toMatch(
+      /a record without a string id/,
+    );
+    await proxy.inject({ path: records, action: "json", body: "[]" });
+    expect((await failure(() => proxied.collection(name).create({ title: "x" }))).message).toMatch(
+      /an array where a record was expected/,
+    );
+  });
+
+  it("undamaged answers pass through, including an empty 204", async () => {
+    await proxy.inject(undefined);
+    const created = await proxied.collection(name).create({ title: "through the proxy" });
+    expect(await proxied.collection(name).getOne(created.id, { fields: "title" })).toEqual({
+      title: "through the proxy",
+    });
+    expect(await proxied.collection(name).delete(created.id)).toBe(true);
+    expect(await proxied.collection(name).get(created.id)).toBeUndefined();
+    expect(await proxied.collection(name).count()).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe.each(KINDS)("no secret in an error, whatever the server echoes (%s kind)", (kind) => {
+  // Never sent to PocketBase: the proxy answers the login itself. Characters JSON must escape, too.
+  const password = `pa"ss\\wörd/${Math.random().toString(36).slice(2)}`;
+
+  function expectNoSecret(error: PocketBaseError, secret: string) {
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    for (const text of [
+      error.message,
+      JSON.stringify(error.data),
+      JSON.stringify(error),
+      String(error.stack),
+      String(error),
+      error.url,
+    ]) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(escaped);
+    }
+  }
+
+  it.each(["echo", "echo-text"] as const)("superuser login answered with %s", async (action) => {
+    await proxy.inject({ path: "auth-with-password", action });
+    const env = openEnvWith(kind, { url: proxy.url, email: "root@example.com", password, retries: 0 });
+    try {
+      const error = await failure(() => env.collection(name).list());
+      expect(error).toBeInstanceOf(ServerError);
+      expect(error.status).toBe(500);
+      expectNoSecret(error, password);
+      if (action === "echo") {
+        // The echo still says what it can, secrets redacted.
+        expect(error.message).toContain("root@example.com");
+        expect(error.message).toContain("[redacted]");
+      } else expect(error.message).toMatch(/^HTTP 500 \(text\/plain, \d+ bytes, not JSON\)$/);
+    } finally {
+      await env.close();
+    }
+  });
+
+  it.each(["echo", "echo-text"] as const)("a request with a token answered with %s", async (action) => {
+    await proxy.inject({ path: "/records", action });
+    const env = openEnvWith(kind, { url: proxy.url, token, retries: 0 });
+    try {
+      const error = await failure(() =>
+        env.collection(name).create({ title: "x", password: "hunter2-secret" }),
+      );
+      expect(error).toBeInstanceOf(ServerError);
+      expectNoSecret(error, token);
+      expectNoSecret(error, "hunter2-secret");
+    } finally {
+      await env.close();
+    }
+  });
+});
