@@ -37,12 +37,11 @@ function backslashEscapes(version: string): boolean {
   return major > 0 || minor > 39 || (minor === 39 && patch >= 9);
 }
 
-
 /** The double next to `value` towards +Infinity (`up`) or -Infinity. */
 function neighbour(value: number, up: boolean): number {
   if (value === 0) return up ? Number.MIN_VALUE : -Number.MIN_VALUE;
   const bits = new BigInt64Array(new Float64Array([value]).buffer);
-  bits[0] = bits[0]! + ((value > 0) === up ? 1n : -1n);
+  bits[0] = bits[0]! + (value > 0 === up ? 1n : -1n);
   return new Float64Array(bits.buffer)[0]!;
 }
 
@@ -243,17 +242,25 @@ describe.each(KINDS)("numbers round-trip through a filter exactly (%s kind)", (k
         .filter((record) => record.n === value)
         .map((record) => record.id)
         .sort();
-      const forms = [{ filter: { n: value } }, { filter: "n = {:n}", params: { n: value } }, { filter: filter`n = ${value}` }];
+      const forms = [
+        { filter: { n: value } },
+        { filter: "n = {:n}", params: { n: value } },
+        { filter: filter`n = ${value}` },
+      ];
       for (const options of forms) {
         const found = await posts.getFullList({ ...options, fields: "id" });
-        expect(found.map((record) => record.id).sort(), `${value} via ${JSON.stringify(options)}`).toEqual(expected);
+        expect(found.map((record) => record.id).sort(), `${value} via ${JSON.stringify(options)}`).toEqual(
+          expected,
+        );
       }
     }
   });
 
   it("compares negative numbers", async () => {
     const found = await env[name]!.getFullList({ filter: filter`n >= ${-1.5} && n < ${-1e-7}` });
-    const expected = stored.filter((record) => record.n >= -1.5 && record.n < -1e-7).map((record) => record.id);
+    const expected = stored
+      .filter((record) => record.n >= -1.5 && record.n < -1e-7)
+      .map((record) => record.id);
     expect(found.map((record) => record.id).sort()).toEqual(expected.sort());
     expect(expected.length).toBeGreaterThan(3);
   });

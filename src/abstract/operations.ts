@@ -120,21 +120,12 @@ export function listQuery(options: ListOptions | undefined): Record<string, Quer
 
 export const records = {
   list(collection: string, options?: ListOptions): RequestSpec {
-<<<<<<< HEAD
     checkOptions(options, LIST_KEYS, "list()");
-    return { method: "GET", path: recordsPath(collection), query: listQuery(options) };
-  },
-  getOne(collection: string, id: string, options?: RecordOptions): RequestSpec {
-    checkOptions(options, RECORD_KEYS, "getOne()");
-    return { method: "GET", path: recordPath(collection, id), query: recordQuery(options) };
-=======
-    assertKnownOptions(options, LIST_KEYS, "list()");
     return { method: "GET", path: recordsPath(collection), query: listQuery(options), expect: "list" };
   },
   getOne(collection: string, id: string, options?: RecordOptions): RequestSpec {
-    assertKnownOptions(options, RECORD_KEYS, "getOne()");
+    checkOptions(options, RECORD_KEYS, "getOne()");
     return { method: "GET", path: recordPath(collection, id), query: recordQuery(options), expect: "record" };
->>>>>>> main
   },
   create(collection: string, data: unknown, options?: RecordOptions): RequestSpec {
     checkOptions(options, RECORD_KEYS, "create()");
@@ -157,18 +148,13 @@ export const records = {
     };
   },
   remove(collection: string, id: string, options?: RequestOptions): RequestSpec {
-<<<<<<< HEAD
     checkOptions(options, REQUEST_KEYS, "remove()");
-    return { method: "DELETE", path: recordPath(collection, id), query: { ...options?.query } };
-=======
-    assertKnownOptions(options, REQUEST_KEYS, "remove()");
     return {
       method: "DELETE",
       path: recordPath(collection, id),
       query: { ...options?.query },
       expect: "empty",
     };
->>>>>>> main
   },
   count(collection: string, options?: CountOptions): RequestSpec {
     checkOptions(options, COUNT_KEYS, "count()");
@@ -199,26 +185,19 @@ export const records = {
   },
 };
 
-<<<<<<< HEAD
 /**
  * Validates iterate options, all of them before the first page is asked for, and returns them with
  * the page size resolved.
  */
-export function iterateOptions(options: IterateOptions | undefined): IterateOptions & { pageSize: number } {
-  checkOptions(options, ITERATE_KEYS, "iterate()");
-  const pageSize = positiveInteger(options?.pageSize, "pageSize", 1000) ?? DEFAULT_PAGE_SIZE;
-  recordQuery(options);
-  buildFilter(options?.filter, options?.params);
-  normalizeSort(options?.sort);
-=======
-/** Validates iterate options and returns them with the page size resolved. */
 export function iterateOptions(
   options: IterateOptions | undefined,
   defaultPageSize = DEFAULT_PAGE_SIZE,
 ): IterateOptions & { pageSize: number } {
-  assertKnownOptions(options, ITERATE_KEYS, "iterate()");
+  checkOptions(options, ITERATE_KEYS, "iterate()");
   const pageSize = positiveInteger(options?.pageSize, "pageSize", 1000) ?? defaultPageSize;
->>>>>>> main
+  recordQuery(options);
+  buildFilter(options?.filter, options?.params);
+  normalizeSort(options?.sort);
   return { ...options, pageSize };
 }
 

@@ -11,7 +11,7 @@ import {
   TOKEN_REFRESH_MARGIN,
 } from "./constants.ts";
 import { InvalidInputError } from "./errors/invalid-input.ts";
-import { assertHeaders } from "./request-options.ts";
+import { assertHeaders, MAX_TIMEOUT } from "./request-options.ts";
 
 /** What `setup()` accepts. Every option has an environment-variable default. */
 export interface SetupOptions {
@@ -143,30 +143,6 @@ const isSet = (value: unknown) => value !== undefined && value !== null && value
  * Reads settings by one rule: the option if set, else the process variable, else the one in `.env`.
  * Pure: the caller reads the process environment and `.env` and hands them in.
  */
-<<<<<<< HEAD
-export function resolveOptions(
-  options: SetupOptions = {},
-  variables: Record<string, string | undefined> = {},
-) {
-  assertKnownOptions(options, SETUP_KEYS, "setup()");
-  const pick = (key: keyof SetupOptions, variable: string) => options[key] ?? variables[variable];
-  const url = text(pick("url", "POCKETBASE_URL"), "url");
-  assertHeaders(options.headers);
-  const headers = options.headers ?? {};
-  const resolved: ResolvedOptions = {
-    async: options.async === true,
-    url: url === undefined ? undefined : normalizeUrl(url),
-    email: text(pick("email", "POCKETBASE_EMAIL"), "email"),
-    password: text(pick("password", "POCKETBASE_PASSWORD"), "password"),
-    token: text(pick("token", "POCKETBASE_TOKEN"), "token"),
-    dir: text(pick("dir", "POCKETBASE_DIR"), "dir"),
-    timeout: integer(pick("timeout", "POCKETMAP_TIMEOUT"), "timeout", 1, DEFAULT_TIMEOUT),
-    retries: integer(pick("retries", "POCKETMAP_RETRIES"), "retries", 0, DEFAULT_RETRIES),
-    retryDelay: DEFAULT_RETRY_DELAY,
-    connections: integer(pick("connections", "POCKETMAP_CONNECTIONS"), "connections", 1, DEFAULT_CONNECTIONS),
-    headers: { ...headers },
-  };
-=======
 class Settings {
   readonly #options: Record<string, unknown>;
   readonly #variables: Record<string, string | undefined>;
@@ -284,20 +260,13 @@ class Settings {
  */
 export function resolveOptions(options: SetupOptions = {}, sources: VariableSources = {}): ResolvedOptions {
   assertKnownOptions(options, SETUP_KEYS, "setup()");
->>>>>>> main
   if (options.async !== undefined && typeof options.async !== "boolean") {
     throw new InvalidInputError("pocketmap: async must be true or false");
   }
   const settings = new Settings(options, sources);
   const url = settings.text("url", "POCKETBASE_URL");
+  assertHeaders(options.headers);
   const headers = options.headers ?? {};
-  if (
-    typeof headers !== "object" ||
-    headers === null ||
-    Object.values(headers).some((value) => typeof value !== "string")
-  ) {
-    throw new InvalidInputError("pocketmap: headers must be an object of strings");
-  }
   const { identity, source } = settings.identity();
   if (identity !== undefined && url === undefined) {
     throw new InvalidInputError(
@@ -310,7 +279,7 @@ export function resolveOptions(options: SetupOptions = {}, sources: VariableSour
     identity,
     dir: settings.text("dir", "POCKETBASE_DIR"),
     quiet: settings.boolean("quiet", "POCKETMAP_QUIET", false),
-    timeout: settings.integer("timeout", "POCKETMAP_TIMEOUT", 1, DEFAULT_TIMEOUT),
+    timeout: settings.integer("timeout", "POCKETMAP_TIMEOUT", 1, DEFAULT_TIMEOUT, MAX_TIMEOUT),
     retries: settings.integer("retries", "POCKETMAP_RETRIES", 0, DEFAULT_RETRIES),
     retryDelay: settings.integer(undefined, "POCKETMAP_RETRY_DELAY", 0, DEFAULT_RETRY_DELAY),
     connections: settings.integer("connections", "POCKETMAP_CONNECTIONS", 1, DEFAULT_CONNECTIONS),

@@ -6,10 +6,6 @@ import {
 } from "../abstract/errors/index.ts";
 import { fieldsIncludeId } from "../abstract/fields.ts";
 import { escapeFilterValue } from "../abstract/filter.ts";
-<<<<<<< HEAD
-import { iterateOptions, listQuery, recordPath, records, recordsPath } from "../abstract/operations.ts";
-import { firstOptions } from "../abstract/request-options.ts";
-=======
 import {
   iterateOptions,
   listQuery,
@@ -18,7 +14,7 @@ import {
   records,
   recordsPath,
 } from "../abstract/operations.ts";
->>>>>>> main
+import { firstOptions } from "../abstract/request-options.ts";
 import type {
   BaseRecord,
   Collection,
@@ -89,13 +85,8 @@ export class AsyncCollection<T extends object = BaseRecord>
     return this.#request(records.getOne(this.name, id, options), options);
   }
 
-<<<<<<< HEAD
-  async getFirst(options?: ListOptions): Promise<R> {
-    const page = await this.list(firstOptions(options));
-=======
   async getFirst(options?: ListOptions): Promise<RecordOf<T>> {
-    const page = await this.list({ ...options, page: 1, perPage: 1, skipTotal: true });
->>>>>>> main
+    const page = await this.list(firstOptions(options));
     const first = page.items[0];
     if (first) return first;
     throw new NotFoundError({
