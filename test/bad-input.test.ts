@@ -440,6 +440,10 @@ describe.each(KINDS)("bad input is refused before any request (%s kind)", (kind)
     expect(() => setup({ async: true, url: "not a url" })).toThrow(/not a valid URL/);
     expect(() => setup({ async: true, url: wire.url, email: "a@b.test" })).toThrow(/without a password/);
     expect(() => setup({ async: true, url: wire.url, timeout: -1 })).toThrow(/timeout must be/);
+    // Node timers fire at once beyond 2^31-1 ms.
+    expect(() => setup({ async: true, url: wire.url, timeout: 2 ** 31 })).toThrow(
+      /timeout must be .*2147483647/,
+    );
     expect(wire.connections).toBe(0);
   });
 
