@@ -15,6 +15,7 @@ import {
   recordsPath,
 } from "../abstract/operations.ts";
 import { recordTopic, topicString } from "../abstract/realtime.ts";
+import { firstOptions } from "../abstract/request-options.ts";
 import type {
   AsyncChanges,
   Auth,
@@ -99,7 +100,7 @@ export class AsyncCollection<T extends object = BaseRecord>
   }
 
   async getFirst(options?: ListOptions): Promise<RecordOf<T>> {
-    const page = await this.list({ ...options, page: 1, perPage: 1, skipTotal: true });
+    const page = await this.list(firstOptions(options));
     const first = page.items[0];
     if (first) return first;
     throw new NotFoundError({

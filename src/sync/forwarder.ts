@@ -1,3 +1,4 @@
+import { checkForwardedCall } from "../abstract/forward-check.ts";
 import type { TargetPath } from "../abstract/surface.ts";
 import type { Forwarder } from "./generate.ts";
 import type { IteratorChunk } from "./protocol.ts";
@@ -20,12 +21,14 @@ export class EnvironmentForwarder implements Forwarder {
   forward(target: TargetPath, method: string, args: unknown[]): unknown {
     if (this.#closed) throw new Error("pocketmap: this environment is closed");
     const envId = this.#id;
+    args = checkForwardedCall(target, method, args);
     return call(envId, { op: "call", envId, target, method, args, events: this.#listening() });
   }
 
   *iterate(target: TargetPath, method: string, args: unknown[]): IterableIterator<unknown> {
     if (this.#closed) throw new Error("pocketmap: this environment is closed");
     const envId = this.#id;
+    args = checkForwardedCall(target, method, args);
     const iterator = call(envId, {
       op: "iterate",
       envId,
