@@ -44,5 +44,10 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     exclude: { path: "^(test|bench|examples|dist)/" },
+    // Resolve packages as Node does, by their "exports" (eventsource-parser has no "main").
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+    },
   },
 };

@@ -10,6 +10,8 @@ import { OLDEST_POCKETBASE } from "./test/versions.ts";
 const ONCE = [
   "test/consumer.test.ts",
   "test/examples.test.ts",
+  "test/example-server.test.ts",
+  "test/docs-auth.test.ts",
   "test/sync-memory.test.ts",
   "test/pocketbase-0.22.test.ts",
 ];

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveOptions } from "../src/abstract/options.ts";
 import { adminCollectionsSurface, collectionSurface, environmentSurface } from "../src/abstract/surface.ts";
-import { call, closeEnvironment, register } from "../src/sync/worker-host.ts";
+import { call, closeEnvironment, register, subscribe } from "../src/sync/worker-host.ts";
 import { freshPosts, server, superuserEnv, uniqueName } from "./helpers.ts";
 import { KINDS, openEnv, settle } from "./kinds.ts";
 
@@ -69,6 +69,18 @@ describe.each(KINDS)("env.admin.collections (%s kind)", (kind) => {
     await expect(settle(() => env.admin.collections.list({ nope: 1 } as never))).rejects.toThrow(/nope/);
   });
 
+  it("hides no collection behind realtime plumbing: only subscribe is a member", () => {
+    expect(typeof env.subscribe).toBe("function");
+    expect((env as unknown as Record<string, { name: string }>).subscribeFor!.name).toBe("subscribeFor");
+    expect((env as unknown as Record<string, { name: string }>).forward!.name).toBe("forward");
+  });
+
+  it("refuses a subscribe without a callback, with a TypeError", async () => {
+    const posts = env.collection(uniqueName("nocallback"));
+    await expect(settle(() => posts.subscribe("*", undefined as never))).rejects.toThrow(TypeError);
+    await expect(settle(() => env.subscribe("custom", "nope" as never))).rejects.toThrow(/takes a callback/);
+  });
+
   it("has every method of every table, and the collection's too", () => {
     for (const method of Object.keys(environmentSurface)) {
       expect(typeof (env as unknown as Record<string, unknown>)[method], method).toBe("function");
@@ -104,5 +116,27 @@ describe("the sync worker", () => {
     await expect(request({ collection: "authors" }, "keys")).rejects.toThrow(/no method keys/);
     await expect(request({ service: "admin.nothing" }, "list")).rejects.toThrow(/no method/);
     await expect(request({ service: "toString" }, "call")).rejects.toThrow(/no method/);
+    // The realtime crossings take callbacks: never as a plain call, nor as an iterator.
+    await expect(request({}, "subscribe")).rejects.toThrow(/no method subscribe/);
+    await expect(request({ collection: "authors" }, "subscribe")).rejects.toThrow(/no method subscribe/);
+    await expect(request({ collection: "authors" }, "changes", "iterate")).rejects.toThrow(
+      /no method changes/,
+    );
+  });
+
+  it("subscribes only what the tables list as subscribe or changes", async () => {
+    const listen = (target: object, method: string) =>
+      settle(() =>
+        subscribe(
+          envId,
+          { op: "subscribe", envId, target, method, args: [], callback: -1, events: false },
+          () => {},
+        ),
+      );
+    await expect(listen({ collection: "authors" }, "list")).rejects.toThrow(/no method list/);
+    await expect(listen({}, "health")).rejects.toThrow(/no method health/);
+    await expect(listen({}, "close")).rejects.toThrow(/no method close/);
+    await expect(listen({ collection: "authors" }, "forEach")).rejects.toThrow(/no method forEach/);
+    await expect(listen({ service: "admin.collections" }, "subscribe")).rejects.toThrow(/no method/);
   });
 });

@@ -14,17 +14,23 @@ import {
   records,
   recordsPath,
 } from "../abstract/operations.ts";
+import { recordTopic, topicString } from "../abstract/realtime.ts";
+import { firstOptions } from "../abstract/request-options.ts";
 import type {
+  AsyncChanges,
+  Auth,
   BaseRecord,
   Collection,
   CountOptions,
   IterateOptions,
   ListOptions,
   ListResult,
+  RecordEvent,
   RecordInput,
   RecordOf,
   RecordOptions,
   RequestOptions,
+  SubscribeOptions,
 } from "../abstract/types.ts";
 import {
   assertCollectionName,
@@ -32,7 +38,9 @@ import {
   assertRecordId,
   normalizeFields,
 } from "../abstract/validate.ts";
+import { createAuth } from "./auth-flows.ts";
 import { runBatch } from "./batch.ts";
+import { ChangeFeed } from "./changes.ts";
 import type { Client } from "./client.ts";
 
 /** A PocketBase collection: its record API, and a Map of its records keyed by id. */
@@ -41,11 +49,18 @@ export class AsyncCollection<T extends object = BaseRecord>
 {
   readonly name: string;
   readonly #client: Client;
+  #auth: Auth<"async", T> | undefined;
 
   constructor(client: Client, name: string) {
     assertCollectionName(name);
     this.name = name;
     this.#client = client;
+  }
+
+  /** Auth collections: `auth(identity, password)` logs in; its members are the other flows. */
+  get auth(): Auth<"async", T> {
+    this.#auth ??= createAuth<T>(this.#client, this.name);
+    return this.#auth;
   }
 
   /**
@@ -85,7 +100,7 @@ export class AsyncCollection<T extends object = BaseRecord>
   }
 
   async getFirst(options?: ListOptions): Promise<RecordOf<T>> {
-    const page = await this.list({ ...options, page: 1, perPage: 1, skipTotal: true });
+    const page = await this.list(firstOptions(options));
     const first = page.items[0];
     if (first) return first;
     throw new NotFoundError({
@@ -264,6 +279,30 @@ export class AsyncCollection<T extends object = BaseRecord>
       if (page.items.length === 0) return;
       await this.deleteMany(page.items.map((record) => record.id));
     }
+  }
+
+  // Realtime
+
+  /**
+   * Hears changes of every record (`"*"`) or of one (a record id), as this identity's rules allow;
+   * resolves once the server took the subscription, to the function that unsubscribes.
+   */
+  async subscribe(
+    topic: string,
+    callback: (event: RecordEvent<RecordOf<T>>) => void,
+    options?: SubscribeOptions,
+  ): Promise<() => Promise<void>> {
+    if (typeof callback !== "function") throw new TypeError("pocketmap: subscribe() takes a callback");
+    const key = topicString(recordTopic(this.name, topic), options);
+    return this.#client.realtime.subscribe(key, {
+      message: (data) => callback(data as RecordEvent<RecordOf<T>>),
+    });
+  }
+
+  /** A live feed of every change (or those matching `filter`): `for await (const { action, record } of ...)`. */
+  changes(options?: SubscribeOptions): AsyncChanges<RecordOf<T>> {
+    const key = topicString(recordTopic(this.name, "*"), options);
+    return new ChangeFeed((listener) => this.#client.realtime.subscribe(key, listener));
   }
 
   #emit(event: "created" | "updated", record: RecordOf<T>): void {

@@ -1,8 +1,10 @@
+import { type AsIdentity, asIdentity } from "../abstract/auth-operations.ts";
 import { CollectionCache, withCollectionProperties } from "../abstract/collection-properties.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import { NotFoundError } from "../abstract/errors/index.ts";
-import { collections, health, type RequestSpec } from "../abstract/operations.ts";
+import { collections, health, sendSpec } from "../abstract/operations.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
+import { topicString } from "../abstract/realtime.ts";
 import type { ServerTarget } from "../abstract/target.ts";
 import type {
   Admin,
@@ -11,12 +13,12 @@ import type {
   BatchResult,
   Environment,
   HealthResult,
-  QueryValue,
+  IdentityInput,
   Schema,
   SchemaOf,
   SendOptions,
+  SubscribeOptions,
 } from "../abstract/types.ts";
-import { toJsonBody } from "../abstract/validate.ts";
 import { AsyncAdminCollections } from "./admin-collections.ts";
 import { runBatch } from "./batch.ts";
 import { Client } from "./client.ts";
@@ -31,12 +33,39 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
   readonly #collections: CollectionCache<AsyncCollection>;
   readonly admin: Admin<"async">;
 
-  constructor(target: () => Promise<ServerTarget>, options: ResolvedOptions) {
+  constructor(
+    target: (() => Promise<ServerTarget>) | { parent: Client; identity: IdentityInput | AsIdentity },
+    options: ResolvedOptions,
+  ) {
     super();
-    const client = new Client(target, options, this.emitter);
+    const client =
+      typeof target === "function"
+        ? new Client(target, options, this.sink)
+        : target.parent.as(
+            typeof target.identity === "object" && "at" in target.identity
+              ? (target.identity as AsIdentity)
+              : asIdentity(target.identity),
+            this.sink,
+          );
     this.#client = client;
     this.#collections = new CollectionCache((name) => new AsyncCollection(client, name));
     this.admin = { collections: new AsyncAdminCollections(client) };
+  }
+
+  /**
+   * An environment of the same kind acting as `identity` (a token, or a login's result): it shares
+   * this environment's connection pool, opens nothing, and leaves this environment as it was. Its token
+   * is refreshed before it expires; one that cannot be refreshed fails with UnauthorizedError, never
+   * as a guest or as another identity. Closing it releases only it; closing this one closes the pool.
+   */
+  as(identity: IdentityInput): AsyncEnvironment<S>;
+  /** @internal An identity checked already (the sync worker's). */
+  as(identity: AsIdentity): AsyncEnvironment<S>;
+  as(identity: IdentityInput | AsIdentity): AsyncEnvironment<S> {
+    const environment = new AsyncEnvironmentBase<S>({ parent: this.#client, identity }, this.#client.options);
+    return withCollectionProperties(environment, (name) =>
+      environment.collection(name),
+    ) as AsyncEnvironment<S>;
   }
 
   /** The collection of this name (also reachable as `env.name` and `env["name"]`). */
@@ -100,17 +129,20 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
 
   /** Any PocketBase endpoint, e.g. `env.send("/api/settings", { method: "PATCH", body })`. */
   async send<T = unknown>(path: string, options: SendOptions = {}): Promise<T> {
-    if (typeof path !== "string" || !path.startsWith("/")) {
-      throw new TypeError(`pocketmap: send() takes a path starting with "/", got ${JSON.stringify(path)}`);
-    }
-    const spec: RequestSpec = {
-      method: options.method ?? "GET",
-      path,
-      query: options.query as Record<string, QueryValue> | undefined,
-      body: options.body === undefined ? undefined : toJsonBody(options.body, "body"),
-      auth: !options.anonymous,
-    };
-    return this.#client.request(spec, options);
+    return this.#client.request(sendSpec(path, options), options);
+  }
+
+  /**
+   * Hears any realtime topic (a record topic such as `"posts/*"`, or a custom one a hook sends to);
+   * the callback gets each message's data. Resolves, once the server took it, to the unsubscribe function.
+   */
+  async subscribe(
+    topic: string,
+    callback: (data: unknown) => void,
+    options?: SubscribeOptions,
+  ): Promise<() => Promise<void>> {
+    if (typeof callback !== "function") throw new TypeError("pocketmap: subscribe() takes a callback");
+    return this.#client.realtime.subscribe(topicString(topic, options), { message: callback });
   }
 
   /** The server URL, once connected (embedded mode starts its server on the first request). */

@@ -4,6 +4,7 @@ import {
   AbortError,
   errorFromStatus,
   InvalidInputError,
+  MFARequiredError,
   NetworkError,
   PocketBaseError,
   TimeoutError,
@@ -27,6 +28,8 @@ export interface TransportRequestOptions {
   signal?: AbortSignal | undefined;
   timeout?: number | undefined;
   headers?: Record<string, string> | undefined;
+  /** Reports this request instead of the transport's `onResponse` (each identity reports its own). */
+  onResponse?: TransportOptions["onResponse"];
 }
 
 export interface Response {
@@ -237,7 +240,18 @@ export class Transport {
   ): PocketBaseError {
     const decoded = decodeJson(raw.text, raw.contentType);
     const json = decoded.ok && decoded.value && typeof decoded.value === "object" ? decoded.value : {};
-    const body = json as { message?: unknown; data?: unknown };
+    const body = json as { message?: unknown; data?: unknown; mfaId?: unknown };
+    if (raw.status === 401 && typeof body.mfaId === "string" && body.mfaId !== "") {
+      // PocketBase's answer to a first factor when the collection asks for a second one.
+      return new MFARequiredError({
+        status: 401,
+        message:
+          "pocketmap: this login needs a second factor; pass { mfaId: error.mfaId } to a second auth method (e.g. auth.withOTP)",
+        mfaId: body.mfaId,
+        url: redact(this.#origin + path),
+        method: spec.method,
+      });
+    }
     const secrets = requestSecrets({
       secrets: spec.secrets,
       token: options.token,
@@ -293,7 +307,7 @@ export class Transport {
       });
       const text = await response.body.text();
       const status = response.statusCode;
-      this.#options.onResponse?.({
+      (options.onResponse ?? this.#options.onResponse)?.({
         method: spec.method,
         path: spec.path,
         status,
@@ -302,7 +316,7 @@ export class Transport {
       const contentType = response.headers["content-type"];
       return { status, text, contentType: Array.isArray(contentType) ? contentType[0] : contentType };
     } catch (cause) {
-      this.#options.onResponse?.({
+      (options.onResponse ?? this.#options.onResponse)?.({
         method: spec.method,
         path: spec.path,
         status: 0,

@@ -1,6 +1,7 @@
 import { collectionSurface } from "../abstract/surface.ts";
-import type { BaseRecord, Collection, RecordOf } from "../abstract/types.ts";
+import type { Auth, BaseRecord, Collection, RecordOf } from "../abstract/types.ts";
 import { assertCollectionName } from "../abstract/validate.ts";
+import { syncAuth } from "./auth.ts";
 import { type Forwarder, generateMethods, setRoute } from "./generate.ts";
 
 /**
@@ -11,10 +12,20 @@ import { type Forwarder, generateMethods, setRoute } from "./generate.ts";
 export class SyncCollection<T extends object = BaseRecord> {
   readonly name: string;
 
+  readonly #forwarder: Forwarder;
+  #auth: Auth<"sync", T> | undefined;
+
   constructor(forwarder: Forwarder, name: string) {
     assertCollectionName(name);
     this.name = name;
+    this.#forwarder = forwarder;
     setRoute(this, { forwarder, target: { collection: name } });
+  }
+
+  /** Auth collections: `auth(identity, password)` logs in; its members are the other flows. */
+  get auth(): Auth<"sync", T> {
+    this.#auth ??= syncAuth<T>(this.#forwarder, this.name);
+    return this.#auth;
   }
 
   [Symbol.iterator](): IterableIterator<[string, RecordOf<T>]> {

@@ -1,3 +1,4 @@
+import { type AsIdentity, asIdentity } from "../abstract/auth-operations.ts";
 import { CollectionCache, withCollectionProperties } from "../abstract/collection-properties.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
@@ -8,6 +9,7 @@ import type {
   BaseRecord,
   Environment,
   EnvironmentEvents,
+  IdentityInput,
   Schema,
   SchemaOf,
 } from "../abstract/types.ts";
@@ -19,8 +21,9 @@ import { openEnvironment, register } from "./worker-host.ts";
 
 /**
  * The sync environment: the async environment's API, each call blocking until the worker that hosts
- * the async environment answers. Events arrive on this thread after the call, when it is free. Its
- * methods are generated from `environmentSurface`; only the `local` ones are written here.
+ * the async environment answers. Events and realtime messages are pushed to this thread as they
+ * happen, and their listeners run when it is free. Its methods are generated from
+ * `environmentSurface`; only the `local` ones are written here.
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are generated onto the prototype from the method table; the interface declares them.
 export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends EnvironmentEmitter {
@@ -28,18 +31,39 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
   readonly #collections: CollectionCache<SyncCollection>;
   #admin: Admin<"sync"> | undefined;
 
-  constructor(options: ResolvedOptions) {
+  readonly #id: number;
+  readonly #options: ResolvedOptions;
+
+  constructor(options: ResolvedOptions, derived?: { parent: number; identity: AsIdentity }) {
     super();
-    const id = register(options, (events) => {
-      for (const [name, data] of events)
-        void this.emitter.emit(name as keyof EnvironmentEvents, data as never);
-    });
-    const forwarder = new EnvironmentForwarder(id, options.syncChunk, () => this.emitter.listenerCount() > 0);
+    const id = register(
+      options,
+      (events) => {
+        for (const [name, data] of events)
+          void this.emitter.emit(name as keyof EnvironmentEvents, data as never);
+      },
+      derived,
+    );
+    this.#id = id;
+    this.#options = options;
+    const forwarder = new EnvironmentForwarder(id, options.syncChunk, () => this.sink.listenerCount() > 0);
     this.#forwarder = forwarder;
     this.#collections = new CollectionCache((name) => new SyncCollection(forwarder, name));
     setRoute(this, { forwarder, target: {} });
     // Embedded mode starts its server now, so that an unclosed environment is still cleaned up at exit.
-    if (options.url === undefined) openEnvironment(id);
+    if (options.url === undefined && !derived) openEnvironment(id);
+  }
+
+  /**
+   * A sync environment acting as `identity` (a token, or a login's result) on this environment's
+   * connection pool; see the async kind's `as()`. Nothing crosses to the worker until its first call.
+   */
+  as(identity: IdentityInput): SyncEnvironment<S> {
+    const checked = asIdentity(identity);
+    const environment = new SyncEnvironmentBase<S>(this.#options, { parent: this.#id, identity: checked });
+    return withCollectionProperties(environment, (name) =>
+      environment.collection(name),
+    ) as SyncEnvironment<S>;
   }
 
   /** The collection of this name (also reachable as `env.name` and `env["name"]`). */

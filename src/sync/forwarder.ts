@@ -1,9 +1,10 @@
+import { checkForwardedCall } from "../abstract/forward-check.ts";
 import type { TargetPath } from "../abstract/surface.ts";
 import type { Forwarder } from "./generate.ts";
 import type { IteratorChunk } from "./protocol.ts";
-import { call, closeEnvironment } from "./worker-host.ts";
+import { call, closeEnvironment, subscribe, unsubscribe } from "./worker-host.ts";
 
-/** One sync environment's line to the worker: its calls, its iterators, its close. */
+/** One sync environment's line to the worker: its calls, its iterators, its subscriptions, its close. */
 export class EnvironmentForwarder implements Forwarder {
   readonly #id: number;
   readonly #chunk: number;
@@ -20,12 +21,14 @@ export class EnvironmentForwarder implements Forwarder {
   forward(target: TargetPath, method: string, args: unknown[]): unknown {
     if (this.#closed) throw new Error("pocketmap: this environment is closed");
     const envId = this.#id;
+    args = checkForwardedCall(target, method, args);
     return call(envId, { op: "call", envId, target, method, args, events: this.#listening() });
   }
 
   *iterate(target: TargetPath, method: string, args: unknown[]): IterableIterator<unknown> {
     if (this.#closed) throw new Error("pocketmap: this environment is closed");
     const envId = this.#id;
+    args = checkForwardedCall(target, method, args);
     const iterator = call(envId, {
       op: "iterate",
       envId,
@@ -51,6 +54,29 @@ export class EnvironmentForwarder implements Forwarder {
       // A loop that breaks early frees the worker's iterator.
       if (!done && !this.#closed) call(envId, { op: "return", envId, iterator });
     }
+  }
+
+  subscribe(
+    target: TargetPath,
+    method: string,
+    args: unknown[],
+    callback: number,
+    listener: (message: unknown) => void,
+  ): () => void {
+    if (this.#closed) throw new Error("pocketmap: this environment is closed");
+    const envId = this.#id;
+    const request = {
+      op: "subscribe",
+      envId,
+      target,
+      method,
+      args,
+      callback,
+      events: this.#listening(),
+    } as const;
+    const subscription = subscribe(envId, request, listener);
+    // May be called more than once; only the first unsubscribes.
+    return () => unsubscribe(envId, subscription);
   }
 
   /** Closes the worker-side pool and stops an embedded server. */

@@ -5,6 +5,7 @@
 // calls, terminate a stuck one, bound each call by its own timeout, and start the worker the same way
 // whatever the host (synckit's preload path broke under `node -e 'import(...)'`).
 import type { MessagePort, Worker } from "node:worker_threads";
+import type { AsIdentity } from "../abstract/auth-operations.ts";
 import { errorFromJSON, InvalidInputError, SyncWorkerError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import { nodeModules } from "../server/node-modules.ts";
@@ -15,6 +16,7 @@ import {
   type OpenResult,
   type OutputChunk,
   PROGRESS,
+  type PushItem,
   type RelayedEvent,
   type ToWorker,
   type WorkerData,
@@ -26,6 +28,8 @@ import { Spin } from "./spin.ts";
 interface Registration {
   options: ResolvedOptions;
   onEvents: (events: RelayedEvent[]) => void;
+  /** An identity from `as()`: it opens on the pool of environment `parent` (opened first). */
+  derived?: { parent: number; identity: AsIdentity } | undefined;
   /** Its embedded server, stopped from the main thread if its worker cannot (it may be gone). */
   server?: ServerGuard;
 }
@@ -75,6 +79,87 @@ let nextEnvId = 1;
 /** node:worker_threads' own, loaded with the first worker: importing pocketmap loads no worker_threads. */
 let receiveMessageOnPort: typeof import("node:worker_threads").receiveMessageOnPort;
 
+// ---- The push channel (main side) ----------------------------------------------------------------
+// The worker pushes events and realtime messages as they happen ({ push: PushItem[] }). While this
+// thread is free, the port's 'message' listener runs the listeners at once. While a call blocks, wait()
+// takes pushes off the port with the reply and buffers them; they run once the call has returned and
+// the thread is free again (a setImmediate), before any later push, so order is kept and a sync call
+// made inside a listener works. The port is ref'd only while a realtime subscription is live: a script
+// waiting for changes stays alive, one that never subscribed (or unsubscribed, or closed) exits. The
+// thread is never blocked while waiting, so Ctrl-C ends it as usual.
+
+interface Subscription {
+  envId: number;
+  callback: (message: unknown) => void;
+}
+
+/** Live realtime subscriptions by id: the callbacks stay on this thread; the worker sends the id. */
+const subscriptions = new Map<number, Subscription>();
+let nextSubscription = 1;
+/** Pushes taken off the port during a call, to deliver when this thread is free. */
+let buffered: PushItem[] = [];
+let flushScheduled = false;
+
+/** Runs `fn`; a listener that throws is an uncaught exception (as an event listener's), after the rest run. */
+function guarded(fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    process.nextTick(() => {
+      throw error;
+    });
+  }
+}
+
+function deliver(items: readonly PushItem[]): void {
+  for (const item of items) {
+    if ("event" in item) {
+      const found = registrations.get(item.envId);
+      if (found) guarded(() => found.onEvents([item.event]));
+    } else {
+      const found = subscriptions.get(item.subscription);
+      if (found) guarded(() => found.callback(item.message));
+    }
+  }
+}
+
+function flushBuffered(): void {
+  flushScheduled = false;
+  while (buffered.length > 0) {
+    const items = buffered;
+    buffered = [];
+    deliver(items);
+  }
+}
+
+function bufferPush(items: PushItem[]): void {
+  buffered.push(...items);
+  if (flushScheduled) return;
+  flushScheduled = true;
+  setImmediate(flushBuffered);
+}
+
+/** What arrives while this thread is free: pushes (run now), a dead worker's report, stale replies. */
+function onIdleMessage(current: Host, message: FromWorker): void {
+  writeOutput(message.output);
+  if ("exit" in message) {
+    retire(current);
+    return;
+  }
+  if ("push" in message) {
+    flushBuffered();
+    deliver(message.push);
+  }
+  // Otherwise: the answer to a call that was given up on.
+}
+
+/** Keeps the process alive exactly while a subscription is live. */
+function updateRef(): void {
+  if (!host) return;
+  if (subscriptions.size > 0) host.port.ref();
+  else host.port.unref();
+}
+
 function startWorker(): Host {
   if (host) return host;
   const { MessageChannel, Worker } = nodeModules.workerThreads;
@@ -91,6 +176,8 @@ function startWorker(): Host {
   });
   const started: Host = { worker, port: port1, shared, nextId: 0, answered: false };
   host = started;
+  port1.on("message", (message: FromWorker) => onIdleMessage(started, message));
+  port1.unref();
   // A worker that dies while this thread is free is noticed here, so the next call starts a fresh
   // one at once. (One that dies during a call reports it through the port; see wait().)
   worker.on("exit", () => retire(started));
@@ -107,6 +194,13 @@ function retire(dead: Host): void {
   openInWorker = new Set();
   dead.port.close();
   void dead.worker.terminate();
+  // Its realtime connections died with it: those subscribed hear `disconnect`, and nothing holds the
+  // process open any more (a new worker starts with no subscriptions).
+  const envs = new Set([...subscriptions.values()].map((found) => found.envId));
+  subscriptions.clear();
+  for (const envId of envs) {
+    registrations.get(envId)?.onEvents([["disconnect", { reason: "the sync worker ended" }]]);
+  }
 }
 
 function writeOutput(output: OutputChunk[] | undefined): void {
@@ -153,6 +247,7 @@ function send(request: WorkerRequest, limit: (firstCall: boolean) => number): Wo
     throw error;
   }
   const message = wait(current, id, limit(!current.answered));
+  if ("push" in message) throw new Error("unreachable");
   if ("exit" in message) {
     retire(current);
     const reason = message.error ?? `it exited with code ${message.exit}`;
@@ -170,6 +265,7 @@ function drainExited(current: Host): void {
     const message = receiveMessageOnPort(current.port)?.message as FromWorker | undefined;
     if (!message) return;
     writeOutput(message.output);
+    if ("push" in message) bufferPush(message.push);
     if ("exit" in message) {
       retire(current);
       return;
@@ -188,8 +284,9 @@ function wait(current: Host, id: number, limit: number): FromWorker {
     const message = receiveMessageOnPort(port)?.message as FromWorker | undefined;
     if (message) {
       writeOutput(message.output);
-      if ("exit" in message || message.id === id) return message;
-      continue; // an answer to a call that was given up on
+      if ("push" in message) bufferPush(message.push);
+      else if ("exit" in message || message.id === id) return message;
+      continue; // a push, or an answer to a call that was given up on
     }
     const now = Date.now();
     const seen = Atomics.load(shared, PROGRESS);
@@ -212,8 +309,7 @@ function wait(current: Host, id: number, limit: number): FromWorker {
   }
 }
 
-function unwrap(envId: number, reply: WorkerReply): unknown {
-  if (reply.events?.length) registrations.get(envId)?.onEvents(reply.events);
+function unwrap(_envId: number, reply: WorkerReply): unknown {
   if (!reply.ok) throw errorFromJSON(reply.error);
   return reply.value;
 }
@@ -245,6 +341,16 @@ function ensureOpen(envId: number): void {
   if (host) drainExited(host);
   if (openInWorker.has(envId)) return;
   const found = registration(envId);
+  if (found.derived) {
+    const { parent, identity } = found.derived;
+    ensureOpen(parent);
+    unwrap(
+      envId,
+      onceMore(() => sendFor(envId, { op: "as", envId, parent, identity })),
+    );
+    openInWorker.add(envId);
+    return;
+  }
   const opened = unwrap(
     envId,
     onceMore(() => sendFor(envId, { op: "open", envId, options: found.options })),
@@ -261,9 +367,13 @@ function stopServer(found: Registration): void {
 }
 
 /** Registers a sync environment; nothing crosses to the worker until its first call. */
-export function register(options: ResolvedOptions, onEvents: Registration["onEvents"]): number {
+export function register(
+  options: ResolvedOptions,
+  onEvents: Registration["onEvents"],
+  derived?: Registration["derived"],
+): number {
   const envId = nextEnvId++;
-  registrations.set(envId, { options, onEvents });
+  registrations.set(envId, { options, onEvents, derived });
   return envId;
 }
 
@@ -276,10 +386,43 @@ export function call(envId: number, request: WorkerRequest): unknown {
   return unwrap(envId, reply);
 }
 
+/**
+ * Subscribes in the worker; `callback` runs on this thread with each message. Returns the
+ * subscription id once the server has taken it (the callback is registered first, so that no message
+ * pushed during the call is lost).
+ */
+export function subscribe(
+  envId: number,
+  request: Omit<Extract<WorkerRequest, { op: "subscribe" }>, "subscription">,
+  callback: (message: unknown) => void,
+): number {
+  const subscription = nextSubscription++;
+  subscriptions.set(subscription, { envId, callback });
+  try {
+    call(envId, { ...request, subscription });
+  } catch (error) {
+    subscriptions.delete(subscription);
+    throw error;
+  }
+  updateRef();
+  return subscription;
+}
+
+/** Ends a subscription: its callback never runs again, and the process may exit if nothing else is live. */
+export function unsubscribe(envId: number, subscription: number): void {
+  if (!subscriptions.delete(subscription)) return;
+  updateRef();
+  if (registrations.has(envId) && openInWorker.has(envId)) {
+    call(envId, { op: "unsubscribe", envId, subscription });
+  }
+}
+
 /** Closes an environment in the worker (its pool, its embedded server). */
 export function closeEnvironment(envId: number): void {
   const found = registrations.get(envId);
   if (!found) return;
+  for (const [id, subscription] of subscriptions) if (subscription.envId === envId) subscriptions.delete(id);
+  updateRef();
   let closedByWorker = false;
   try {
     if (host) drainExited(host);

@@ -2,6 +2,7 @@ import { AbortError } from "./abort.ts";
 import { BadRequestError } from "./bad-request.ts";
 import { ForbiddenError } from "./forbidden.ts";
 import { InvalidInputError } from "./invalid-input.ts";
+import { MFARequiredError } from "./mfa-required.ts";
 import { NetworkError } from "./network.ts";
 import { NotFoundError } from "./not-found.ts";
 import { PocketBaseError, type PocketBaseErrorInit, type SerializedError } from "./pocketbase-error.ts";
@@ -17,6 +18,7 @@ export {
   BadRequestError,
   ForbiddenError,
   InvalidInputError,
+  MFARequiredError,
   NetworkError,
   NotFoundError,
   PocketBaseError,
@@ -45,6 +47,7 @@ const byName: Record<string, typeof PocketBaseError> = {
   PocketBaseError,
   BadRequestError,
   UnauthorizedError,
+  MFARequiredError,
   ForbiddenError,
   NotFoundError,
   TooManyRequestsError,
