@@ -9,10 +9,13 @@
 //   sdk        import "pocketbase" (ESM) / require("pocketbase/cjs")
 //   pocketmap  import of dist/index.js / require of dist/index.cjs
 //
-// Import cost = median process time − median baseline time (ESM and CommonJS each against their own
-// baseline). The child also times the import from the inside (performance.now() around it, after a
-// first import of node:path has set up the module loader, which baseline and both packages would pay
-// alike), which is less noisy on a busy machine. The kinds take turns, in a rotating order.
+// Import cost = the median, over the runs, of the process's time minus the baseline's in the same run
+// (ESM and CommonJS each against their own baseline): pairing samples taken moments apart cancels
+// most of the drift of a shared machine's load. Two clocks: wall time (spawn to exit, timed by the
+// parent) and CPU time (the child's process.cpuUsage() just before it exits, every thread of it),
+// which a busy machine barely disturbs: the goal is read on CPU time. The child also times the import
+// from the inside (performance.now() around it, after a first import of node:path has set up the
+// module loader, which every kind would pay alike). The kinds take turns, in a rotating order.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -28,8 +31,12 @@ export interface ImportCostRow {
   /** Whole process, spawn to exit, median and min. */
   processMedianMs: number;
   processMinMs: number;
-  /** processMedianMs − the baseline's (0 for the baseline itself). */
+  /** Median over the runs of (this process's wall time − the baseline's in the same run); 0 for the baseline. */
   importMs: number;
+  /** The child's CPU time (user + system, all threads), median. */
+  cpuMedianMs: number;
+  /** Median over the runs of (this process's CPU time − the baseline's in the same run); 0 for the baseline. */
+  importCpuMs: number;
   /** The import alone, timed inside the child, median and min (0 for the baseline). */
   insideMedianMs: number;
   insideMinMs: number;
@@ -38,8 +45,8 @@ export interface ImportCostRow {
 export interface ImportCost {
   runs: number;
   rows: ImportCostRow[];
-  /** pocketmap's import cost ÷ the SDK's, per format: from process times, and from the inside. */
-  ratios: Record<ImportFormat, { process: number; inside: number }>;
+  /** pocketmap's import cost ÷ the SDK's, per format: from wall and CPU times, and from the inside. */
+  ratios: Record<ImportFormat, { process: number; cpu: number; inside: number }>;
 }
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -57,13 +64,13 @@ function program(format: ImportFormat, specifier: string | null): string[] {
     return [
       "--input-type=module",
       "-e",
-      `await import("node:path"); const t = performance.now(); ${body} process.stdout.write(String(performance.now() - t));`,
+      `await import("node:path"); const t = performance.now(); ${body} const ms = performance.now() - t; const u = process.cpuUsage(); process.stdout.write(JSON.stringify([ms, (u.user + u.system) / 1000]));`,
     ];
   }
   const body = load ? `require(${load});` : "";
   return [
     "-e",
-    `require("node:path"); const t = performance.now(); ${body} process.stdout.write(String(performance.now() - t));`,
+    `require("node:path"); const t = performance.now(); ${body} const ms = performance.now() - t; const u = process.cpuUsage(); process.stdout.write(JSON.stringify([ms, (u.user + u.system) / 1000]));`,
   ];
 }
 
@@ -86,6 +93,7 @@ export function measureImportCost(runs: number): ImportCost {
   );
   const wall = kinds.map(() => [] as number[]);
   const inside = kinds.map(() => [] as number[]);
+  const cpu = kinds.map(() => [] as number[]);
   // The compile cache would make pocketmap's children faster than a user's first run.
   const env = { ...process.env, NODE_COMPILE_CACHE: undefined, NODE_OPTIONS: undefined };
   for (let run = 0; run < runs; run++) {
@@ -103,12 +111,15 @@ export function measureImportCost(runs: number): ImportCost {
         throw new Error(`bench: import child (${format} ${specifier}) failed: ${child.stderr}`);
       }
       wall[index]!.push(elapsed);
-      inside[index]!.push(Number(child.stdout));
+      const [insideMs, cpuMs] = JSON.parse(child.stdout) as [number, number];
+      inside[index]!.push(insideMs);
+      cpu[index]!.push(cpuMs);
     }
   }
   const rows = kinds.map(({ format, target, specifier }, index): ImportCostRow => {
     const baseline = kinds.findIndex((kind) => kind.format === format && kind.target === "baseline");
     const processMedianMs = median(wall[index]!);
+    const paired = (times: number[][]) => median(times[index]!.map((ms, run) => ms - times[baseline]![run]!));
     return {
       format,
       target,
@@ -117,12 +128,14 @@ export function measureImportCost(runs: number): ImportCost {
       runs,
       processMedianMs: round3(processMedianMs),
       processMinMs: round3(Math.min(...wall[index]!)),
-      importMs: round3(processMedianMs - median(wall[baseline]!)),
+      importMs: round3(paired(wall)),
+      cpuMedianMs: round3(median(cpu[index]!)),
+      importCpuMs: round3(paired(cpu)),
       insideMedianMs: round3(median(inside[index]!)),
       insideMinMs: round3(Math.min(...inside[index]!)),
     };
   });
-  const ratio = (format: ImportFormat, key: "importMs" | "insideMedianMs") => {
+  const ratio = (format: ImportFormat, key: "importMs" | "importCpuMs" | "insideMedianMs") => {
     const of = (target: ImportTarget) => rows.find((row) => row.format === format && row.target === target)!;
     return round3(of("pocketmap")[key] / of("sdk")[key]);
   };
@@ -130,28 +143,49 @@ export function measureImportCost(runs: number): ImportCost {
     runs,
     rows,
     ratios: {
-      esm: { process: ratio("esm", "importMs"), inside: ratio("esm", "insideMedianMs") },
-      cjs: { process: ratio("cjs", "importMs"), inside: ratio("cjs", "insideMedianMs") },
+      esm: {
+        process: ratio("esm", "importMs"),
+        cpu: ratio("esm", "importCpuMs"),
+        inside: ratio("esm", "insideMedianMs"),
+      },
+      cjs: {
+        process: ratio("cjs", "importMs"),
+        cpu: ratio("cjs", "importCpuMs"),
+        inside: ratio("cjs", "insideMedianMs"),
+      },
     },
   };
 }
 
 /** A markdown table of the rows. */
 export function formatImportCost(cost: ImportCost): string {
-  const header = ["format", "import", "process ms", "import ms (− baseline)", "inside ms", "× sdk"];
+  const header = [
+    "format",
+    "import",
+    "wall ms",
+    "− baseline",
+    "CPU ms",
+    "− baseline",
+    "inside ms",
+    "× sdk (CPU, wall, inside)",
+  ];
   const lines = cost.rows.map((row) => {
+    const { cpu, process, inside } = cost.ratios[row.format];
     const ratio =
       row.target === "pocketmap"
-        ? `${cost.ratios[row.format].process.toFixed(2)}× (inside ${cost.ratios[row.format].inside.toFixed(2)}×)`
+        ? `${cpu.toFixed(2)}×, ${process.toFixed(2)}×, ${inside.toFixed(2)}×`
         : row.target === "sdk"
           ? "1.00×"
           : "–";
+    const base = row.target === "baseline";
     return [
       row.format,
       row.target === "baseline" ? "nothing (baseline)" : `${row.target}: ${row.specifier}`,
       row.processMedianMs.toFixed(1),
-      row.target === "baseline" ? "–" : row.importMs.toFixed(1),
-      row.target === "baseline" ? "–" : row.insideMedianMs.toFixed(2),
+      base ? "–" : row.importMs.toFixed(1),
+      row.cpuMedianMs.toFixed(1),
+      base ? "–" : row.importCpuMs.toFixed(1),
+      base ? "–" : row.insideMedianMs.toFixed(2),
       ratio,
     ];
   });

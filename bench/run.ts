@@ -83,7 +83,7 @@ const GOALS = {
   firstSyncCallMs: 150,
   /** pocketmap async median ÷ raw undici median, on the op where it is highest, at most. */
   asyncUndiciRatio: 1.1,
-  /** Cost of `import` of pocketmap's build ÷ the SDK's (fresh processes, minus Node's own start), at most. */
+  /** Cost of `import` of pocketmap's build ÷ the SDK's (fresh processes' CPU time minus Node's own start), at most. */
   importRatio: 2,
 } as const;
 
@@ -811,12 +811,12 @@ async function main(): Promise<void> {
       },
       importRatio: {
         description:
-          "import of pocketmap (dist/index.js) ÷ import of the SDK, fresh processes minus baseline",
-        value: importCost.ratios.esm.process,
+          "import of pocketmap (dist/index.js) ÷ import of the SDK, fresh processes' CPU time minus baseline",
+        value: importCost.ratios.esm.cpu,
         unit: "×",
         comparison: "<=",
         target: GOALS.importRatio,
-        met: importCost.ratios.esm.process <= GOALS.importRatio,
+        met: importCost.ratios.esm.cpu <= GOALS.importRatio,
       },
     } satisfies Record<keyof typeof GOALS, Goal>;
 
@@ -854,7 +854,7 @@ async function main(): Promise<void> {
     console.log(
       goalLine(
         goals.importRatio,
-        ` (${esm("pocketmap").importMs.toFixed(1)} / ${esm("sdk").importMs.toFixed(1)} ms; timed inside the process ${importCost.ratios.esm.inside.toFixed(2)}×, CommonJS ${importCost.ratios.cjs.process.toFixed(2)}×)`,
+        ` (${esm("pocketmap").importCpuMs.toFixed(1)} / ${esm("sdk").importCpuMs.toFixed(1)} ms; wall ${importCost.ratios.esm.process.toFixed(2)}×, inside ${importCost.ratios.esm.inside.toFixed(2)}×; CommonJS CPU ${importCost.ratios.cjs.cpu.toFixed(2)}×)`,
       ),
     );
     console.log("");

@@ -290,12 +290,12 @@ async function answer(request: WorkerRequest): Promise<WorkerReply> {
 }
 
 /**
- * After an answer, the worker spins up to 100 µs for the next call before its event loop parks: a
- * sync program's calls often follow each other closely, and a parked worker on another CPU takes tens
- * of microseconds to wake. The window covers the main thread's own wake-up from a parked call (about
- * 30 µs on a quiet VM) and a little work between calls (bench/README.md, "Cutting the round trip").
+ * After an answer, the worker spins up to 50 µs for the next call before its event loop parks: a sync
+ * program's calls often follow each other closely, and a parked worker on another CPU takes tens of
+ * microseconds to wake. Longer would catch more calls on a quiet machine, but when both threads share
+ * one CPU a spin delays the main thread by its whole length (bench/README.md, "Cutting the round trip").
  */
-const nextCallSpin = new Spin(100);
+const nextCallSpin = new Spin(50);
 
 async function handle({ id, request }: ToWorker): Promise<void> {
   received = id;
