@@ -23,7 +23,6 @@ import {
   type WorkerReply,
   type WorkerRequest,
 } from "./protocol.ts";
-import { Spin } from "./spin.ts";
 
 interface Registration {
   options: ResolvedOptions;
@@ -65,11 +64,6 @@ const MARGIN = 5_000;
 const WORKER_START = 10_000;
 /** How often a blocked call looks at the worker's progress. */
 const SLICE = 1_000;
-/**
- * The main thread spins up to 20 µs for an answer before it parks: a call that needs no request
- * returns without waking this thread (bench/README.md, "Cutting the round trip").
- */
-const answerSpin = new Spin(20);
 
 let host: Host | undefined;
 /** Environments opened in the current worker; a replacement worker reopens them on their next call. */
@@ -278,7 +272,6 @@ function wait(current: Host, id: number, limit: number): FromWorker {
   const { shared, port } = current;
   let progress = Atomics.load(shared, PROGRESS);
   let deadline = Date.now() + limit;
-  let spun = false;
   for (;;) {
     const notified = Atomics.load(shared, NOTIFY);
     const message = receiveMessageOnPort(port)?.message as FromWorker | undefined;
@@ -299,11 +292,6 @@ function wait(current: Host, id: number, limit: number): FromWorker {
       throw new SyncWorkerError(
         `pocketmap: the sync worker did not answer: no progress for ${Math.round(limit)} ms (the call's timeout and retries allow that long)`,
       );
-    }
-    // Once per call, before the first park: an answer that comes within the spin wakes no one.
-    if (!spun) {
-      spun = true;
-      if (answerSpin.poll(() => (Atomics.load(shared, NOTIFY) !== notified ? true : undefined))) continue;
     }
     Atomics.wait(shared, NOTIFY, notified, Math.min(deadline - now, SLICE));
   }

@@ -1,6 +1,6 @@
 // The sync kind's worker: hosts one AsyncEnvironment per sync environment and runs whole calls on it.
 // It re-implements nothing; every behaviour is the async kind's.
-import { receiveMessageOnPort, workerData } from "node:worker_threads";
+import { workerData } from "node:worker_threads";
 import { errorToJSON } from "../abstract/errors/index.ts";
 import { crossingOf, type TargetPath } from "../abstract/surface.ts";
 import type { ServerTarget } from "../abstract/target.ts";
@@ -20,7 +20,6 @@ import {
   type WorkerReply,
   type WorkerRequest,
 } from "./protocol.ts";
-import { Spin } from "./spin.ts";
 
 const data = workerData as WorkerData;
 
@@ -289,21 +288,8 @@ async function answer(request: WorkerRequest): Promise<WorkerReply> {
   }
 }
 
-/**
- * After an answer, the worker spins up to 50 µs for the next call before its event loop parks: a sync
- * program's calls often follow each other closely, and a parked worker on another CPU takes tens of
- * microseconds to wake. Longer would catch more calls on a quiet machine, but when both threads share
- * one CPU a spin delays the main thread by its whole length (bench/README.md, "Cutting the round trip").
- */
-const nextCallSpin = new Spin(50);
-
-async function handle({ id, request }: ToWorker): Promise<void> {
+data.port.on("message", async ({ id, request }: ToWorker) => {
   received = id;
   const reply = await answer(request);
   postToMain(data, { id, reply, output: output.splice(0) });
-  // Handled here rather than by the port's listener, which would only see it after a park.
-  const next = nextCallSpin.poll(() => receiveMessageOnPort(data.port));
-  if (next) void handle(next.message as ToWorker);
-}
-
-data.port.on("message", handle);
+});
