@@ -53,7 +53,9 @@ beforeAll(async () => {
     otp: { enabled: true },
   });
   const credentials = { password: "docs-password-1", passwordConfirm: "docs-password-1" };
-  await admin.users!.create({ email: "reader@pocketmap.test", ...credentials });
+  // Verified, as a user who keeps a password usually is: PocketBase replaces the password of an
+  // unverified user whose OTP login verifies the address (pre-hijacking protection; docs/auth.md).
+  await admin.users!.create({ email: "reader@pocketmap.test", verified: true, ...credentials });
   await admin.users!.create({ email: "someone@pocketmap.test", ...credentials });
   await admin.staff!.create({ email: "reader@pocketmap.test", ...credentials });
   await servers.oidc.setUser({ sub: "docs-oidc", email: "oidc@pocketmap.test", name: "Oidc" });
