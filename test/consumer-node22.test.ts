@@ -2,18 +2,13 @@
 // CommonJS, both kinds. pretest installs that Node (test/versions.ts OLDEST_NODE) from the npm
 // registry's `node` package into pocketmap's cache; Node 24 runs the same fixtures in test/consumer.test.ts.
 // Its vitest project runs after the others (vitest.config.ts), so its build never races that file's.
-import { execFile } from "node:child_process";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPosts, server, superuserEnv } from "./helpers.ts";
+import { installPacked, root, run } from "./packed.ts";
 import { OLDEST_NODE, oldestNodeBin } from "./versions.ts";
 
-const run = promisify(execFile);
-const root = join(import.meta.dirname, "..");
-const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const node22 = oldestNodeBin().bin;
 
 describe("the packed package on Node 22", () => {
@@ -23,17 +18,7 @@ describe("the packed package on Node 22", () => {
 
   beforeAll(async () => {
     collection = await freshPosts(admin, "consumer22");
-    project = await mkdtemp(join(tmpdir(), "pocketmap-consumer22-"));
-    await run(npm, ["run", "build"], { cwd: root });
-    const { stdout } = await run(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", project], {
-      cwd: root,
-    });
-    const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
-    await writeFile(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true }));
-    await run(npm, ["install", "--no-audit", "--no-fund", "--prefer-offline", join(project, filename)], {
-      cwd: project,
-    });
-    await cp(join(import.meta.dirname, "fixtures/consumer"), project, { recursive: true });
+    project = await installPacked("pocketmap-consumer22");
   }, 180_000);
   afterAll(async () => {
     await admin.close();

@@ -1,16 +1,10 @@
 // What users run: the packed tarball, installed into a fresh project, from ESM and from CommonJS; and
 // what they compile: its published types, checked by tsc under a strict consumer's tsconfig.
-import { execFile } from "node:child_process";
-import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, symlink } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPosts, server, superuserEnv } from "./helpers.ts";
-
-const run = promisify(execFile);
-const root = join(import.meta.dirname, "..");
-const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+import { installPacked, root, run } from "./packed.ts";
 
 describe("the packed package", () => {
   let project: string;
@@ -19,17 +13,7 @@ describe("the packed package", () => {
 
   beforeAll(async () => {
     collection = await freshPosts(admin, "consumer");
-    project = await mkdtemp(join(tmpdir(), "pocketmap-consumer-"));
-    await run(npm, ["run", "build"], { cwd: root });
-    const { stdout } = await run(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", project], {
-      cwd: root,
-    });
-    const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
-    await writeFile(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true }));
-    await run(npm, ["install", "--no-audit", "--no-fund", "--prefer-offline", join(project, filename)], {
-      cwd: project,
-    });
-    await cp(join(import.meta.dirname, "fixtures/consumer"), project, { recursive: true });
+    project = await installPacked("pocketmap-consumer");
     // The consumer's @types/node: this repository's copy, linked rather than installed (no network).
     await mkdir(join(project, "node_modules/@types"), { recursive: true });
     await symlink(join(root, "node_modules/@types/node"), join(project, "node_modules/@types/node"), "dir");
