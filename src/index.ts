@@ -1,7 +1,9 @@
+export type { BatchBuilder, BatchCollectionBuilder } from "./abstract/batch-requests.ts";
 export type { FieldError, SerializedError } from "./abstract/errors/index.ts";
 export {
   AbortError,
   BadRequestError,
+  BatchError,
   ForbiddenError,
   InvalidInputError,
   NetworkError,
@@ -18,6 +20,8 @@ export { escapeFilterValue, filter } from "./abstract/filter.ts";
 export type { SetupOptions } from "./abstract/options.ts";
 export type {
   BaseRecord,
+  BatchOptions,
+  BatchProgress,
   BatchRequest,
   BatchResult,
   Collection,

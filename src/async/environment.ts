@@ -1,9 +1,11 @@
+import { type BatchBuilder, buildBatch } from "../abstract/batch-requests.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import { NotFoundError } from "../abstract/errors/index.ts";
 import { collections, health, type Method, type RequestSpec } from "../abstract/operations.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import type {
   BaseRecord,
+  BatchOptions,
   BatchRequest,
   BatchResult,
   HealthResult,
@@ -13,7 +15,7 @@ import type {
   SchemaOf,
 } from "../abstract/types.ts";
 import { toJsonBody } from "../abstract/validate.ts";
-import { runBatch } from "./batch.ts";
+import { assertBatchOptions, runBatch } from "./batch.ts";
 import { Client, type ServerTarget } from "./client.ts";
 import { AsyncCollection } from "./collection.ts";
 
@@ -105,9 +107,18 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Enviro
     return this.#client.request(health());
   }
 
-  /** Sends raw requests through /api/batch (chunked, results in input order). */
-  async batch(requests: readonly BatchRequest[], options?: { atomic?: boolean }): Promise<BatchResult[]> {
-    return runBatch(this.#client, requests, options);
+  /**
+   * Sends requests through /api/batch, chunked to the server's limit, each chunk one transaction;
+   * `{ status, body }` per request, in order. Takes raw `{ method, url, body }` requests, or a builder:
+   * `env.batch((b) => { b.posts.create(data); b.collection("users").update(id, patch) })`.
+   */
+  async batch(
+    requests: readonly BatchRequest[] | ((b: BatchBuilder) => void),
+    options?: BatchOptions,
+  ): Promise<BatchResult[]> {
+    assertBatchOptions(options, "batch()");
+    const built = typeof requests === "function" ? buildBatch(requests) : requests;
+    return runBatch(this.#client, built, { ...options });
   }
 
   /** Any PocketBase endpoint, e.g. `env.send("/api/settings", { method: "PATCH", body })`. */

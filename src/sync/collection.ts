@@ -1,6 +1,7 @@
 import { InvalidInputError } from "../abstract/errors/index.ts";
 import type {
   BaseRecord,
+  BatchOptions,
   Collection,
   CountOptions,
   IterateOptions,
@@ -91,8 +92,17 @@ export class SyncCollection<T extends object = BaseRecord>
   count(options?: CountOptions): number {
     return this.#call("count", options);
   }
-  deleteMany(ids: readonly string[]): void {
-    this.#call("deleteMany", ids);
+  createMany(docs: readonly (RecordInput<T> | string)[], options?: BatchOptions): RecordOf<T>[] {
+    return this.#call("createMany", docs, options);
+  }
+  updateMany(patches: readonly (RecordInput<T> & { id: string })[], options?: BatchOptions): RecordOf<T>[] {
+    return this.#call("updateMany", patches, options);
+  }
+  upsertMany(docs: readonly RecordInput<T>[], options?: BatchOptions): RecordOf<T>[] {
+    return this.#call("upsertMany", docs, options);
+  }
+  deleteMany(ids: readonly string[], options?: BatchOptions): boolean[] {
+    return this.#call("deleteMany", ids, options);
   }
 
   get(id: string, options?: RecordOptions): RecordOf<T> | undefined {

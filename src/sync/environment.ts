@@ -1,7 +1,10 @@
+import { type BatchBuilder, buildBatch } from "../abstract/batch-requests.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import type {
   BaseRecord,
+  BatchOptions,
+  BatchProgress,
   BatchRequest,
   BatchResult,
   EnvironmentEvents,
@@ -12,13 +15,33 @@ import type {
 import type { SendOptions } from "../async/environment.ts";
 import { withCollectionProperties } from "../async/environment.ts";
 import { SyncCollection } from "./collection.ts";
-import type { CollectionMethod, EnvironmentMethod, IteratorMethod } from "./protocol.ts";
+import {
+  type CollectionMethod,
+  type EnvironmentMethod,
+  type IteratorMethod,
+  PROGRESS_CALLBACK,
+} from "./protocol.ts";
 import { call, closeEnvironment, openEnvironment, register } from "./worker-host.ts";
 
 type Forward =
   | { collection?: undefined; method: EnvironmentMethod; args: unknown[]; iterate?: false }
   | { collection: string; method: CollectionMethod; args: unknown[]; iterate?: false }
   | { collection: string; method: IteratorMethod; args: unknown[]; iterate: true };
+
+/** Takes an onProgress function out of a call's options (it stays here), leaving the marker. */
+function keepProgressCallback(args: unknown[]): {
+  args: unknown[];
+  onProgress?: (progress: BatchProgress) => void;
+} {
+  let onProgress: ((progress: BatchProgress) => void) | undefined;
+  const kept = args.map((arg) => {
+    const given = (arg as { onProgress?: unknown } | null)?.onProgress;
+    if (typeof given !== "function") return arg;
+    onProgress = given as (progress: BatchProgress) => void;
+    return { ...(arg as object), onProgress: PROGRESS_CALLBACK };
+  });
+  return onProgress ? { args: kept, onProgress } : { args };
+}
 
 /**
  * The sync environment: the async environment's API, each call blocking until the worker that hosts
@@ -41,7 +64,10 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
     if (options.url === undefined) openEnvironment(this.#id);
   }
 
-  /** @internal Runs one call of this environment in the worker. */
+  /**
+   * @internal Runs one call of this environment in the worker. A batch job's onProgress stays on this
+   * thread (see worker-host.ts): its options cross with a marker in its place.
+   */
   forward(request: Forward): unknown {
     if (this.#closed) throw new Error("pocketmap: this environment is closed");
     const events = this.emitter.listenerCount() > 0;
@@ -49,7 +75,8 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
       const { collection, method, args } = request;
       return call(this.#id, { op: "iterate", envId: this.#id, collection, method, args, events });
     }
-    return call(this.#id, { op: "call", envId: this.#id, ...request, events });
+    const { args, onProgress } = keepProgressCallback(request.args);
+    return call(this.#id, { op: "call", envId: this.#id, ...request, args, events }, onProgress);
   }
 
   /** @internal The next chunk of a worker-side iterator. */
@@ -91,8 +118,16 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
   health(): HealthResult {
     return this.forward({ method: "health", args: [] }) as HealthResult;
   }
-  batch(requests: readonly BatchRequest[], options?: { atomic?: boolean }): BatchResult[] {
-    return this.forward({ method: "batch", args: [requests, options] }) as BatchResult[];
+  /**
+   * Raw requests, or a builder run here (`(b) => { b.posts.create(...) }`) whose requests are then
+   * sent as env.batch(requests) would.
+   */
+  batch(
+    requests: readonly BatchRequest[] | ((b: BatchBuilder) => void),
+    options?: BatchOptions,
+  ): BatchResult[] {
+    const built = typeof requests === "function" ? buildBatch(requests) : requests;
+    return this.forward({ method: "batch", args: [built, options] }) as BatchResult[];
   }
   send<T = unknown>(path: string, options?: Omit<SendOptions, "signal">): T {
     return this.forward({ method: "send", args: [path, options] }) as T;

@@ -14,6 +14,7 @@ import {
   type OpenResult,
   type OutputChunk,
   PROGRESS,
+  PROGRESS_CALLBACK,
   postToMain,
   type ToWorker,
   type WorkerData,
@@ -121,7 +122,22 @@ async function nextChunk(iterator: AsyncIterator<unknown>, count: number): Promi
   return { items, done: false };
 }
 
-async function run(request: WorkerRequest): Promise<unknown> {
+/**
+ * Options that carry PROGRESS_CALLBACK (an onProgress the main thread kept, functions cannot cross)
+ * get a function that posts each report to the main thread as a `{ id, progress }` message.
+ */
+function withProgress(args: unknown[], id: number): unknown[] {
+  return args.map((arg) => {
+    if ((arg as { onProgress?: unknown } | null)?.onProgress !== PROGRESS_CALLBACK) return arg;
+    const onProgress = (progress: { done: number; total: number }) => {
+      progress = { done: progress.done, total: progress.total };
+      postToMain(data, { id, progress, output: output.splice(0) });
+    };
+    return { ...(arg as object), onProgress };
+  });
+}
+
+async function run(request: WorkerRequest, id: number): Promise<unknown> {
   switch (request.op) {
     case "open":
       return open(request.envId, request.options);
@@ -131,14 +147,14 @@ async function run(request: WorkerRequest): Promise<unknown> {
         if (!environmentMethods.has(request.method))
           throw new TypeError(`pocketmap: no method ${request.method}`);
         const method = entry.env[request.method as keyof AsyncEnvironment] as (...args: unknown[]) => unknown;
-        return method(...request.args);
+        return method(...withProgress(request.args, id));
       }
       if (!collectionMethods.has(request.method))
         throw new TypeError(`pocketmap: no method ${request.method}`);
       const collection = entry.env.collection(request.collection);
       const result = await (
         collection[request.method as keyof AsyncCollection] as (...args: unknown[]) => unknown
-      )(...request.args);
+      )(...withProgress(request.args, id));
       // `set` returns the collection, which cannot cross; the main thread returns its own.
       return result instanceof AsyncCollection ? undefined : result;
     }
@@ -198,11 +214,11 @@ function testHook(): void {
   if (process.env.POCKETMAP_TEST_HOOKS !== "1") throw new Error("pocketmap: this hook is only for tests");
 }
 
-async function answer(request: WorkerRequest): Promise<WorkerReply> {
+async function answer(request: WorkerRequest, id: number): Promise<WorkerReply> {
   const entry = "envId" in request ? hosted.get(request.envId) : undefined;
   if (entry && "events" in request) forward(entry, request.events);
   try {
-    const value = await run(request);
+    const value = await run(request, id);
     return { ok: true, value, events: await drain(entry) };
   } catch (error) {
     return { ok: false, error: errorToJSON(error), events: await drain(entry) };
@@ -211,6 +227,6 @@ async function answer(request: WorkerRequest): Promise<WorkerReply> {
 
 data.port.on("message", async ({ id, request }: ToWorker) => {
   received = id;
-  const reply = await answer(request);
+  const reply = await answer(request, id);
   postToMain(data, { id, reply, output: output.splice(0) });
 });
