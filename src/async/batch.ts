@@ -285,7 +285,10 @@ class Job {
       return { status: body === undefined ? 204 : 200, body: body ?? null };
     }
     const { id, ...rest } = request.body ?? {};
-    const create = async () => ({ status: 200, body: await this.#client.request(singleSpec(request)) });
+    const create = async () => ({
+      status: 200,
+      body: await this.#client.request(singleSpec({ ...request, method: "POST" })),
+    });
     if (typeof id !== "string" || id === "") return create();
     const base = `/api/collections/${upsert.collection}/records`;
     const update = () =>
