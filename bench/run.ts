@@ -19,6 +19,7 @@ import { Pool } from "undici";
 import { DEFAULT_CONNECTIONS } from "../src/abstract/constants.ts";
 import { startEmbedded } from "../src/env/embedded.ts";
 import { setup } from "../src/index.ts";
+import { formatBulk, measureBulk } from "./bulk.ts";
 
 // ---------------------------------------------------------------------------------------------------
 // Clients and operations
@@ -763,6 +764,8 @@ async function main(): Promise<void> {
     console.log(`First call: ${FIRST_CALL_RUNS} fresh processes per kind, importing ${FIRST_CALL_MODULE}`);
     const firstCalls = await measureFirstCalls(url, email, password, ids[0]!);
     const authMs = await measureAuth(url, email, password);
+    console.log("Bulk jobs (bench/bulk.ts)");
+    const bulk = await measureBulk({ url, email, password }, FIRST_CALL_MODULE);
 
     const overheads = syncOverheads([...ops.rows, ...overhead.rows]);
     const roundTrip = overhead.rows.find((row) => row.op === "no request (url())" && row.client === SYNC);
@@ -809,7 +812,7 @@ async function main(): Promise<void> {
         `  import of pocketmap, before the clock (sync children, median): ${ms(firstSync.importMs)}`,
       ].join("\n"),
     );
-    console.log("");
+    console.log(`\nBulk jobs\n\n${formatBulk(bulk)}\n`);
     console.log("Goals");
     console.log(
       goalLine(
@@ -904,6 +907,8 @@ async function main(): Promise<void> {
         /** POST auth-with-password alone (raw undici, median of 5): part of every first call above. */
         authWithPasswordMs: round1(authMs),
       },
+      /** createMany vs the SDK's create loop and createBatch; iterate vs getFullList (issue 9). */
+      bulk,
       goals: Object.fromEntries(
         Object.entries(goals).map(([key, goal]) => [
           key,
