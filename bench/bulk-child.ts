@@ -9,7 +9,10 @@
 // read-pocketmap-sync-iterate (every record of BENCH_COLLECTION, summing `n`). The clock covers the job
 // only; the client is set up and authenticated first. Peak memory is sampled every 5 ms: the JS heap
 // plus array buffers of the main thread, and the process's resident set (which includes the sync
-// worker), each minus its value just before the job. Prints one line of JSON.
+// worker), each minus its value just before the job. With BENCH_MEMORY=1 the read cases also measure
+// the live heap: at checkpoints (after getFullList returns, while its array is held; every 10,000
+// records of an iteration) a full GC runs and the heap that survives it is sampled. That run's time
+// is not used (the GCs cost time). Prints one line of JSON.
 import { pathToFileURL } from "node:url";
 import PocketBase from "pocketbase";
 
@@ -25,6 +28,21 @@ const module = process.env.BENCH_MODULE ?? new URL("../src/index.ts", import.met
 const { setup } = (await import(
   module.startsWith("file:") ? module : pathToFileURL(module).href
 )) as typeof import("../src/index.ts");
+
+const memoryMode = process.env.BENCH_MEMORY === "1";
+const gc = (globalThis as { gc?: () => void }).gc;
+const heap = () => {
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
+};
+let heap0 = 0;
+let livePeak = 0;
+/** In memory mode: a full GC, then the heap that survived it (the job's live objects). */
+function checkpoint(): void {
+  if (!memoryMode || !gc) return;
+  gc();
+  livePeak = Math.max(livePeak, heap() - heap0);
+}
 
 const docs = Array.from({ length: count }, (_, n) => ({ title: `bulk ${which} ${n}`, n }));
 
@@ -82,6 +100,7 @@ async function prepare(): Promise<{ job: () => Promise<number> | number; close: 
       return {
         job: async () => {
           const all = await pb.collection(collection).getFullList<{ n: number }>();
+          checkpoint();
           let sum = 0;
           for (const record of all) sum += record.n;
           return sum >= 0 ? all.length : 0;
@@ -108,7 +127,10 @@ async function prepare(): Promise<{ job: () => Promise<number> | number; close: 
       return {
         job: () => {
           let seen = 0;
-          for (const record of pm.collection(collection).iterate()) seen += record.n === undefined ? 0 : 1;
+          for (const record of pm.collection(collection).iterate()) {
+            seen += record.n === undefined ? 0 : 1;
+            if (seen % 10_000 === 0) checkpoint();
+          }
           return seen;
         },
         close: () => pm.close(),
@@ -119,14 +141,9 @@ async function prepare(): Promise<{ job: () => Promise<number> | number; close: 
   }
 }
 
-const gc = (globalThis as { gc?: () => void }).gc;
 const { job, close } = await prepare();
 gc?.();
-const heap = () => {
-  const usage = process.memoryUsage();
-  return usage.heapUsed + usage.arrayBuffers;
-};
-const heap0 = heap();
+heap0 = heap();
 const rss0 = process.memoryUsage.rss();
 let heapPeak = heap0;
 let rssPeak = rss0;
@@ -150,5 +167,6 @@ console.log(
     ms,
     peakHeapBytes: heapPeak - heap0,
     peakRssBytes: Math.max(rssPeak, maxRss) - rss0,
+    ...(memoryMode ? { liveHeapBytes: livePeak } : {}),
   }),
 );

@@ -32,6 +32,12 @@ function toBlob(value: FileValue): Blob {
 
 /** Splits a body into its JSON-able fields and its files. */
 function splitFiles(body: Record<string, unknown>, where: string) {
+  let hasFiles = false;
+  for (const field in body) {
+    const value = body[field];
+    if (isFile(value) || (Array.isArray(value) && value.some(isFile))) hasFiles = true;
+  }
+  if (!hasFiles) return { rest: body, files: [] };
   const rest: Record<string, unknown> = {};
   const files: PreparedRequest["files"] = [];
   for (const [field, value] of Object.entries(body)) {
