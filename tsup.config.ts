@@ -17,7 +17,7 @@ const shared: Options = {
 export default defineConfig([
   {
     ...shared,
-    entry: { index: "src/index.ts", cli: "src/env/cli.ts" },
+    entry: { index: "src/index.ts", cli: "src/cli/pocketmap.ts" },
     format: ["esm", "cjs"],
     // emittery is bundled, so are its types: the CommonJS types must not import an ESM-only package
     // (TS1479 under module node16).

@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { pinnedVersion } from "./src/env/binary.ts";
+import { pinnedVersion } from "./src/server/binary.ts";
 import { OLDEST_POCKETBASE } from "./test/versions.ts";
 
 // `npm test` runs the server-behaviour files on the pinned (newest) PocketBase and on the oldest
@@ -10,6 +10,8 @@ import { OLDEST_POCKETBASE } from "./test/versions.ts";
 const ONCE = [
   "test/consumer.test.ts",
   "test/examples.test.ts",
+  "test/example-server.test.ts",
+  "test/docs-auth.test.ts",
   "test/sync-memory.test.ts",
   "test/pocketbase-0.22.test.ts",
 ];

@@ -17,8 +17,8 @@ import { fileURLToPath } from "node:url";
 import PocketBase from "pocketbase";
 import { Pool } from "undici";
 import { DEFAULT_CONNECTIONS } from "../src/abstract/constants.ts";
-import { startEmbedded } from "../src/env/embedded.ts";
 import { setup } from "../src/index.ts";
+import { startEmbedded } from "../src/server/embedded.ts";
 import { formatBulk, measureBulk } from "./bulk.ts";
 
 // ---------------------------------------------------------------------------------------------------

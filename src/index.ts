@@ -1,4 +1,3 @@
-export type { BatchBuilder, BatchCollectionBuilder } from "./abstract/batch-requests.ts";
 export type { FieldError, SerializedError } from "./abstract/errors/index.ts";
 export {
   AbortError,
@@ -6,6 +5,7 @@ export {
   BatchError,
   ForbiddenError,
   InvalidInputError,
+  MFARequiredError,
   NetworkError,
   NotFoundError,
   PocketBaseError,
@@ -19,22 +19,38 @@ export type { FilterInput, FilterObject, FilterValue } from "./abstract/filter.t
 export { escapeFilterValue, filter } from "./abstract/filter.ts";
 export type { SetupOptions } from "./abstract/options.ts";
 export type {
+  Admin,
+  AdminCollections,
+  AsyncChanges,
+  Auth,
+  AuthMethods,
+  AuthOptions,
+  AuthProviderInfo,
   BaseRecord,
+  BatchBuilder,
+  BatchCollectionBuilder,
   BatchOptions,
   BatchProgress,
   BatchRequest,
   BatchResult,
+  Changes,
   Collection,
+  CollectionModel,
   CollectionOf,
   CountOptions,
+  Environment,
   EnvironmentEvents,
   FileInput,
   HealthResult,
+  IdentityInput,
   Iter,
   IterateOptions,
   Kind,
   ListOptions,
   ListResult,
+  OAuth2Options,
+  RecordAction,
+  RecordEvent,
   RecordInput,
   RecordOf,
   RecordOptions,
@@ -42,12 +58,16 @@ export type {
   Ret,
   Schema,
   SchemaOf,
+  SendOptions,
+  SubscribeOptions,
+  SyncChanges,
   SystemFields,
   TypedRecordInput,
+  Unsubscribe,
 } from "./abstract/types.ts";
 export type { AuthResult } from "./async/auth.ts";
 export { AsyncCollection } from "./async/collection.ts";
-export type { AsyncEnvironment, SendOptions } from "./async/environment.ts";
+export type { AsyncEnvironment } from "./async/environment.ts";
 export { setup } from "./env/setup.ts";
 export { SyncCollection } from "./sync/collection.ts";
 export type { SyncEnvironment } from "./sync/environment.ts";

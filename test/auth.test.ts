@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tokenExpiry } from "../src/async/auth.ts";
-import { type EmbeddedServer, startEmbedded } from "../src/env/embedded.ts";
 import { setup, UnauthorizedError } from "../src/index.ts";
+import { type EmbeddedServer, startEmbedded } from "../src/server/embedded.ts";
 import { server } from "./helpers.ts";
 
 const TOKEN_SECONDS = 10;

@@ -8,7 +8,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EmbeddedServer, startEmbedded } from "../src/env/embedded.ts";
 import {
   type AsyncEnvironment,
   type BaseRecord,
@@ -17,6 +16,7 @@ import {
   ForbiddenError,
   setup,
 } from "../src/index.ts";
+import { type EmbeddedServer, startEmbedded } from "../src/server/embedded.ts";
 import { KINDS, openEnvWith, settle } from "./kinds.ts";
 
 const MANY = 10_000;

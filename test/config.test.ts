@@ -17,9 +17,9 @@ const INDEX = JSON.stringify(join(import.meta.dirname, "../src/index.ts"));
 async function script(cwd: string, name: string, text: string, variables: Record<string, string> = {}) {
   const file = join(cwd, name);
   await writeFile(file, text);
-  const env: Record<string, string | undefined> = { ...process.env };
-  for (const key of Object.keys(env)) if (/^POCKET(BASE|MAP)_/.test(key)) delete env[key];
-  return run(process.execPath, [file], { cwd, env: { ...env, ...variables }, timeout: 30_000 });
+  const inherited: Record<string, string | undefined> = { ...process.env };
+  for (const key of Object.keys(inherited)) if (/^POCKET(BASE|MAP)_/.test(key)) delete inherited[key];
+  return run(process.execPath, [file], { cwd, env: { ...inherited, ...variables }, timeout: 30_000 });
 }
 
 /** What resolveOptions throws, or undefined. */

@@ -2,9 +2,9 @@
 // requests and creates the shared test collections through the API. The version is the project's
 // POCKETMAP_POCKETBASE_VERSION (vitest.config.ts), else the pinned one.
 import type { TestProject } from "vitest/node";
-import { installPocketBase } from "../src/env/binary.ts";
-import { startEmbedded } from "../src/env/embedded.ts";
 import { setup } from "../src/index.ts";
+import { installPocketBase } from "../src/server/binary.ts";
+import { startEmbedded } from "../src/server/embedded.ts";
 import { SHARED_COLLECTIONS } from "./collections.ts";
 
 declare module "vitest" {

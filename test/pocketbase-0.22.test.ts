@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installPocketBase, pocketBaseVersion } from "../src/env/binary.ts";
-import { freePort } from "../src/env/embedded.ts";
 import { BadRequestError, filter, NotFoundError } from "../src/index.ts";
+import { installPocketBase, pocketBaseVersion } from "../src/server/binary.ts";
+import { freePort } from "../src/server/embedded.ts";
 import { KINDS, openEnvWith, settle } from "./kinds.ts";
 import { POCKETBASE_022 } from "./versions.ts";
 

@@ -3,8 +3,8 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EmbeddedServer, startEmbedded } from "../src/env/embedded.ts";
 import { type AsyncEnvironment, setup } from "../src/index.ts";
+import { type EmbeddedServer, startEmbedded } from "../src/server/embedded.ts";
 
 const RECORDS = 100_000;
 setFlagsFromString("--expose-gc");

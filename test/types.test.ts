@@ -3,11 +3,13 @@
 // interfaces type records, sync calls return values, and writes to a typed collection refuse unknown
 // fields. Nothing here runs a request: the bodies that would are inside functions never called.
 import { describe, expectTypeOf, it } from "vitest";
+import { collectionSurface, type Surface } from "../src/abstract/surface.ts";
 import type {
   AsyncCollection,
   AsyncEnvironment,
   BaseRecord,
   Collection,
+  CollectionModel,
   ListResult,
   RecordOf,
   Schema,
@@ -73,6 +75,23 @@ describe("types", () => {
     expectTypeOf<AsyncCollection<Product>["list"]>().returns.toEqualTypeOf<
       Promise<ListResult<RecordOf<Product>>>
     >();
+  });
+
+  it("a method table lists every method of its interface, and no other", () => {
+    const { list: _list, ...missing } = collectionSurface;
+    // @ts-expect-error: list is missing
+    missing satisfies Surface<Collection<"async">>;
+    // @ts-expect-error: nope is not a method of Collection
+    ({ ...collectionSurface, nope: "call" }) satisfies Surface<Collection<"async">>;
+    collectionSurface satisfies Surface<Collection<"async">>;
+  });
+
+  it("services under env.admin follow the kind", () => {
+    type SyncAdmin = SyncEnvironment["admin"]["collections"];
+    type AsyncAdmin = AsyncEnvironment["admin"]["collections"];
+    expectTypeOf<SyncAdmin["get"]>().returns.toEqualTypeOf<CollectionModel | undefined>();
+    expectTypeOf<AsyncAdmin["get"]>().returns.toEqualTypeOf<Promise<CollectionModel | undefined>>();
+    expectTypeOf<SyncAdmin["list"]>().returns.toEqualTypeOf<ListResult<CollectionModel>>();
   });
 
   it("a schema types collections reached as properties and through collection()", () => {

@@ -5,7 +5,7 @@
 import { InvalidInputError } from "./errors/invalid-input.ts";
 import type { RequestSpec } from "./operations.ts";
 import { recordPath, recordsPath } from "./operations.ts";
-import type { BatchRequest, QueryValue } from "./types.ts";
+import type { BatchBuilder, BatchCollectionBuilder, BatchRequest, QueryValue } from "./types.ts";
 import { assertPlainObject, toJsonBody } from "./validate.ts";
 
 const BATCH_METHODS = new Set(["GET", "POST", "PATCH", "PUT", "DELETE"]);
@@ -167,20 +167,6 @@ export const recordRequests = {
     return { method: "DELETE", url: recordPath(collection, id) };
   },
 };
-
-/** What the batch builder offers for one collection. */
-export interface BatchCollectionBuilder {
-  create(data: Record<string, unknown> | string): void;
-  update(id: string, data: Record<string, unknown> | string): void;
-  /** Updates the record with `data.id` when it exists, else creates it. */
-  upsert(data: Record<string, unknown> | string): void;
-  delete(id: string): void;
-}
-
-/** `b` in `env.batch((b) => ...)`: collections by property (`b.posts`) or call (`b.collection("posts")`). */
-export type BatchBuilder = {
-  collection(name: string): BatchCollectionBuilder;
-} & { readonly [name: string]: BatchCollectionBuilder };
 
 /** Runs a builder function and returns the requests it described, in order. */
 export function buildBatch(build: (b: BatchBuilder) => unknown): BatchRequest[] {

@@ -1,28 +1,43 @@
 import Emittery from "emittery";
 import type { EnvironmentEvents } from "./types.ts";
 
-/** The environment as an event emitter: emittery's `on`, `once`, `off`, `onAny` and `events`. */
+/** What the code that fires an environment's events needs: whether anyone listens, and emit. */
+export type EventSink = Pick<Emittery<EnvironmentEvents>, "listenerCount" | "emit">;
+
+/**
+ * The environment as an event emitter: emittery's `on`, `once`, `off`, `onAny` and `events`. The
+ * emittery instance is created on first use (it costs more than the rest of an identity from `as()`).
+ */
 export class EnvironmentEmitter {
-  readonly #events = new Emittery<EnvironmentEvents>();
+  #events: Emittery<EnvironmentEvents> | undefined;
 
   /** The emitter itself, for the environment that fires the events. */
   protected get emitter(): Emittery<EnvironmentEvents> {
+    this.#events ??= new Emittery<EnvironmentEvents>();
     return this.#events;
   }
 
+  /** Counts listeners and emits without creating the emitter: nobody listens before it exists. */
+  protected readonly sink: EventSink = {
+    listenerCount: ((name?: keyof EnvironmentEvents) =>
+      this.#events?.listenerCount(name) ?? 0) as EventSink["listenerCount"],
+    emit: ((name: keyof EnvironmentEvents, data: never) =>
+      this.#events?.emit(name, data) ?? Promise.resolve()) as EventSink["emit"],
+  };
+
   get on(): Emittery<EnvironmentEvents>["on"] {
-    return this.#events.on.bind(this.#events);
+    return this.emitter.on.bind(this.emitter);
   }
   get once(): Emittery<EnvironmentEvents>["once"] {
-    return this.#events.once.bind(this.#events);
+    return this.emitter.once.bind(this.emitter);
   }
   get off(): Emittery<EnvironmentEvents>["off"] {
-    return this.#events.off.bind(this.#events);
+    return this.emitter.off.bind(this.emitter);
   }
   get onAny(): Emittery<EnvironmentEvents>["onAny"] {
-    return this.#events.onAny.bind(this.#events);
+    return this.emitter.onAny.bind(this.emitter);
   }
   get events(): Emittery<EnvironmentEvents>["events"] {
-    return this.#events.events.bind(this.#events);
+    return this.emitter.events.bind(this.emitter);
   }
 }

@@ -134,6 +134,20 @@ export interface BatchRequest {
   headers?: Record<string, string>;
 }
 
+/** What the batch builder offers for one collection. */
+export interface BatchCollectionBuilder {
+  create(data: Record<string, unknown> | string): void;
+  update(id: string, data: Record<string, unknown> | string): void;
+  /** Updates the record with `data.id` when it exists, else creates it. */
+  upsert(data: Record<string, unknown> | string): void;
+  delete(id: string): void;
+}
+
+/** `b` in `env.batch((b) => ...)`: collections by property (`b.posts`) or call (`b.collection("posts")`). */
+export type BatchBuilder = {
+  collection(name: string): BatchCollectionBuilder;
+} & { readonly [name: string]: BatchCollectionBuilder };
+
 /** How far a batch job has got: `done` of `total` inputs answered. */
 export interface BatchProgress {
   done: number;
@@ -160,6 +174,48 @@ export interface HealthResult {
   message: string;
   data: Record<string, unknown>;
 }
+
+/** What a record topic delivers. */
+export type RecordAction = "create" | "update" | "delete";
+
+/** One realtime message of a record topic: what happened, and the record as the subscriber may see it. */
+export interface RecordEvent<R> {
+  action: RecordAction;
+  record: R;
+}
+
+/** Options of a subscription: they travel with its topic and shape (and filter) what it hears. */
+export interface SubscribeOptions extends FilterOptions {
+  /** Relations to expand in each delivered record. */
+  expand?: string | readonly string[];
+  /** Fields of each delivered record. */
+  fields?: string | readonly string[];
+  /** Extra query parameters PocketBase applies to the topic. */
+  query?: Record<string, QueryValue>;
+  /** Extra headers PocketBase applies to the topic (e.g. for hooks). */
+  headers?: Record<string, string>;
+}
+
+/** What unsubscribes: the function itself in the sync kind; in the async kind it returns a Promise. */
+export type Unsubscribe<K extends Kind> = () => Ret<K, void>;
+
+/** The async kind's live feed: an async iterable of changes that ends on `cancel()` or `env.close()`. */
+export interface AsyncChanges<R> extends AsyncIterableIterator<RecordEvent<R>> {
+  /** Resolves once the server has taken the subscription: changes from then on are delivered. */
+  readonly ready: Promise<void>;
+  /** Ends the feed (a pending `next()` resolves done) and unsubscribes. */
+  cancel(): Promise<void>;
+}
+
+/** The sync kind's live feed: listeners run on the main thread when it is free. */
+export interface SyncChanges<R> {
+  on(event: "change", listener: (change: RecordEvent<R>) => void): this;
+  off(event: "change", listener: (change: RecordEvent<R>) => void): this;
+  /** Unsubscribes; no listener runs afterwards. */
+  cancel(): void;
+}
+
+export type Changes<K extends Kind, R> = K extends "sync" ? SyncChanges<R> : AsyncChanges<R>;
 
 /**
  * The record API and the Map contract, declared once for both kinds. `T` is the record type (any object
@@ -199,6 +255,21 @@ export interface Collection<K extends Kind, T extends object = BaseRecord> {
   forEach(callback: (record: RecordOf<T>, id: string, collection: this) => unknown): Ret<K, void>;
   size(): Ret<K, number>;
   clear(): Ret<K, void>;
+
+  /**
+   * Hears changes as they happen: `topic` is `"*"` or a record id; the callback gets `{ action, record }`.
+   * Returns the unsubscribe function (a Promise of it in the async kind, resolved once the server took
+   * the subscription).
+   */
+  subscribe(
+    topic: string,
+    callback: (event: RecordEvent<RecordOf<T>>) => void,
+    options?: SubscribeOptions,
+  ): Ret<K, Unsubscribe<K>>;
+  /** A live feed of `{ action, record }` (all records, or those matching `filter`). */
+  changes(options?: SubscribeOptions): Changes<K, RecordOf<T>>;
+  /** Auth collections: a password login, and the namespace of every other auth flow. */
+  readonly auth: Auth<K, T>;
 }
 
 /** Events an environment emits (through emittery). */
@@ -210,6 +281,10 @@ export interface EnvironmentEvents {
   "collection:deleted": { name: string };
   auth: { collection: string; id: string };
   request: { method: string; path: string; status: number; ms: number };
+  /** The realtime connection broke: changes may be missed until `reconnect`. */
+  disconnect: { reason: string };
+  /** The realtime connection is back and every subscription resubmitted; re-read what may have changed. */
+  reconnect: { attempts: number; ms: number };
 }
 
 /** A collection of either kind, with its iteration protocol. */
@@ -229,6 +304,86 @@ export type Schema = Record<string, BaseRecord>;
  */
 export type SchemaOf<S> = { [N in keyof S]: object };
 
+// Auth: `collection.auth`, declared once for both kinds (the member list is in auth.ts).
+
+/** What a login returns. It changes nothing else: the environment keeps its own identity. */
+export interface AuthResult<R extends object = BaseRecord> {
+  token: string;
+  record: R;
+  /** OAuth2 logins: what the provider said about the user (id, name, email, avatarURL, rawUser, …). */
+  meta?: Record<string, unknown>;
+}
+
+/** Options of a login call: the record's `expand` / `fields`, and the `mfaId` of a pending MFA login. */
+export interface AuthOptions extends RecordOptions {
+  /** Completes a multi-factor login: the `mfaId` of the `MFARequiredError` the first factor threw. */
+  mfaId?: string;
+}
+
+export interface OAuth2Options extends AuthOptions {
+  /** Fields of the record to create when this OAuth2 user is new. */
+  createData?: Record<string, unknown>;
+}
+
+/** One OAuth2 provider as `auth.methods()` lists it. */
+export interface AuthProviderInfo {
+  name: string;
+  displayName: string;
+  state: string;
+  authURL: string;
+  codeVerifier: string;
+  codeChallenge: string;
+  codeChallengeMethod: string;
+}
+
+/** What `auth.methods()` returns: the login methods the collection allows. */
+export interface AuthMethods {
+  password: { enabled: boolean; identityFields: string[] };
+  oauth2: { enabled: boolean; providers: AuthProviderInfo[] };
+  mfa: { enabled: boolean; duration: number };
+  otp: { enabled: boolean; duration: number };
+}
+
+/**
+ * Every auth flow of a collection. The call itself logs in with a password; the members are the other
+ * flows. Logins return `{ token, record, meta? }` and change nothing else: act as the result with
+ * `env.as(result)`. A first factor that needs a second one throws `MFARequiredError` (with `mfaId`).
+ */
+export interface Auth<K extends Kind, T extends object = BaseRecord> {
+  (identity: string, password: string, options?: AuthOptions): Ret<K, AuthResult<RecordOf<T>>>;
+  withPassword(identity: string, password: string, options?: AuthOptions): Ret<K, AuthResult<RecordOf<T>>>;
+  /** Emails a one-time password; returns the `otpId` to pass to `withOTP` (also for unknown emails). */
+  requestOTP(email: string): Ret<K, { otpId: string }>;
+  withOTP(otpId: string, code: string, options?: AuthOptions): Ret<K, AuthResult<RecordOf<T>>>;
+  /** Exchanges an OAuth2 authorization code (from the provider's redirect) for a login. */
+  withOAuth2Code(
+    provider: string,
+    code: string,
+    codeVerifier: string,
+    redirectURL: string,
+    options?: OAuth2Options,
+  ): Ret<K, AuthResult<RecordOf<T>>>;
+  methods(): Ret<K, AuthMethods>;
+  /** A fresh token for `token` (which must still be valid), with its record. */
+  refresh(token: string, options?: RecordOptions): Ret<K, AuthResult<RecordOf<T>>>;
+  /** Superuser only: a non-refreshable token acting as record `id`, for `duration` seconds if given. */
+  impersonate(id: string, duration?: number, options?: RecordOptions): Ret<K, AuthResult<RecordOf<T>>>;
+  requestVerification(email: string): Ret<K, void>;
+  confirmVerification(token: string): Ret<K, void>;
+  requestPasswordReset(email: string): Ret<K, void>;
+  /** Sets a new password with the token from the reset email; `passwordConfirm` defaults to `password`. */
+  confirmPasswordReset(token: string, password: string, passwordConfirm?: string): Ret<K, void>;
+  /** As the record itself (`env.as(user)`): emails a confirmation link to `newEmail`. */
+  requestEmailChange(newEmail: string): Ret<K, void>;
+  /** Confirms the change with the token from that email and the record's current password. */
+  confirmEmailChange(token: string, password: string): Ret<K, void>;
+}
+
+/** What `env.as()` takes: a token, or a login's result. */
+export type IdentityInput =
+  | string
+  | { token: string; record?: { collectionName?: string; collectionId?: string } };
+
 // The published types name Symbol.dispose, Symbol.asyncDispose, Disposable and AsyncDisposable (the
 // environments' `using` support, and emittery's types). TypeScript declares them only in its
 // esnext.disposable / es2025 libraries, which a consumer on an older target may lack; declared here
@@ -245,4 +400,87 @@ declare global {
   interface AsyncDisposable {
     [Symbol.asyncDispose](): PromiseLike<void>;
   }
+}
+
+// The environment and its services, declared once for both kinds like the collection above. Each has a
+// method table in surface.ts, checked against it, from which the sync kind is generated.
+
+/** Options of `env.send()`. */
+export interface SendOptions extends RequestOptions {
+  method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  body?: Record<string, unknown>;
+  /** Send without the environment's auth token. */
+  anonymous?: boolean;
+}
+
+/** A collection's model as PocketBase returns it from /api/collections. */
+export interface CollectionModel {
+  id: string;
+  name: string;
+  type: string;
+  [key: string]: unknown;
+}
+
+/** `env.admin.collections`: the collections' models (superuser). */
+export interface AdminCollections<K extends Kind> {
+  /** The model of the collection with this name or id, or `undefined` when there is none. */
+  get(nameOrId: string, options?: RequestOptions): Ret<K, CollectionModel | undefined>;
+  /** A page of collection models. */
+  list(options?: ListOptions): Ret<K, ListResult<CollectionModel>>;
+}
+
+/** `env.admin`: the superuser services, under one name so that they hide no collection. */
+export interface Admin<K extends Kind> {
+  readonly collections: AdminCollections<K>;
+}
+
+/**
+ * The environment's members, declared once for both kinds. Every other property name is a collection;
+ * the emitter members (`on`, `once`, `off`, `onAny`, `events`) come from one shared class.
+ */
+export interface Environment<K extends Kind, S extends SchemaOf<S> = Schema> {
+  /** The collection of this name (also reachable as `env.name` and `env["name"]`). */
+  collection<N extends keyof S & string>(name: N): CollectionOf<K, S[N]>;
+  collection<T extends object = BaseRecord>(name: string): CollectionOf<K, T>;
+  /** The names of every collection this identity may list. */
+  keys(): Ret<K, string[]>;
+  /** Whether a collection of this name exists (and this identity may see it). */
+  has(name: string): Ret<K, boolean>;
+  /** Drops a collection and all its records (superuser): `true` if it existed. */
+  delete(name: string): Ret<K, boolean>;
+  /** Creates a collection from a PocketBase collection model (superuser). */
+  createCollection(model: Record<string, unknown>): Ret<K, Record<string, unknown>>;
+  health(): Ret<K, HealthResult>;
+  /**
+   * Sends requests through /api/batch, chunked to the server's limit, each chunk one transaction;
+   * `{ status, body }` per request, in order. Takes raw `{ method, url, body }` requests, or a builder
+   * that describes them: `env.batch((b) => { b.posts.create(data); b.collection("users").delete(id) })`.
+   */
+  batch(
+    requests: readonly BatchRequest[] | ((b: BatchBuilder) => void),
+    options?: BatchOptions,
+  ): Ret<K, BatchResult[]>;
+  /** Any PocketBase endpoint, e.g. `env.send("/api/settings", { method: "PATCH", body })`. */
+  send<T = unknown>(path: string, options?: SendOptions): Ret<K, T>;
+  /** The server URL, once connected (embedded mode starts its server on the first request). */
+  url(): Ret<K, string>;
+  /**
+   * Hears any realtime topic (a record topic such as `"posts/*"`, or a custom one a hook sends to); the
+   * callback gets each message's data. Returns the unsubscribe function (a Promise of it in the async
+   * kind, resolved once the server took the subscription).
+   */
+  subscribe(
+    topic: string,
+    callback: (data: unknown) => void,
+    options?: SubscribeOptions,
+  ): Ret<K, Unsubscribe<K>>;
+  /** Closes the connection pool and stops an embedded server. */
+  close(): Ret<K, void>;
+  /** The superuser services. */
+  readonly admin: Admin<K>;
+  /**
+   * An environment of the same kind acting as `identity` (a token, or a login's result), on this one's
+   * connection pool; this one is unchanged. See docs/auth.md.
+   */
+  as(identity: IdentityInput): Environment<K, S>;
 }

@@ -1,31 +1,27 @@
+import { auth as authOperations, tokenClaims } from "../abstract/auth-operations.ts";
 import { TOKEN_REFRESH_MARGIN } from "../abstract/constants.ts";
-import { NotFoundError, UnauthorizedError } from "../abstract/errors/index.ts";
+import { NotFoundError, PocketBaseError, UnauthorizedError } from "../abstract/errors/index.ts";
 import { type RequestSpec, records } from "../abstract/operations.ts";
 import type { Identity } from "../abstract/options.ts";
 import type { BaseRecord } from "../abstract/types.ts";
-import type { Transport } from "./transport.ts";
+import type { TransportRequestOptions as SendOptions, Transport } from "./transport.ts";
+
+export type { AuthResult } from "../abstract/types.ts";
 
 /** Seconds since the epoch at which a JWT expires, or undefined when it has no readable `exp`. */
 export function tokenExpiry(token: string): number | undefined {
-  const payload = token.split(".")[1];
-  if (!payload) return undefined;
-  try {
-    const { exp } = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { exp?: unknown };
-    return typeof exp === "number" ? exp : undefined;
-  } catch {
-    return undefined;
-  }
+  const { exp } = tokenClaims(token);
+  return typeof exp === "number" ? exp : undefined;
 }
 
-export interface AuthResult<R extends BaseRecord = BaseRecord> {
-  token: string;
-  record: R;
-}
+/** A token identity, and the auth collection (name or id) that refreshes it, when known. */
+export type TokenIdentity = { token: string; collection?: string | undefined; at?: number | undefined };
 
 /**
  * The identity an environment acts as: a token, or an email and password, never both. PocketBase
  * treats an expired token as a guest and silently returns fewer records, so a password login is
- * renewed before it expires, and a given token that expired is never sent: it fails with an
+ * renewed before it expires, a token is refreshed (`auth-refresh` of its collection) before it
+ * expires, and a token that expired or could not be refreshed is never sent: it fails with an
  * UnauthorizedError, and nothing else is tried in its place.
  * Secrets live in private fields so that inspecting an environment cannot print them.
  */
@@ -37,21 +33,33 @@ export class AuthState {
   #renewAt = Number.POSITIVE_INFINITY;
   #expiresAt = Number.POSITIVE_INFINITY;
   #login: Promise<string> | undefined;
+  /** Where a token identity is refreshed; undefined: it cannot be (it then lives until it expires). */
+  #refreshPath: string | undefined;
+  /** Why this token may no longer be sent (the server refused to refresh it), if so. */
+  #refused: string | undefined;
   readonly #refreshMargin: number;
+  readonly #sendOptions: () => SendOptions;
   readonly onAuth: (info: { collection: string; id: string }) => void;
 
   constructor(
     transport: () => Promise<Transport>,
-    identity: Identity | undefined,
+    identity: Identity | TokenIdentity | undefined,
     onAuth: (info: { collection: string; id: string }) => void = () => {},
     refreshMargin = TOKEN_REFRESH_MARGIN,
+    sendOptions: () => SendOptions = () => ({}),
   ) {
     this.#transport = transport;
     this.#refreshMargin = refreshMargin;
+    this.#sendOptions = sendOptions;
     this.onAuth = onAuth;
     if (identity === undefined) return;
     if ("token" in identity) {
-      this.#adopt(identity.token);
+      this.#adopt(identity.token, ("at" in identity && identity.at) || Date.now());
+      const claims = tokenClaims(identity.token);
+      const collection = ("collection" in identity && identity.collection) || claims.collectionId;
+      if (claims.refreshable === false) this.#refreshPath = undefined;
+      else if (claims.type === "admin") this.#refreshPath = "/api/admins/auth-refresh";
+      else if (collection) this.#refreshPath = authOperations.refresh(collection).path;
     } else {
       this.#email = identity.email;
       this.#password = identity.password;
@@ -62,7 +70,8 @@ export class AuthState {
     return this.#email !== undefined && this.#password !== undefined;
   }
 
-  #adopt(token: string): void {
+  /** Takes `token` as the current one; `at`: when it was handed over (its renewal point counts from then). */
+  #adopt(token: string, at = Date.now()): void {
     this.#token = token;
     const exp = tokenExpiry(token);
     if (exp === undefined) {
@@ -70,7 +79,7 @@ export class AuthState {
       return;
     }
     this.#expiresAt = exp * 1000;
-    const remaining = this.#expiresAt - Date.now();
+    const remaining = this.#expiresAt - at;
     // Short-lived tokens renew halfway through their life rather than never.
     this.#renewAt = this.#expiresAt - Math.min(this.#refreshMargin, Math.max(remaining, 0) / 2);
   }
@@ -78,19 +87,72 @@ export class AuthState {
   /** The token to send now, logging in first when needed; undefined to act as a guest. */
   async token(spec: RequestSpec): Promise<string | undefined> {
     const now = Date.now();
+    if (this.#refused !== undefined) throw this.#unauthorized(spec, this.#refused);
     if (this.#token && now < this.#renewAt) return this.#token;
     if (this.canLogin) return this.login();
     if (this.#token && now >= this.#expiresAt) {
-      throw new UnauthorizedError({
-        status: 401,
-        message:
-          "pocketmap: the auth token has expired; it was not sent, because PocketBase would silently " +
-          "answer as a guest, and no other credentials are used in its place: give a fresh token",
-        method: spec.method,
-        url: spec.path,
-      });
+      throw this.#unauthorized(
+        spec,
+        "the auth token has expired; it was not sent, because PocketBase would silently answer as a " +
+          "guest, and no other credentials are used in its place: give a fresh token",
+      );
+    }
+    if (this.#token && this.#refreshPath !== undefined) {
+      try {
+        return await this.refresh();
+      } catch (error) {
+        if (this.#refused !== undefined) throw this.#unauthorized(spec, this.#refused);
+        // The refresh did not get through (network, timeout): the token itself is still valid.
+        if (Date.now() >= this.#expiresAt) throw error;
+      }
     }
     return this.#token;
+  }
+
+  #unauthorized(spec: RequestSpec, why: string): UnauthorizedError {
+    return new UnauthorizedError({
+      status: 401,
+      message: `pocketmap: ${why}`,
+      method: spec.method,
+      url: spec.path,
+    });
+  }
+
+  /** Refreshes a token identity through its collection's `auth-refresh` (deduplicated). */
+  refresh(): Promise<string> {
+    this.#login ??= this.#refresh().finally(() => {
+      this.#login = undefined;
+    });
+    return this.#login;
+  }
+
+  async #refresh(): Promise<string> {
+    const transport = await this.#transport();
+    const token = this.#token!;
+    let response: Awaited<ReturnType<Transport["send"]>>;
+    try {
+      response = await transport.send(
+        { method: "POST", path: this.#refreshPath!, auth: false, expect: "auth", secrets: [token] },
+        { ...this.#sendOptions(), token },
+      );
+    } catch (error) {
+      if (error instanceof PocketBaseError && error.status === 403) {
+        // Not refreshable (an impersonation token, say): it stays valid until it expires.
+        this.#refreshPath = undefined;
+        this.#renewAt = this.#expiresAt;
+        return token;
+      }
+      if (error instanceof PocketBaseError && error.status >= 400 && error.status < 500) {
+        // The server no longer accepts this token (its record is gone, its password changed…): it
+        // would be answered as a guest from now on, so it is never sent again.
+        this.#refused = `the auth token could not be refreshed (the server answered ${error.status}); it is not sent again, because PocketBase would answer it as a guest: log in again`;
+      }
+      throw error;
+    }
+    const result = response.body as { token: string; record?: BaseRecord };
+    this.#adopt(result.token);
+    this.onAuth({ collection: result.record?.collectionName ?? "", id: result.record?.id ?? "" });
+    return result.token;
   }
 
   /** Logs in as the configured superuser (deduplicated across concurrent callers). */
@@ -112,16 +174,22 @@ export class AuthState {
     const password = this.#password!;
     let response: Awaited<ReturnType<Transport["send"]>>;
     try {
-      response = await transport.send(records.authWithPassword("_superusers", identity, password));
+      response = await transport.send(
+        records.authWithPassword("_superusers", identity, password),
+        this.#sendOptions(),
+      );
     } catch (error) {
       // PocketBase before 0.23 had admins instead of a _superusers collection.
       if (!(error instanceof NotFoundError)) throw error;
-      response = await transport.send({
-        method: "POST",
-        path: "/api/admins/auth-with-password",
-        body: JSON.stringify({ identity, password }),
-        auth: false,
-      });
+      response = await transport.send(
+        {
+          method: "POST",
+          path: "/api/admins/auth-with-password",
+          body: JSON.stringify({ identity, password }),
+          auth: false,
+        },
+        this.#sendOptions(),
+      );
     }
     const result = response.body as { token: string; record?: BaseRecord; admin?: BaseRecord };
     this.#adopt(result.token);

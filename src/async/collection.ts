@@ -10,7 +10,10 @@ import {
 import { fieldsIncludeId } from "../abstract/fields.ts";
 import { escapeFilterValue } from "../abstract/filter.ts";
 import { iterateOptions, listQuery, type RequestSpec, records, recordsPath } from "../abstract/operations.ts";
+import { recordTopic, topicString } from "../abstract/realtime.ts";
 import type {
+  AsyncChanges,
+  Auth,
   BaseRecord,
   BatchOptions,
   BatchRequest,
@@ -20,10 +23,12 @@ import type {
   IterateOptions,
   ListOptions,
   ListResult,
+  RecordEvent,
   RecordInput,
   RecordOf,
   RecordOptions,
   RequestOptions,
+  SubscribeOptions,
 } from "../abstract/types.ts";
 import {
   assertCollectionName,
@@ -31,7 +36,9 @@ import {
   assertRecordId,
   normalizeFields,
 } from "../abstract/validate.ts";
+import { createAuth } from "./auth-flows.ts";
 import { assertBatchOptions, type RunOptions, runBatch } from "./batch.ts";
+import { ChangeFeed } from "./changes.ts";
 import type { Client } from "./client.ts";
 
 /** A PocketBase collection: its record API, and a Map of its records keyed by id. */
@@ -40,11 +47,18 @@ export class AsyncCollection<T extends object = BaseRecord>
 {
   readonly name: string;
   readonly #client: Client;
+  #auth: Auth<"async", T> | undefined;
 
   constructor(client: Client, name: string) {
     assertCollectionName(name);
     this.name = name;
     this.#client = client;
+  }
+
+  /** Auth collections: `auth(identity, password)` logs in; its members are the other flows. */
+  get auth(): Auth<"async", T> {
+    this.#auth ??= createAuth<T>(this.#client, this.name);
+    return this.#auth;
   }
 
   /**
@@ -326,6 +340,30 @@ export class AsyncCollection<T extends object = BaseRecord>
       if (page.items.length === 0) return;
       await this.deleteMany(page.items.map((record) => record.id));
     }
+  }
+
+  // Realtime
+
+  /**
+   * Hears changes of every record (`"*"`) or of one (a record id), as this identity's rules allow;
+   * resolves once the server took the subscription, to the function that unsubscribes.
+   */
+  async subscribe(
+    topic: string,
+    callback: (event: RecordEvent<RecordOf<T>>) => void,
+    options?: SubscribeOptions,
+  ): Promise<() => Promise<void>> {
+    if (typeof callback !== "function") throw new TypeError("pocketmap: subscribe() takes a callback");
+    const key = topicString(recordTopic(this.name, topic), options);
+    return this.#client.realtime.subscribe(key, {
+      message: (data) => callback(data as RecordEvent<RecordOf<T>>),
+    });
+  }
+
+  /** A live feed of every change (or those matching `filter`): `for await (const { action, record } of ...)`. */
+  changes(options?: SubscribeOptions): AsyncChanges<RecordOf<T>> {
+    const key = topicString(recordTopic(this.name, "*"), options);
+    return new ChangeFeed((listener) => this.#client.realtime.subscribe(key, listener));
   }
 
   #emit(event: "created" | "updated", record: RecordOf<T>): void {

@@ -1,63 +1,83 @@
-import { type BatchBuilder, buildBatch } from "../abstract/batch-requests.ts";
+import { type AsIdentity, asIdentity } from "../abstract/auth-operations.ts";
+import { buildBatch } from "../abstract/batch-requests.ts";
+import { CollectionCache, withCollectionProperties } from "../abstract/collection-properties.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import { NotFoundError } from "../abstract/errors/index.ts";
-import { collections, health, type Method, type RequestSpec } from "../abstract/operations.ts";
+import { collections, health, type RequestSpec } from "../abstract/operations.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
+import { topicString } from "../abstract/realtime.ts";
+import type { ServerTarget } from "../abstract/target.ts";
 import type {
+  Admin,
   BaseRecord,
+  BatchBuilder,
   BatchOptions,
   BatchRequest,
   BatchResult,
+  Environment,
   HealthResult,
+  IdentityInput,
   QueryValue,
-  RequestOptions,
   Schema,
   SchemaOf,
+  SendOptions,
+  SubscribeOptions,
 } from "../abstract/types.ts";
 import { toJsonBody } from "../abstract/validate.ts";
+import { AsyncAdminCollections } from "./admin-collections.ts";
 import { assertBatchOptions, runBatch } from "./batch.ts";
-import { Client, type ServerTarget } from "./client.ts";
+import { Client } from "./client.ts";
 import { AsyncCollection } from "./collection.ts";
 
-export interface SendOptions extends RequestOptions {
-  method?: Method;
-  body?: Record<string, unknown>;
-  /** Send without the environment's auth token. */
-  anonymous?: boolean;
-}
-
-// Names that must never resolve to a collection: `await env` looks up `then`, and inspectors probe
-// the others.
-const NOT_COLLECTIONS = new Set([
-  "then",
-  "catch",
-  "finally",
-  "toJSON",
-  "constructor",
-  "inspect",
-  "asymmetricMatch",
-]);
-
 /** The async environment: collections by property, index or `collection()`, and the services. */
-export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends EnvironmentEmitter {
+export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
+  extends EnvironmentEmitter
+  implements Environment<"async", S>
+{
   readonly #client: Client;
-  readonly #collections = new Map<string, AsyncCollection>();
+  readonly #collections: CollectionCache<AsyncCollection>;
+  readonly admin: Admin<"async">;
 
-  constructor(target: () => Promise<ServerTarget>, options: ResolvedOptions) {
+  constructor(
+    target: (() => Promise<ServerTarget>) | { parent: Client; identity: IdentityInput | AsIdentity },
+    options: ResolvedOptions,
+  ) {
     super();
-    this.#client = new Client(target, options, this.emitter);
+    const client =
+      typeof target === "function"
+        ? new Client(target, options, this.sink)
+        : target.parent.as(
+            typeof target.identity === "object" && "at" in target.identity
+              ? (target.identity as AsIdentity)
+              : asIdentity(target.identity),
+            this.sink,
+          );
+    this.#client = client;
+    this.#collections = new CollectionCache((name) => new AsyncCollection(client, name));
+    this.admin = { collections: new AsyncAdminCollections(client) };
+  }
+
+  /**
+   * An environment of the same kind acting as `identity` (a token, or a login's result): it shares
+   * this environment's connection pool, opens nothing, and leaves this environment as it was. Its token
+   * is refreshed before it expires; one that cannot be refreshed fails with UnauthorizedError, never
+   * as a guest or as another identity. Closing it releases only it; closing this one closes the pool.
+   */
+  as(identity: IdentityInput): AsyncEnvironment<S>;
+  /** @internal An identity checked already (the sync worker's). */
+  as(identity: AsIdentity): AsyncEnvironment<S>;
+  as(identity: IdentityInput | AsIdentity): AsyncEnvironment<S> {
+    const environment = new AsyncEnvironmentBase<S>({ parent: this.#client, identity }, this.#client.options);
+    return withCollectionProperties(environment, (name) =>
+      environment.collection(name),
+    ) as AsyncEnvironment<S>;
   }
 
   /** The collection of this name (also reachable as `env.name` and `env["name"]`). */
   collection<N extends keyof S & string>(name: N): AsyncCollection<S[N]>;
   collection<T extends object = BaseRecord>(name: string): AsyncCollection<T>;
   collection<T extends object>(name: string): AsyncCollection<T> {
-    let found = this.#collections.get(name);
-    if (!found) {
-      found = new AsyncCollection(this.#client, name);
-      this.#collections.set(name, found);
-    }
-    return found as AsyncCollection<T>;
+    return this.#collections.get(name) as AsyncCollection<T>;
   }
 
   /** The names of every collection this identity may list. */
@@ -91,7 +111,7 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Enviro
       if (error instanceof NotFoundError) return false;
       throw error;
     }
-    this.#collections.delete(name);
+    this.#collections.forget(name);
     void this.emitter.emit("collection:deleted", { name });
     return true;
   }
@@ -136,6 +156,19 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Enviro
     return this.#client.request(spec, options);
   }
 
+  /**
+   * Hears any realtime topic (a record topic such as `"posts/*"`, or a custom one a hook sends to);
+   * the callback gets each message's data. Resolves, once the server took it, to the unsubscribe function.
+   */
+  async subscribe(
+    topic: string,
+    callback: (data: unknown) => void,
+    options?: SubscribeOptions,
+  ): Promise<() => Promise<void>> {
+    if (typeof callback !== "function") throw new TypeError("pocketmap: subscribe() takes a callback");
+    return this.#client.realtime.subscribe(topicString(topic, options), { message: callback });
+  }
+
   /** The server URL, once connected (embedded mode starts its server on the first request). */
   async url(): Promise<string> {
     return (await this.#client.connect()).transport.url;
@@ -160,38 +193,10 @@ export type AsyncCollections<S extends SchemaOf<S>> = {
 
 export type AsyncEnvironment<S extends SchemaOf<S> = Schema> = AsyncEnvironmentBase<S> & AsyncCollections<S>;
 
-/** Wraps an environment so that unknown property names resolve to collections. */
-export function withCollectionProperties<E extends object>(env: E, collection: (name: string) => unknown): E {
-  // Methods must run on the target, which owns the private fields, not on the proxy. They are handed
-  // out as plain functions, one per method and cached (so `env.close === env.close`): V8 refuses a
-  // bound function (or a proxy) as the method of `using` / `await using` ("Symbol.dispose is not a
-  // function").
-  const methods = new WeakMap<(...args: unknown[]) => unknown, (...args: unknown[]) => unknown>();
-  return new Proxy(env, {
-    get(target, property) {
-      if (typeof property === "symbol" || property in target || NOT_COLLECTIONS.has(property)) {
-        // No receiver: getters must run on the target too.
-        const found: unknown = Reflect.get(target, property);
-        if (typeof found !== "function") return found;
-        const value = found as (...args: unknown[]) => unknown;
-        let method = methods.get(value);
-        if (!method) {
-          method = function (this: unknown, ...args: unknown[]) {
-            return value.apply(target, args);
-          };
-          methods.set(value, method);
-        }
-        return method;
-      }
-      return collection(property);
-    },
-  });
-}
-
 export function createAsyncEnvironment<S extends SchemaOf<S>>(
   target: () => Promise<ServerTarget>,
   options: ResolvedOptions,
 ): AsyncEnvironment<S> {
-  const env = new AsyncEnvironmentBase<S>(target, options);
-  return withCollectionProperties(env, (name) => env.collection(name)) as AsyncEnvironment<S>;
+  const environment = new AsyncEnvironmentBase<S>(target, options);
+  return withCollectionProperties(environment, (name) => environment.collection(name)) as AsyncEnvironment<S>;
 }

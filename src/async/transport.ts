@@ -5,6 +5,7 @@ import {
   AbortError,
   errorFromStatus,
   InvalidInputError,
+  MFARequiredError,
   NetworkError,
   PocketBaseError,
   TimeoutError,
@@ -23,11 +24,13 @@ export interface TransportOptions {
   onResponse?: (info: { method: string; path: string; status: number; ms: number }) => void;
 }
 
-export interface SendOptions {
+export interface TransportRequestOptions {
   token?: string | undefined;
   signal?: AbortSignal | undefined;
   timeout?: number | undefined;
   headers?: Record<string, string> | undefined;
+  /** Reports this request instead of the transport's `onResponse` (each identity reports its own). */
+  onResponse?: TransportOptions["onResponse"];
 }
 
 export interface Response {
@@ -188,7 +191,7 @@ export class Transport {
     return this.#origin + this.#basePath;
   }
 
-  async send(spec: RequestSpec, options: SendOptions = {}): Promise<Response> {
+  async send(spec: RequestSpec, options: TransportRequestOptions = {}): Promise<Response> {
     const path = this.#basePath + spec.path + buildQuery(spec.query);
     const idempotent = IDEMPOTENT.has(spec.method);
     const body = await encodeBody(spec.body);
@@ -239,10 +242,26 @@ export class Transport {
    * The error for a 4xx/5xx answer. Only PocketBase's JSON `message` and `data` are used, never raw
    * text, and both are scrubbed of the request's secrets: a server (or a proxy) may echo the request.
    */
-  #errorFor(spec: RequestSpec, path: string, raw: RawResponse, options: SendOptions): PocketBaseError {
+  #errorFor(
+    spec: RequestSpec,
+    path: string,
+    raw: RawResponse,
+    options: TransportRequestOptions,
+  ): PocketBaseError {
     const decoded = decodeJson(raw.text, raw.contentType);
     const json = decoded.ok && decoded.value && typeof decoded.value === "object" ? decoded.value : {};
-    const body = json as { message?: unknown; data?: unknown };
+    const body = json as { message?: unknown; data?: unknown; mfaId?: unknown };
+    if (raw.status === 401 && typeof body.mfaId === "string" && body.mfaId !== "") {
+      // PocketBase's answer to a first factor when the collection asks for a second one.
+      return new MFARequiredError({
+        status: 401,
+        message:
+          "pocketmap: this login needs a second factor; pass { mfaId: error.mfaId } to a second auth method (e.g. auth.withOTP)",
+        mfaId: body.mfaId,
+        url: redact(this.#origin + path),
+        method: spec.method,
+      });
+    }
     const secrets = requestSecrets({
       secrets: spec.secrets,
       token: options.token,
@@ -278,7 +297,7 @@ export class Transport {
     spec: RequestSpec,
     path: string,
     body: Awaited<ReturnType<typeof encodeBody>>,
-    options: SendOptions,
+    options: TransportRequestOptions,
   ): Promise<RawResponse> {
     const timeout = options.timeout ?? this.#options.timeout;
     const timeoutSignal = AbortSignal.timeout(timeout);
@@ -298,7 +317,7 @@ export class Transport {
       });
       const text = await response.body.text();
       const status = response.statusCode;
-      this.#options.onResponse?.({
+      (options.onResponse ?? this.#options.onResponse)?.({
         method: spec.method,
         path: spec.path,
         status,
@@ -307,7 +326,7 @@ export class Transport {
       const contentType = response.headers["content-type"];
       return { status, text, contentType: Array.isArray(contentType) ? contentType[0] : contentType };
     } catch (cause) {
-      this.#options.onResponse?.({
+      (options.onResponse ?? this.#options.onResponse)?.({
         method: spec.method,
         path: spec.path,
         status: 0,

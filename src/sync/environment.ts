@@ -1,152 +1,99 @@
-import { type BatchBuilder, buildBatch } from "../abstract/batch-requests.ts";
+import { type AsIdentity, asIdentity } from "../abstract/auth-operations.ts";
+import { CollectionCache, withCollectionProperties } from "../abstract/collection-properties.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
+import { environmentSurface } from "../abstract/surface.ts";
 import type {
+  Admin,
+  AdminCollections,
   BaseRecord,
-  BatchOptions,
-  BatchProgress,
-  BatchRequest,
-  BatchResult,
+  Environment,
   EnvironmentEvents,
-  HealthResult,
+  IdentityInput,
   Schema,
   SchemaOf,
 } from "../abstract/types.ts";
-import type { SendOptions } from "../async/environment.ts";
-import { withCollectionProperties } from "../async/environment.ts";
 import { SyncCollection } from "./collection.ts";
-import {
-  type CollectionMethod,
-  type EnvironmentMethod,
-  type IteratorMethod,
-  PROGRESS_CALLBACK,
-} from "./protocol.ts";
-import { call, closeEnvironment, openEnvironment, register } from "./worker-host.ts";
-
-type Forward =
-  | { collection?: undefined; method: EnvironmentMethod; args: unknown[]; iterate?: false }
-  | { collection: string; method: CollectionMethod; args: unknown[]; iterate?: false }
-  | { collection: string; method: IteratorMethod; args: unknown[]; iterate: true };
-
-/** Takes an onProgress function out of a call's options (it stays here), leaving the marker. */
-function keepProgressCallback(args: unknown[]): {
-  args: unknown[];
-  onProgress?: (progress: BatchProgress) => void;
-} {
-  let onProgress: ((progress: BatchProgress) => void) | undefined;
-  const kept = args.map((arg) => {
-    const given = (arg as { onProgress?: unknown } | null)?.onProgress;
-    if (typeof given !== "function") return arg;
-    onProgress = given as (progress: BatchProgress) => void;
-    return { ...(arg as object), onProgress: PROGRESS_CALLBACK };
-  });
-  return onProgress ? { args: kept, onProgress } : { args };
-}
+import { EnvironmentForwarder } from "./forwarder.ts";
+import { generateMethods, setRoute } from "./generate.ts";
+import { syncService } from "./services.ts";
+import { openEnvironment, register } from "./worker-host.ts";
 
 /**
  * The sync environment: the async environment's API, each call blocking until the worker that hosts
- * the async environment answers. Events arrive on this thread after the call, when it is free.
+ * the async environment answers. Events and realtime messages are pushed to this thread as they
+ * happen, and their listeners run when it is free. Its methods are generated from
+ * `environmentSurface`; only the `local` ones are written here.
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are generated onto the prototype from the method table; the interface declares them.
 export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends EnvironmentEmitter {
-  readonly #id: number;
-  readonly #chunk: number;
-  readonly #collections = new Map<string, SyncCollection>();
-  #closed = false;
+  readonly #forwarder: EnvironmentForwarder;
+  readonly #collections: CollectionCache<SyncCollection>;
+  #admin: Admin<"sync"> | undefined;
 
-  constructor(options: ResolvedOptions) {
+  readonly #id: number;
+  readonly #options: ResolvedOptions;
+
+  constructor(options: ResolvedOptions, derived?: { parent: number; identity: AsIdentity }) {
     super();
-    this.#chunk = options.syncChunk;
-    this.#id = register(options, (events) => {
-      for (const [name, data] of events)
-        void this.emitter.emit(name as keyof EnvironmentEvents, data as never);
-    });
+    const id = register(
+      options,
+      (events) => {
+        for (const [name, data] of events)
+          void this.emitter.emit(name as keyof EnvironmentEvents, data as never);
+      },
+      derived,
+    );
+    this.#id = id;
+    this.#options = options;
+    const forwarder = new EnvironmentForwarder(id, options.syncChunk, () => this.sink.listenerCount() > 0);
+    this.#forwarder = forwarder;
+    this.#collections = new CollectionCache((name) => new SyncCollection(forwarder, name));
+    setRoute(this, { forwarder, target: {} });
     // Embedded mode starts its server now, so that an unclosed environment is still cleaned up at exit.
-    if (options.url === undefined) openEnvironment(this.#id);
+    if (options.url === undefined && !derived) openEnvironment(id);
   }
 
   /**
-   * @internal Runs one call of this environment in the worker. A batch job's onProgress stays on this
-   * thread (see worker-host.ts): its options cross with a marker in its place.
+   * A sync environment acting as `identity` (a token, or a login's result) on this environment's
+   * connection pool; see the async kind's `as()`. Nothing crosses to the worker until its first call.
    */
-  forward(request: Forward): unknown {
-    if (this.#closed) throw new Error("pocketmap: this environment is closed");
-    const events = this.emitter.listenerCount() > 0;
-    if (request.iterate) {
-      const { collection, method, args } = request;
-      return call(this.#id, { op: "iterate", envId: this.#id, collection, method, args, events });
-    }
-    const { args, onProgress } = keepProgressCallback(request.args);
-    return call(this.#id, { op: "call", envId: this.#id, ...request, args, events }, onProgress);
+  as(identity: IdentityInput): SyncEnvironment<S> {
+    const checked = asIdentity(identity);
+    const environment = new SyncEnvironmentBase<S>(this.#options, { parent: this.#id, identity: checked });
+    return withCollectionProperties(environment, (name) =>
+      environment.collection(name),
+    ) as SyncEnvironment<S>;
   }
 
-  /** @internal The next chunk of a worker-side iterator. */
-  next(iterator: number, count = this.#chunk): unknown {
-    const events = this.emitter.listenerCount() > 0;
-    return call(this.#id, { op: "next", envId: this.#id, iterator, count, events });
-  }
-
-  /** @internal Frees a worker-side iterator that was not read to the end. */
-  returnIterator(iterator: number): void {
-    if (!this.#closed) call(this.#id, { op: "return", envId: this.#id, iterator });
-  }
-
+  /** The collection of this name (also reachable as `env.name` and `env["name"]`). */
   collection<N extends keyof S & string>(name: N): SyncCollection<S[N]>;
   collection<T extends object = BaseRecord>(name: string): SyncCollection<T>;
   collection<T extends object>(name: string): SyncCollection<T> {
-    let found = this.#collections.get(name);
-    if (!found) {
-      found = new SyncCollection(this, name);
-      this.#collections.set(name, found);
-    }
-    return found as SyncCollection<T>;
+    return this.#collections.get(name) as SyncCollection<T>;
   }
 
-  keys(): string[] {
-    return this.forward({ method: "keys", args: [] }) as string[];
-  }
-  has(name: string): boolean {
-    return this.forward({ method: "has", args: [name] }) as boolean;
-  }
-  delete(name: string): boolean {
-    const deleted = this.forward({ method: "delete", args: [name] }) as boolean;
-    if (deleted) this.#collections.delete(name);
-    return deleted;
-  }
-  createCollection(model: Record<string, unknown>): Record<string, unknown> {
-    return this.forward({ method: "createCollection", args: [model] }) as Record<string, unknown>;
-  }
-  health(): HealthResult {
-    return this.forward({ method: "health", args: [] }) as HealthResult;
-  }
-  /**
-   * Raw requests, or a builder run here (`(b) => { b.posts.create(...) }`) whose requests are then
-   * sent as env.batch(requests) would.
-   */
-  batch(
-    requests: readonly BatchRequest[] | ((b: BatchBuilder) => void),
-    options?: BatchOptions,
-  ): BatchResult[] {
-    const built = typeof requests === "function" ? buildBatch(requests) : requests;
-    return this.forward({ method: "batch", args: [built, options] }) as BatchResult[];
-  }
-  send<T = unknown>(path: string, options?: Omit<SendOptions, "signal">): T {
-    return this.forward({ method: "send", args: [path, options] }) as T;
-  }
-  url(): string {
-    return this.forward({ method: "url", args: [] }) as string;
+  /** The superuser services. */
+  get admin(): Admin<"sync"> {
+    this.#admin ??= {
+      collections: syncService<AdminCollections<"sync">>(this.#forwarder, "admin.collections"),
+    };
+    return this.#admin;
   }
 
   /** Closes the worker-side pool and stops an embedded server. */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    closeEnvironment(this.#id);
+    this.#forwarder.close();
   }
 
   [Symbol.dispose](): void {
     this.close();
   }
 }
+
+export interface SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environment<"sync", S> {}
+
+generateMethods(SyncEnvironmentBase.prototype, environmentSurface);
 
 export type SyncCollections<S extends SchemaOf<S>> = {
   readonly [N in keyof S & string]: SyncCollection<S[N]>;
@@ -157,6 +104,6 @@ export type SyncCollections<S extends SchemaOf<S>> = {
 export type SyncEnvironment<S extends SchemaOf<S> = Schema> = SyncEnvironmentBase<S> & SyncCollections<S>;
 
 export function createSyncEnvironment<S extends SchemaOf<S>>(options: ResolvedOptions): SyncEnvironment<S> {
-  const env = new SyncEnvironmentBase<S>(options);
-  return withCollectionProperties(env, (name) => env.collection(name)) as SyncEnvironment<S>;
+  const environment = new SyncEnvironmentBase<S>(options);
+  return withCollectionProperties(environment, (name) => environment.collection(name)) as SyncEnvironment<S>;
 }

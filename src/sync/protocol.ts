@@ -1,79 +1,60 @@
 // Messages between the sync kind's main thread and its worker. Everything here crosses a thread
 // boundary by structured clone, so it is plain data only.
 import type { MessagePort } from "node:worker_threads";
+import type { AsIdentity } from "../abstract/auth-operations.ts";
 import type { SerializedError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
-
-/** Environment methods the worker runs on request. */
-export const ENVIRONMENT_METHODS = [
-  "keys",
-  "has",
-  "delete",
-  "createCollection",
-  "health",
-  "batch",
-  "send",
-  "url",
-] as const;
-
-/** Collection methods the worker runs on request; each returns plain data (or the collection). */
-export const COLLECTION_METHODS = [
-  "list",
-  "getOne",
-  "getFirst",
-  "getFullList",
-  "create",
-  "update",
-  "remove",
-  "count",
-  "createMany",
-  "updateMany",
-  "upsertMany",
-  "deleteMany",
-  "get",
-  "has",
-  "set",
-  "delete",
-  "size",
-  "clear",
-] as const;
-
-/** Collection methods that return an async iterator in the async kind. */
-export const ITERATOR_METHODS = ["iterate", "keys", "values", "entries"] as const;
-
-export type EnvironmentMethod = (typeof ENVIRONMENT_METHODS)[number];
-export type CollectionMethod = (typeof COLLECTION_METHODS)[number];
-export type IteratorMethod = (typeof ITERATOR_METHODS)[number];
+import type { TargetPath } from "../abstract/surface.ts";
 
 export type WorkerRequest =
   | { op: "open"; envId: number; options: ResolvedOptions }
+  /** Opens an identity (`env.as()`) on the pool of environment `parent`, which is open already. */
+  | { op: "as"; envId: number; parent: number; identity: AsIdentity }
+  /** Runs a method of a target (by its method table: `call` or `self` for "call", `iterate` for "iterate"). */
   | {
-      op: "call";
+      op: "call" | "iterate";
       envId: number;
-      collection?: string;
+      target: TargetPath;
       method: string;
-      args: unknown[];
-      events: boolean;
-    }
-  | {
-      op: "iterate";
-      envId: number;
-      collection: string;
-      method: IteratorMethod;
       args: unknown[];
       events: boolean;
     }
   | { op: "next"; envId: number; iterator: number; count: number; events: boolean }
   | { op: "return"; envId: number; iterator: number }
   | { op: "close"; envId: number }
+  /**
+   * Realtime (a method whose table crossing is `subscribe` or `changes`): callbacks cannot cross, so the
+   * main thread keeps them by subscription id and the worker pushes { subscription, message } (see
+   * PushItem). For `subscribe`, `callback` is the index in `args` of the callback, which the worker
+   * replaces with its pusher; for `changes`, the worker pumps the feed the method returns.
+   */
+  | {
+      op: "subscribe";
+      envId: number;
+      subscription: number;
+      target: TargetPath;
+      method: string;
+      args: unknown[];
+      callback: number;
+      events: boolean;
+    }
+  | { op: "unsubscribe"; envId: number; subscription: number }
   | { op: "exit"; code: number; later?: boolean }
   | { op: "throw"; name: string };
 
-export type ForwardedEvent = [name: string, data: unknown];
+/** An event the worker's environment emitted, relayed to the main thread (pushed, see PushItem). */
+export type RelayedEvent = [name: string, data: unknown];
 
-export type WorkerReply =
-  | { ok: true; value: unknown; events?: ForwardedEvent[] }
-  | { ok: false; error: SerializedError; events?: ForwardedEvent[] };
+export type WorkerReply = { ok: true; value: unknown } | { ok: false; error: SerializedError };
+
+/**
+ * What the worker pushes to the main thread as it happens (the push channel): a relayed event, or a
+ * realtime message for a subscription. Pushes posted during a call are buffered by the waiting main
+ * thread and delivered after the call; pushes that come while it is free are delivered at once.
+ */
+export type PushItem =
+  | { envId: number; event: RelayedEvent }
+  | { envId: number; subscription: number; message: unknown };
 
 /** What opening an environment tells the main thread: an embedded server to clean up at exit. */
 export interface OpenResult {
@@ -115,6 +96,8 @@ export type FromWorker =
   | { id: number; reply: WorkerReply; output: OutputChunk[] }
   /** A progress report of call `id`, for its onProgress callback on the main thread. */
   | { id: number; progress: { done: number; total: number }; output: OutputChunk[] }
+  /** Events and realtime messages, pushed as they happen; always posted before the reply of their call. */
+  | { push: PushItem[]; output: OutputChunk[] }
   /** The worker is ending (any exit, including an uncaught error); `received` is the last request id it took. */
   | { exit: number; received: number; output: OutputChunk[]; error?: string };
 

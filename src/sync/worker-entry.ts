@@ -3,7 +3,7 @@
 // The cache lives in pocketmap's cache dir; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
 import module from "node:module";
 import { join } from "node:path";
-import { cacheDir } from "../env/binary.ts";
+import { cacheDir } from "../server/binary.ts";
 
 try {
   module.enableCompileCache?.(join(cacheDir(), "compile-cache"));

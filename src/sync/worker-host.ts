@@ -4,18 +4,19 @@
 // pocketmap owns this Worker (it used synckit before) so that it can see the worker's 'exit' between
 // calls, terminate a stuck one, bound each call by its own timeout, and start the worker the same way
 // whatever the host (synckit's preload path broke under `node -e 'import(...)'`).
-import { rmSync } from "node:fs";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type { AsIdentity } from "../abstract/auth-operations.ts";
 import { errorFromJSON, InvalidInputError, SyncWorkerError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
-import { onProcessExit } from "../env/process-cleanup.ts";
+import { guardServer, type ServerGuard } from "../server/process-cleanup.ts";
 import {
-  type ForwardedEvent,
   type FromWorker,
   NOTIFY,
   type OpenResult,
   type OutputChunk,
   PROGRESS,
+  type PushItem,
+  type RelayedEvent,
   type ToWorker,
   type WorkerData,
   type WorkerReply,
@@ -24,11 +25,11 @@ import {
 
 interface Registration {
   options: ResolvedOptions;
-  onEvents: (events: ForwardedEvent[]) => void;
-  /** Stops this environment's embedded server from the main thread (its worker may be gone). */
-  stopServer?: () => void;
-  /** Withdraws stopServer from the process-exit handler. */
-  release?: () => void;
+  onEvents: (events: RelayedEvent[]) => void;
+  /** An identity from `as()`: it opens on the pool of environment `parent` (opened first). */
+  derived?: { parent: number; identity: AsIdentity } | undefined;
+  /** Its embedded server, stopped from the main thread if its worker cannot (it may be gone). */
+  server?: ServerGuard;
 }
 
 interface Host {
@@ -69,6 +70,87 @@ let openInWorker = new Set<number>();
 const registrations = new Map<number, Registration>();
 let nextEnvId = 1;
 
+// ---- The push channel (main side) ----------------------------------------------------------------
+// The worker pushes events and realtime messages as they happen ({ push: PushItem[] }). While this
+// thread is free, the port's 'message' listener runs the listeners at once. While a call blocks, wait()
+// takes pushes off the port with the reply and buffers them; they run once the call has returned and
+// the thread is free again (a setImmediate), before any later push, so order is kept and a sync call
+// made inside a listener works. The port is ref'd only while a realtime subscription is live: a script
+// waiting for changes stays alive, one that never subscribed (or unsubscribed, or closed) exits. The
+// thread is never blocked while waiting, so Ctrl-C ends it as usual.
+
+interface Subscription {
+  envId: number;
+  callback: (message: unknown) => void;
+}
+
+/** Live realtime subscriptions by id: the callbacks stay on this thread; the worker sends the id. */
+const subscriptions = new Map<number, Subscription>();
+let nextSubscription = 1;
+/** Pushes taken off the port during a call, to deliver when this thread is free. */
+let buffered: PushItem[] = [];
+let flushScheduled = false;
+
+/** Runs `fn`; a listener that throws is an uncaught exception (as an event listener's), after the rest run. */
+function guarded(fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    process.nextTick(() => {
+      throw error;
+    });
+  }
+}
+
+function deliver(items: readonly PushItem[]): void {
+  for (const item of items) {
+    if ("event" in item) {
+      const found = registrations.get(item.envId);
+      if (found) guarded(() => found.onEvents([item.event]));
+    } else {
+      const found = subscriptions.get(item.subscription);
+      if (found) guarded(() => found.callback(item.message));
+    }
+  }
+}
+
+function flushBuffered(): void {
+  flushScheduled = false;
+  while (buffered.length > 0) {
+    const items = buffered;
+    buffered = [];
+    deliver(items);
+  }
+}
+
+function bufferPush(items: PushItem[]): void {
+  buffered.push(...items);
+  if (flushScheduled) return;
+  flushScheduled = true;
+  setImmediate(flushBuffered);
+}
+
+/** What arrives while this thread is free: pushes (run now), a dead worker's report, stale replies. */
+function onIdleMessage(current: Host, message: FromWorker): void {
+  writeOutput(message.output);
+  if ("exit" in message) {
+    retire(current);
+    return;
+  }
+  if ("push" in message) {
+    flushBuffered();
+    deliver(message.push);
+  }
+  // Otherwise: the answer to a call that was given up on.
+}
+
+/** Keeps the process alive exactly while a subscription is live. */
+function updateRef(): void {
+  if (!host) return;
+  if (subscriptions.size > 0) host.port.ref();
+  else host.port.unref();
+}
+
 function startWorker(): Host {
   if (host) return host;
   const shared = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
@@ -83,6 +165,8 @@ function startWorker(): Host {
   });
   const started: Host = { worker, port: port1, shared, nextId: 0, answered: false };
   host = started;
+  port1.on("message", (message: FromWorker) => onIdleMessage(started, message));
+  port1.unref();
   // A worker that dies while this thread is free is noticed here, so the next call starts a fresh
   // one at once. (One that dies during a call reports it through the port; see wait().)
   worker.on("exit", () => retire(started));
@@ -99,6 +183,13 @@ function retire(dead: Host): void {
   openInWorker = new Set();
   dead.port.close();
   void dead.worker.terminate();
+  // Its realtime connections died with it: those subscribed hear `disconnect`, and nothing holds the
+  // process open any more (a new worker starts with no subscriptions).
+  const envs = new Set([...subscriptions.values()].map((found) => found.envId));
+  subscriptions.clear();
+  for (const envId of envs) {
+    registrations.get(envId)?.onEvents([["disconnect", { reason: "the sync worker ended" }]]);
+  }
 }
 
 function writeOutput(output: OutputChunk[] | undefined): void {
@@ -169,6 +260,7 @@ function drainExited(current: Host): void {
     const message = receiveMessageOnPort(current.port)?.message as FromWorker | undefined;
     if (!message) return;
     writeOutput(message.output);
+    if ("push" in message) bufferPush(message.push);
     if ("exit" in message) {
       retire(current);
       return;
@@ -186,7 +278,7 @@ function wait(
   id: number,
   limit: number,
   onProgress?: OnProgress,
-): Exclude<FromWorker, { progress: unknown }> {
+): Exclude<FromWorker, { progress: unknown } | { push: unknown }> {
   const { shared, port } = current;
   let progress = Atomics.load(shared, PROGRESS);
   let deadline = Date.now() + limit;
@@ -195,12 +287,12 @@ function wait(
     const message = receiveMessageOnPort(port)?.message as FromWorker | undefined;
     if (message) {
       writeOutput(message.output);
-      if ("progress" in message) {
+      if ("push" in message) bufferPush(message.push);
+      else if ("progress" in message) {
+        // A batch job's progress report: its callback runs here, between waits.
         if (message.id === id) onProgress?.(message.progress);
-        continue;
-      }
-      if ("exit" in message || message.id === id) return message;
-      continue; // an answer to a call that was given up on
+      } else if ("exit" in message || message.id === id) return message;
+      continue; // a push, a progress report, or an answer to a call that was given up on
     }
     const now = Date.now();
     const seen = Atomics.load(shared, PROGRESS);
@@ -218,8 +310,7 @@ function wait(
   }
 }
 
-function unwrap(envId: number, reply: WorkerReply): unknown {
-  if (reply.events?.length) registrations.get(envId)?.onEvents(reply.events);
+function unwrap(_envId: number, reply: WorkerReply): unknown {
   if (!reply.ok) throw errorFromJSON(reply.error);
   return reply.value;
 }
@@ -251,6 +342,16 @@ function ensureOpen(envId: number): void {
   if (host) drainExited(host);
   if (openInWorker.has(envId)) return;
   const found = registration(envId);
+  if (found.derived) {
+    const { parent, identity } = found.derived;
+    ensureOpen(parent);
+    unwrap(
+      envId,
+      onceMore(() => sendFor(envId, { op: "as", envId, parent, identity })),
+    );
+    openInWorker.add(envId);
+    return;
+  }
   const opened = unwrap(
     envId,
     onceMore(() => sendFor(envId, { op: "open", envId, options: found.options })),
@@ -258,32 +359,22 @@ function ensureOpen(envId: number): void {
   openInWorker.add(envId);
   // A reopen after a crash started a new server; the dead worker's one is ours to stop.
   stopServer(found);
-  if (opened.pid) {
-    const { pid, tempDir } = opened;
-    found.stopServer = () => {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // Already gone.
-      }
-      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-    };
-    // At a normal exit only: signals keep Node's default (see docs/sync.md); the server's watchdog
-    // stops it when this process ends any other way.
-    found.release = onProcessExit(found.stopServer);
-  }
+  if (opened.pid) found.server = guardServer(opened.pid, opened.tempDir);
 }
 
 function stopServer(found: Registration): void {
-  found.release?.();
-  found.stopServer?.();
-  found.release = found.stopServer = undefined;
+  found.server?.stop();
+  found.server = undefined;
 }
 
 /** Registers a sync environment; nothing crosses to the worker until its first call. */
-export function register(options: ResolvedOptions, onEvents: Registration["onEvents"]): number {
+export function register(
+  options: ResolvedOptions,
+  onEvents: Registration["onEvents"],
+  derived?: Registration["derived"],
+): number {
   const envId = nextEnvId++;
-  registrations.set(envId, { options, onEvents });
+  registrations.set(envId, { options, onEvents, derived });
   return envId;
 }
 
@@ -313,10 +404,43 @@ export function call(envId: number, request: WorkerRequest, onProgress?: OnProgr
   return value;
 }
 
+/**
+ * Subscribes in the worker; `callback` runs on this thread with each message. Returns the
+ * subscription id once the server has taken it (the callback is registered first, so that no message
+ * pushed during the call is lost).
+ */
+export function subscribe(
+  envId: number,
+  request: Omit<Extract<WorkerRequest, { op: "subscribe" }>, "subscription">,
+  callback: (message: unknown) => void,
+): number {
+  const subscription = nextSubscription++;
+  subscriptions.set(subscription, { envId, callback });
+  try {
+    call(envId, { ...request, subscription });
+  } catch (error) {
+    subscriptions.delete(subscription);
+    throw error;
+  }
+  updateRef();
+  return subscription;
+}
+
+/** Ends a subscription: its callback never runs again, and the process may exit if nothing else is live. */
+export function unsubscribe(envId: number, subscription: number): void {
+  if (!subscriptions.delete(subscription)) return;
+  updateRef();
+  if (registrations.has(envId) && openInWorker.has(envId)) {
+    call(envId, { op: "unsubscribe", envId, subscription });
+  }
+}
+
 /** Closes an environment in the worker (its pool, its embedded server). */
 export function closeEnvironment(envId: number): void {
   const found = registrations.get(envId);
   if (!found) return;
+  for (const [id, subscription] of subscriptions) if (subscription.envId === envId) subscriptions.delete(id);
+  updateRef();
   let closedByWorker = false;
   try {
     if (host) drainExited(host);
@@ -333,7 +457,7 @@ export function closeEnvironment(envId: number): void {
     registrations.delete(envId);
     openInWorker.delete(envId);
     // The worker stopped its server cleanly; otherwise (it crashed) stop the server from here.
-    if (closedByWorker) found.release?.();
+    if (closedByWorker) found.server?.release();
     else stopServer(found);
   }
 }

@@ -2,20 +2,20 @@
 // It re-implements nothing; every behaviour is the async kind's.
 import { workerData } from "node:worker_threads";
 import { errorToJSON } from "../abstract/errors/index.ts";
-import type { ServerTarget } from "../async/client.ts";
-import { AsyncCollection } from "../async/collection.ts";
+import { crossingOf, type TargetPath } from "../abstract/surface.ts";
+import type { ServerTarget } from "../abstract/target.ts";
+import type { AsyncChanges } from "../abstract/types.ts";
 import { type AsyncEnvironment, createAsyncEnvironment } from "../async/environment.ts";
-import { serverTarget } from "../env/setup.ts";
+import { serverTarget } from "../server/target.ts";
 import {
-  COLLECTION_METHODS,
-  ENVIRONMENT_METHODS,
-  type ForwardedEvent,
   type IteratorChunk,
   type OpenResult,
   type OutputChunk,
   PROGRESS,
   PROGRESS_CALLBACK,
+  type PushItem,
   postToMain,
+  type RelayedEvent,
   type ToWorker,
   type WorkerData,
   type WorkerReply,
@@ -52,23 +52,61 @@ process.on("exit", (code) => {
   postToMain(data, { exit: code, received, output: output.splice(0) });
 });
 
+// The push channel: events and realtime messages go to the main thread as they happen, batched per
+// turn of this thread's event loop (a burst of messages is one post). A blocked main thread buffers
+// them until its call returns; a free one runs its listeners at once.
+let pushes: PushItem[] = [];
+let pushScheduled = false;
+
+function push(item: PushItem): void {
+  pushes.push(item);
+  if (pushScheduled) return;
+  pushScheduled = true;
+  setImmediate(flushPushes);
+}
+
+function flushPushes(): void {
+  pushScheduled = false;
+  if (pushes.length === 0) return;
+  const items = pushes;
+  pushes = [];
+  postToMain(data, { push: items, output: output.splice(0) });
+}
+
 interface Hosted {
-  env: AsyncEnvironment;
+  environment: AsyncEnvironment;
   iterators: Map<number, AsyncIterator<unknown>>;
   nextIterator: number;
-  /** Events waiting to travel back with the next reply; collected only while the main thread listens. */
-  pending: ForwardedEvent[];
-  forwarding: boolean;
+  /** Whether every event is relayed (the main thread has listened); disconnect/reconnect always are. */
+  relaying: boolean;
+  /** Live realtime subscriptions by the main thread's subscription id: what ends each. */
+  subscriptions: Map<number, () => Promise<void>>;
 }
 
 const hosted = new Map<number, Hosted>();
-const environmentMethods = new Set<string>(ENVIRONMENT_METHODS);
-const collectionMethods = new Set<string>(COLLECTION_METHODS);
 
 function host(envId: number): Hosted {
   const found = hosted.get(envId);
   if (!found) throw new Error(`pocketmap: sync environment ${envId} is not open in this worker`);
   return found;
+}
+
+/** Hosts an environment (opened, or derived with `as()`) under the main thread's id for it. */
+function hostEnvironment(envId: number, environment: AsyncEnvironment): void {
+  const entry: Hosted = {
+    environment,
+    iterators: new Map(),
+    nextIterator: 0,
+    relaying: false,
+    subscriptions: new Map(),
+  };
+  hosted.set(envId, entry);
+  // The realtime connection's state changes are rare and matter even between calls: always relayed.
+  environment.on(["disconnect", "reconnect"], ({ name, data }) => {
+    if (!entry.relaying) push({ envId, event: [name, data] });
+  });
+  // Every response is progress: a call of many requests may block as long as each one moves.
+  environment.on("request", progress);
 }
 
 async function open(
@@ -77,39 +115,37 @@ async function open(
 ): Promise<OpenResult> {
   let started: ServerTarget | undefined;
   const target = serverTarget(options);
-  const env = createAsyncEnvironment(async () => {
+  const environment = createAsyncEnvironment(async () => {
     started = await target();
     return started;
   }, options);
-  hosted.set(envId, { env, iterators: new Map(), nextIterator: 0, pending: [], forwarding: false });
-  // Every response is progress: a call of many requests may block as long as each one moves.
-  env.on("request", progress);
+  hostEnvironment(envId, environment);
   if (options.url !== undefined) return {};
   // Embedded mode starts now, so that the main thread can stop the server if the process ends. It is
   // bounded by its own timeouts (and a first install by pip's); beat while it runs.
   const beat = setInterval(progress, 1_000);
   try {
-    await env.url();
+    await environment.url();
   } finally {
     clearInterval(beat);
   }
   return { pid: started?.pid, tempDir: started?.tempDir };
 }
 
-function forward(entry: Hosted, wanted: boolean): void {
-  if (!wanted || entry.forwarding) return;
-  entry.forwarding = true;
-  entry.env.onAny(({ name, data }) => {
-    entry.pending.push([name as string, data]);
+/** Relays every event of the environment to the main thread (pushed as it happens), once it listens. */
+function relayEvents(envId: number, entry: Hosted, wanted: boolean): void {
+  if (!wanted || entry.relaying) return;
+  entry.relaying = true;
+  entry.environment.onAny(({ name, data }) => {
+    push({ envId, event: [name, data] as RelayedEvent });
   });
 }
 
-async function drain(entry: Hosted | undefined): Promise<ForwardedEvent[] | undefined> {
-  if (!entry?.forwarding) return undefined;
-  // emittery calls listeners a tick after emit(); let them run before the reply leaves.
-  await new Promise((resolve) => setImmediate(resolve));
-  if (entry.pending.length === 0) return undefined;
-  return entry.pending.splice(0);
+/** Pushes what the call caused before its reply leaves, so the main thread sees events first. */
+async function drain(entry: Hosted | undefined): Promise<void> {
+  // emittery calls listeners a tick after emit(); let them run first.
+  if (entry?.relaying) await new Promise((resolve) => setImmediate(resolve));
+  flushPushes();
 }
 
 async function nextChunk(iterator: AsyncIterator<unknown>, count: number): Promise<IteratorChunk> {
@@ -137,35 +173,33 @@ function withProgress(args: unknown[], id: number): unknown[] {
   });
 }
 
-async function run(request: WorkerRequest, id: number): Promise<unknown> {
+async function run(request: WorkerRequest, callId: number): Promise<unknown> {
   switch (request.op) {
     case "open":
       return open(request.envId, request.options);
-    case "call": {
-      const entry = host(request.envId);
-      if (request.collection === undefined) {
-        if (!environmentMethods.has(request.method))
-          throw new TypeError(`pocketmap: no method ${request.method}`);
-        const method = entry.env[request.method as keyof AsyncEnvironment] as (...args: unknown[]) => unknown;
-        return method(...withProgress(request.args, id));
-      }
-      if (!collectionMethods.has(request.method))
-        throw new TypeError(`pocketmap: no method ${request.method}`);
-      const collection = entry.env.collection(request.collection);
-      const result = await (
-        collection[request.method as keyof AsyncCollection] as (...args: unknown[]) => unknown
-      )(...withProgress(request.args, id));
-      // `set` returns the collection, which cannot cross; the main thread returns its own.
-      return result instanceof AsyncCollection ? undefined : result;
-    }
+    case "as":
+      hostEnvironment(request.envId, host(request.parent).environment.as(request.identity));
+      return {} satisfies OpenResult;
+    case "call":
     case "iterate": {
       const entry = host(request.envId);
-      const collection = entry.env.collection(request.collection);
-      const iterator = (collection[request.method] as (...args: unknown[]) => AsyncIterator<unknown>)(
-        ...request.args,
+      // Only what the target's method table lists, crossing the way the request says.
+      const crossing = crossingOf(request.target, request.method);
+      const allowed =
+        request.op === "iterate" ? crossing === "iterate" : crossing === "call" || crossing === "self";
+      if (!allowed) throw new TypeError(`pocketmap: no method ${request.method}`);
+      const target = resolve(entry.environment, request.target);
+      const result = (target[request.method] as (...args: unknown[]) => unknown).apply(
+        target,
+        withProgress(request.args, callId),
       );
+      if (request.op === "call") {
+        const value = await result;
+        // `self` returns the target, which cannot cross; the main thread returns its own.
+        return crossing === "self" ? undefined : value;
+      }
       const id = entry.nextIterator++;
-      entry.iterators.set(id, iterator);
+      entry.iterators.set(id, result as AsyncIterator<unknown>);
       return id;
     }
     case "next": {
@@ -188,10 +222,44 @@ async function run(request: WorkerRequest, id: number): Promise<unknown> {
       await iterator?.return?.();
       return undefined;
     }
+    case "subscribe": {
+      const { envId, subscription } = request;
+      const entry = host(envId);
+      const crossing = crossingOf(request.target, request.method);
+      if (crossing !== "subscribe" && crossing !== "changes") {
+        throw new TypeError(`pocketmap: no method ${request.method}`);
+      }
+      const target = resolve(entry.environment, request.target);
+      const method = target[request.method] as (...args: unknown[]) => unknown;
+      const deliver = (message: unknown) => push({ envId, subscription, message });
+      if (crossing === "subscribe") {
+        // The callback stays on the main thread; here the pusher takes its place.
+        const args = [...request.args];
+        if (request.callback >= 0) args[request.callback] = deliver;
+        const unsubscribe = (await method.apply(target, args)) as () => Promise<void>;
+        entry.subscriptions.set(subscription, unsubscribe);
+        return undefined;
+      }
+      // `changes`: the method returns the async kind's feed; once the server took it, pump it.
+      const feed = method.apply(target, request.args) as AsyncChanges<unknown>;
+      await feed.ready;
+      entry.subscriptions.set(subscription, () => feed.cancel());
+      void (async () => {
+        for await (const change of feed) deliver(change);
+      })().catch(() => {});
+      return undefined;
+    }
+    case "unsubscribe": {
+      const entry = hosted.get(request.envId);
+      const unsubscribe = entry?.subscriptions.get(request.subscription);
+      entry?.subscriptions.delete(request.subscription);
+      await unsubscribe?.();
+      return undefined;
+    }
     case "close": {
       const entry = hosted.get(request.envId);
       hosted.delete(request.envId);
-      await entry?.env.close();
+      await entry?.environment.close();
       return undefined;
     }
     case "exit":
@@ -209,6 +277,18 @@ async function run(request: WorkerRequest, id: number): Promise<unknown> {
   }
 }
 
+/** The object a target path names in an environment: a collection, a service, or the environment. */
+function resolve(environment: AsyncEnvironment, target: TargetPath): Record<string, unknown> {
+  if (target.collection !== undefined) {
+    const collection = environment.collection(target.collection);
+    return (target.auth ? collection.auth : collection) as never;
+  }
+  if (target.service === undefined) return environment as never;
+  let found: unknown = environment;
+  for (const key of target.service.split(".")) found = (found as Record<string, unknown>)[key];
+  return found as Record<string, unknown>;
+}
+
 function testHook(): void {
   // Refused unless the tests asked for it before the worker started.
   if (process.env.POCKETMAP_TEST_HOOKS !== "1") throw new Error("pocketmap: this hook is only for tests");
@@ -216,12 +296,14 @@ function testHook(): void {
 
 async function answer(request: WorkerRequest, id: number): Promise<WorkerReply> {
   const entry = "envId" in request ? hosted.get(request.envId) : undefined;
-  if (entry && "events" in request) forward(entry, request.events);
+  if (entry && "events" in request) relayEvents(request.envId, entry, request.events);
   try {
     const value = await run(request, id);
-    return { ok: true, value, events: await drain(entry) };
+    await drain(entry);
+    return { ok: true, value };
   } catch (error) {
-    return { ok: false, error: errorToJSON(error), events: await drain(entry) };
+    await drain(entry);
+    return { ok: false, error: errorToJSON(error) };
   }
 }
 

@@ -3,6 +3,7 @@ import { BadRequestError } from "./bad-request.ts";
 import { BatchError } from "./batch.ts";
 import { ForbiddenError } from "./forbidden.ts";
 import { InvalidInputError } from "./invalid-input.ts";
+import { MFARequiredError } from "./mfa-required.ts";
 import { NetworkError } from "./network.ts";
 import { NotFoundError } from "./not-found.ts";
 import { PocketBaseError, type PocketBaseErrorInit, type SerializedError } from "./pocketbase-error.ts";
@@ -20,6 +21,7 @@ export {
   BatchError,
   ForbiddenError,
   InvalidInputError,
+  MFARequiredError,
   NetworkError,
   NotFoundError,
   PocketBaseError,
@@ -49,6 +51,7 @@ const byName: Record<string, typeof PocketBaseError> = {
   BadRequestError,
   BatchError,
   UnauthorizedError,
+  MFARequiredError,
   ForbiddenError,
   NotFoundError,
   TooManyRequestsError,

@@ -4,7 +4,13 @@
 import { access, constants } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { cacheDir, findPocketBase, installPocketBase, pinnedVersion, pocketBaseVersion } from "./binary.ts";
+import {
+  cacheDir,
+  findPocketBase,
+  installPocketBase,
+  pinnedVersion,
+  pocketBaseVersion,
+} from "../server/binary.ts";
 
 const HELP = `Usage: pocketmap <command> [options]
 

@@ -1,14 +1,13 @@
 // Embedded mode: a local PocketBase on a free loopback port, with generated superuser credentials.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { EMBEDDED_STARTUP_TIMEOUT } from "../abstract/constants.ts";
 import { findPocketBase, pocketBaseVersion } from "./binary.ts";
-import { onProcessExit } from "./process-cleanup.ts";
+import { onProcessExit, stopNow } from "./process-cleanup.ts";
 import { startWatchdog, type Watchdog } from "./watchdog.ts";
 
 export interface EmbeddedServer {
@@ -167,8 +166,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   // At a normal exit only; signals keep Node's default action and the watchdog does the rest.
   const release = onProcessExit(() => {
     // Synchronous: SIGKILL when the directory is removed right after, so nothing is written into it.
-    if (running && !running.gone) running.child.kill(root ? "SIGKILL" : "SIGTERM");
-    if (root) rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    stopNow(running && !running.gone ? running.child.pid : undefined, root, root ? "SIGKILL" : "SIGTERM");
     watchdog.dismiss();
   });
   const cleanup = async () => {

@@ -1,0 +1,36 @@
+// The server target of an environment: the configured URL, or an embedded server started on first use.
+import { writeSync } from "node:fs";
+import type { ResolvedOptions } from "../abstract/options.ts";
+import type { ServerTarget } from "../abstract/target.ts";
+import { startEmbedded } from "./embedded.ts";
+
+/** The one notice a temporary embedded server gives: where it runs, that its data goes, how to keep it. */
+export function temporaryServerNotice(url: string): string {
+  return (
+    `pocketmap: started a temporary PocketBase at ${url} (no URL configured); its data is deleted when ` +
+    "this process exits. To keep it, pass setup({ dir }) or set POCKETBASE_DIR. " +
+    "(quiet: true or POCKETMAP_QUIET=1 hides this notice.)\n"
+  );
+}
+
+/** Where an environment's requests go: the configured URL, or an embedded server started on first use. */
+export function serverTarget(
+  options: Pick<ResolvedOptions, "url" | "dir" | "quiet" | "startupTimeout">,
+): () => Promise<ServerTarget> {
+  const { url, dir, quiet, startupTimeout } = options;
+  if (url !== undefined) return async () => ({ url });
+  return async () => {
+    const server = await startEmbedded({ dir, startupTimeout });
+    // Written straight to fd 2: in the sync kind this runs in the worker thread, whose process.stderr
+    // is relayed through the main thread, which is blocked (and may exit before it gets to it).
+    if (server.tempDir !== undefined && !quiet) writeSync(2, temporaryServerNotice(server.url));
+    return {
+      url: server.url,
+      email: server.email,
+      password: server.password,
+      stop: () => server.stop(),
+      pid: server.pid,
+      tempDir: server.tempDir,
+    };
+  };
+}

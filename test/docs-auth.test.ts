@@ -1,0 +1,147 @@
+// Runs every ```ts example of docs/auth.md, in order, against a PocketBase of its own with a real SMTP
+// catcher and an OIDC provider stub (see auth-flows.test.ts), and checks what each one printed.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import * as pocketmap from "../src/index.ts";
+import { type EmbeddedServer, startEmbedded } from "../src/server/embedded.ts";
+import { type AuthServers, startAuthServers } from "./auth-servers.ts";
+import { otpFromMail, tokenFromMail } from "./mail-catcher.ts";
+
+let pb: EmbeddedServer;
+let servers: AuthServers;
+let dir: string;
+const saved: Record<string, string | undefined> = {};
+
+beforeAll(async () => {
+  [pb, servers] = await Promise.all([startEmbedded(), startAuthServers()]);
+  dir = await mkdtemp(join(tmpdir(), "pocketmap-docs-"));
+  const admin = pocketmap.setup({ async: true, url: pb.url, email: pb.email, password: pb.password });
+  await admin.send("/api/settings", {
+    method: "PATCH",
+    body: {
+      meta: { appURL: pb.url, senderName: "docs", senderAddress: "docs@pocketmap.test" },
+      smtp: { enabled: true, host: servers.smtp.host, port: servers.smtp.port, tls: false },
+    },
+  });
+  const { oidc } = servers;
+  await admin.send("/api/collections/users", {
+    method: "PATCH",
+    body: {
+      otp: { enabled: true },
+      oauth2: {
+        enabled: true,
+        providers: [
+          {
+            name: "oidc",
+            clientId: oidc.clientId,
+            clientSecret: oidc.clientSecret,
+            authURL: `${oidc.url}/authorize`,
+            tokenURL: `${oidc.url}/token`,
+            userInfoURL: `${oidc.url}/userinfo`,
+          },
+        ],
+      },
+    },
+  });
+  await admin.createCollection({
+    name: "staff",
+    type: "auth",
+    fields: [],
+    mfa: { enabled: true },
+    otp: { enabled: true },
+  });
+  const credentials = { password: "docs-password-1", passwordConfirm: "docs-password-1" };
+  await admin.users!.create({ email: "reader@pocketmap.test", ...credentials });
+  await admin.users!.create({ email: "someone@pocketmap.test", ...credentials });
+  await admin.staff!.create({ email: "reader@pocketmap.test", ...credentials });
+  await servers.oidc.setUser({ sub: "docs-oidc", email: "oidc@pocketmap.test", name: "Oidc" });
+  await admin.close();
+  for (const key of ["POCKETBASE_URL", "POCKETBASE_EMAIL", "POCKETBASE_PASSWORD", "POCKETBASE_TOKEN"]) {
+    saved[key] = process.env[key];
+  }
+  Object.assign(process.env, {
+    POCKETBASE_URL: pb.url,
+    POCKETBASE_EMAIL: pb.email,
+    POCKETBASE_PASSWORD: pb.password,
+  });
+  delete process.env.POCKETBASE_TOKEN;
+});
+
+afterAll(async () => {
+  for (const [key, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  await Promise.all([pb?.stop(), servers?.close(), dir && rm(dir, { recursive: true, force: true })]);
+});
+
+/** What the examples call `askTheUser`: the code or token from the email, or the OAuth2 redirect. */
+async function askTheUser(address: string, what: string): Promise<unknown> {
+  if (what === "oauth2") {
+    const back = await fetch(address, { redirect: "manual" });
+    const location = new URL(back.headers.get("location")!);
+    return { code: location.searchParams.get("code"), state: location.searchParams.get("state") };
+  }
+  if (what === "otp") return otpFromMail(await servers.mail.next(address, /^OTP/));
+  const [subject, action] = {
+    verification: [/verify/i, "confirm-verification"],
+    reset: [/reset/i, "confirm-password-reset"],
+    "email-change": [/email/i, "confirm-email-change"],
+  }[what] as [RegExp, string];
+  return tokenFromMail(await servers.mail.next(address, subject), action);
+}
+
+it("every example in docs/auth.md runs and prints what the text says", async () => {
+  const markdown = await readFile(join(import.meta.dirname, "../docs/auth.md"), "utf8");
+  const blocks = [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!);
+  expect(blocks.length).toBeGreaterThanOrEqual(12);
+  const source = [
+    "export async function run(ctx) {",
+    "  const { env, email, password, someone, askTheUser, setup, MFARequiredError, UnauthorizedError, InvalidInputError } = ctx;",
+    ...blocks.map((block, n) => `  ctx.block = ${n};\n  {\n    const console = ctx.console;\n${block}  }`),
+    "}",
+  ].join("\n");
+  const file = join(dir, "examples.ts");
+  await writeFile(file, source);
+  const logs: unknown[][] = blocks.map(() => []);
+  const env = pocketmap.setup({ async: true });
+  const ctx = {
+    ...pocketmap,
+    env,
+    email: "reader@pocketmap.test",
+    password: "docs-password-1",
+    someone: "someone@pocketmap.test",
+    askTheUser,
+    block: 0,
+    console: { log: (...values: unknown[]) => logs[ctx.block]!.push(...values) },
+  };
+  const { run } = (await import(file)) as { run: (context: typeof ctx) => Promise<void> };
+  try {
+    await run(ctx);
+  } catch (error) {
+    throw new Error(`docs/auth.md example ${ctx.block + 1} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
+  } finally {
+    await env.close();
+  }
+  const reader = await pocketmap
+    .setup({ async: true })
+    .users!.getFirst({ filter: { email: "reader@pocketmap.test" } });
+  expect(logs).toEqual([
+    [true, true],
+    [true, ["oidc"]],
+    [reader.id, true],
+    ["reader@pocketmap.test"],
+    ["logged in with two factors as", expect.any(String)],
+    ["oidc@pocketmap.test", "oidc@pocketmap.test"],
+    [true],
+    [],
+    [true],
+    [1, 3],
+    [1],
+    [200, 401],
+  ]);
+}, 120_000);
