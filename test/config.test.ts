@@ -107,7 +107,7 @@ describe("configuration", () => {
 
   it("refuses a bad POCKETMAP_* value at setup(), naming the variable and where it was", () => {
     const cases: [Record<string, string>, RegExp][] = [
-      [{ POCKETMAP_TIMEOUT: "abc" }, /POCKETMAP_TIMEOUT must be an integer >= 1, got "abc"/],
+      [{ POCKETMAP_TIMEOUT: "abc" }, /POCKETMAP_TIMEOUT must be an integer from 1 to 2147483647, got "abc"/],
       [{ POCKETMAP_RETRIES: "-1" }, /POCKETMAP_RETRIES must be/],
       [{ POCKETMAP_RETRY_DELAY: "1.5" }, /POCKETMAP_RETRY_DELAY must be/],
       [{ POCKETMAP_CONNECTIONS: "0" }, /POCKETMAP_CONNECTIONS must be/],

@@ -1,4 +1,5 @@
 import { InvalidInputError } from "./errors/invalid-input.ts";
+import { describe, isPlainObject } from "./validate.ts";
 
 /** A value that can be bound into a filter. */
 export type FilterValue = string | number | boolean | null | Date;
@@ -40,24 +41,46 @@ function quote(text: string): string {
   return `'${text.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
 }
 
+/**
+ * A finite number in positional decimal notation, the only number form PocketBase's filter grammar
+ * reads (a digit, then digits and at most one "."; a leading "-" since fexpr 0.5): `String()` would
+ * write 1e-7 or 1e+21, which the scanner cuts at the "e". The digits are the shortest ones that round
+ * back to the same double (what `String()` chooses), so Go's `strconv.ParseFloat` on the server reads
+ * exactly this double back. -0 is written as 0.
+ */
+export function formatFilterNumber(value: number): string {
+  if (!Number.isFinite(value)) throw new InvalidInputError(`pocketmap: filter value ${value} is not finite`);
+  if (value === 0) return "0";
+  const text = String(value);
+  const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (!match) return text;
+  const [, sign, lead, fraction = "", exponent] = match;
+  const digits = `${lead}${fraction}`;
+  // Where the decimal point goes, counted in digits from the left.
+  const point = 1 + Number(exponent);
+  if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${"0".repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
 /** One value as a filter literal; every value bound into a filter goes through here. */
 export function escapeFilterValue(value: unknown): string {
-  if (value === null || value === undefined) return "null";
+  if (value === null) return "null";
   switch (typeof value) {
     case "string":
       return quote(value);
     case "boolean":
       return value ? "true" : "false";
     case "number":
-      if (!Number.isFinite(value))
-        throw new InvalidInputError(`pocketmap: filter value ${value} is not finite`);
-      return String(value);
+      return formatFilterNumber(value);
+    case "undefined":
+      throw new InvalidInputError(
+        "pocketmap: filter value is undefined; use null to match an empty field, or leave the condition out",
+      );
     default:
       if (value instanceof Date) return quote(formatDate(value));
       throw new InvalidInputError(
-        `pocketmap: filter values must be strings, numbers, booleans, null or Dates, got ${
-          Array.isArray(value) ? "an array" : typeof value
-        }`,
+        `pocketmap: filter values must be strings, numbers, booleans, null or Dates, got ${describe(value)}`,
       );
   }
 }
@@ -71,16 +94,44 @@ export function assertFieldPath(key: string): void {
   }
 }
 
+/** escapeFilterValue, with `where` (e.g. `filter.status`) named in its error. */
+function escapeAt(value: unknown, where: string): string {
+  try {
+    return escapeFilterValue(value);
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    throw new InvalidInputError(error.message.replace(/^pocketmap: /, `pocketmap: ${where}: `));
+  }
+}
+
+function assertNoSymbolKeys(object: object, what: string): void {
+  if (
+    Object.getOwnPropertySymbols(object).some((key) =>
+      Object.prototype.propertyIsEnumerable.call(object, key),
+    )
+  ) {
+    throw new InvalidInputError(`pocketmap: ${what} has a symbol key; keys must be field names`);
+  }
+}
+
 function fromObject(object: FilterObject): string {
+  assertNoSymbolKeys(object, "filter object");
   const parts: string[] = [];
   for (const [key, value] of Object.entries(object)) {
     assertFieldPath(key);
     if (Array.isArray(value)) {
       // Any of nothing matches nothing; every record has a non-empty id.
       if (value.length === 0) parts.push(`id = ''`);
-      else parts.push(`(${value.map((item) => `${key} = ${escapeFilterValue(item)}`).join(" || ")})`);
+      else {
+        // A plain loop: map() would skip holes, which stand for undefined.
+        const values: string[] = [];
+        for (let index = 0; index < value.length; index++) {
+          values.push(`${key} = ${escapeAt(value[index], `filter.${key}[${index}]`)}`);
+        }
+        parts.push(`(${values.join(" || ")})`);
+      }
     } else {
-      parts.push(`${key} = ${escapeFilterValue(value)}`);
+      parts.push(`${key} = ${escapeAt(value, `filter.${key}`)}`);
     }
   }
   return parts.join(" && ");
@@ -96,8 +147,19 @@ export function bindParams(expression: string, params: Record<string, unknown>):
   });
 }
 
+/** Throws unless `params` is absent or a plain object of filter values (every one, used or not). */
+function assertParams(params: unknown): asserts params is Record<string, unknown> | undefined | null {
+  if (params === undefined || params === null) return;
+  if (!isPlainObject(params)) {
+    throw new InvalidInputError(`pocketmap: params must be a plain object, got ${describe(params)}`);
+  }
+  assertNoSymbolKeys(params, "params");
+  for (const [name, value] of Object.entries(params)) escapeAt(value, `params.${name}`);
+}
+
 /** The filter string for a `filter` option (and its `params`), or undefined for none. */
-export function buildFilter(input: unknown, params?: Record<string, unknown>): string | undefined {
+export function buildFilter(input: unknown, params?: unknown): string | undefined {
+  assertParams(params);
   if (input === undefined || input === null || input === "") {
     if (params && Object.keys(params).length > 0) {
       throw new InvalidInputError("pocketmap: params were given without a filter to bind them into");
@@ -105,12 +167,12 @@ export function buildFilter(input: unknown, params?: Record<string, unknown>): s
     return undefined;
   }
   if (typeof input === "string") return params ? bindParams(input, params) : input;
-  if (typeof input === "object" && !Array.isArray(input)) {
+  if (isPlainObject(input)) {
     if (params) throw new InvalidInputError("pocketmap: params only apply to a filter string, not an object");
     return fromObject(input as FilterObject) || undefined;
   }
   throw new InvalidInputError(
-    `pocketmap: filter must be a string or an object of equalities, got ${typeof input}`,
+    `pocketmap: filter must be a string or a plain object of equalities, got ${describe(input)}`,
   );
 }
 

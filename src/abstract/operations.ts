@@ -6,7 +6,7 @@ import { DEFAULT_PAGE_SIZE } from "./constants.ts";
 import type { Expect } from "./decode.ts";
 import { InvalidInputError } from "./errors/invalid-input.ts";
 import { buildFilter } from "./filter.ts";
-import { assertKnownOptions } from "./options.ts";
+import { assertBoolean, checkOptions } from "./request-options.ts";
 import type {
   CountOptions,
   IterateOptions,
@@ -18,6 +18,7 @@ import type {
 import {
   assertCollectionName,
   assertRecordId,
+  describe,
   normalizeExpand,
   normalizeFields,
   toJsonBody,
@@ -46,6 +47,7 @@ const FILTER_KEYS = ["filter", "params"];
 const LIST_KEYS = [...RECORD_KEYS, ...FILTER_KEYS, "sort", "page", "perPage", "skipTotal"];
 const ITERATE_KEYS = [...RECORD_KEYS, ...FILTER_KEYS, "sort", "pageSize"];
 const COUNT_KEYS = [...REQUEST_KEYS, ...FILTER_KEYS];
+const SEND_KEYS = [...REQUEST_KEYS, "method", "body", "anonymous"];
 
 export const optionKeys = {
   request: REQUEST_KEYS,
@@ -53,6 +55,7 @@ export const optionKeys = {
   list: LIST_KEYS,
   iterate: ITERATE_KEYS,
   count: COUNT_KEYS,
+  send: SEND_KEYS,
 } as const;
 
 function positiveInteger(value: unknown, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -116,15 +119,15 @@ export function listQuery(options: ListOptions | undefined): Record<string, Quer
 
 export const records = {
   list(collection: string, options?: ListOptions): RequestSpec {
-    assertKnownOptions(options, LIST_KEYS, "list()");
+    checkOptions(options, LIST_KEYS, "list()");
     return { method: "GET", path: recordsPath(collection), query: listQuery(options), expect: "list" };
   },
   getOne(collection: string, id: string, options?: RecordOptions): RequestSpec {
-    assertKnownOptions(options, RECORD_KEYS, "getOne()");
+    checkOptions(options, RECORD_KEYS, "getOne()");
     return { method: "GET", path: recordPath(collection, id), query: recordQuery(options), expect: "record" };
   },
   create(collection: string, data: unknown, options?: RecordOptions): RequestSpec {
-    assertKnownOptions(options, RECORD_KEYS, "create()");
+    checkOptions(options, RECORD_KEYS, "create()");
     return {
       method: "POST",
       path: recordsPath(collection),
@@ -134,7 +137,7 @@ export const records = {
     };
   },
   update(collection: string, id: string, data: unknown, options?: RecordOptions): RequestSpec {
-    assertKnownOptions(options, RECORD_KEYS, "update()");
+    checkOptions(options, RECORD_KEYS, "update()");
     return {
       method: "PATCH",
       path: recordPath(collection, id),
@@ -144,7 +147,7 @@ export const records = {
     };
   },
   remove(collection: string, id: string, options?: RequestOptions): RequestSpec {
-    assertKnownOptions(options, REQUEST_KEYS, "remove()");
+    checkOptions(options, REQUEST_KEYS, "remove()");
     return {
       method: "DELETE",
       path: recordPath(collection, id),
@@ -153,7 +156,7 @@ export const records = {
     };
   },
   count(collection: string, options?: CountOptions): RequestSpec {
-    assertKnownOptions(options, COUNT_KEYS, "count()");
+    checkOptions(options, COUNT_KEYS, "count()");
     const query = listQuery({ filter: options?.filter, params: options?.params, perPage: 1, fields: "id" });
     return {
       method: "GET",
@@ -181,14 +184,50 @@ export const records = {
   },
 };
 
-/** Validates iterate options and returns them with the page size resolved. */
+/**
+ * Validates iterate options, all of them before the first page is asked for, and returns them with
+ * the page size resolved.
+ */
 export function iterateOptions(
   options: IterateOptions | undefined,
   defaultPageSize = DEFAULT_PAGE_SIZE,
 ): IterateOptions & { pageSize: number } {
-  assertKnownOptions(options, ITERATE_KEYS, "iterate()");
+  checkOptions(options, ITERATE_KEYS, "iterate()");
   const pageSize = positiveInteger(options?.pageSize, "pageSize", 1000) ?? defaultPageSize;
+  recordQuery(options);
+  buildFilter(options?.filter, options?.params);
+  normalizeSort(options?.sort);
   return { ...options, pageSize };
+}
+
+/** Options of `env.send()`: the request options, plus the method, a JSON body and `anonymous`. */
+interface SendSpecOptions extends RequestOptions {
+  method?: Method;
+  body?: Record<string, unknown>;
+  /** Send without the environment's auth token. */
+  anonymous?: boolean;
+}
+
+/** The request `env.send(path, options)` makes, after checking the path and every option. */
+export function sendSpec(path: unknown, options: SendSpecOptions | undefined): RequestSpec {
+  if (typeof path !== "string" || !path.startsWith("/")) {
+    throw new InvalidInputError(`pocketmap: send() takes a path starting with "/", got ${describe(path)}`);
+  }
+  checkOptions(options, SEND_KEYS, "send()");
+  const method = options?.method ?? "GET";
+  if (!BATCH_METHODS.has(method)) {
+    throw new InvalidInputError(
+      `pocketmap: send() method must be one of ${[...BATCH_METHODS].join(", ")}, got ${describe(method)}`,
+    );
+  }
+  assertBoolean(options?.anonymous, "anonymous");
+  return {
+    method,
+    path,
+    query: options?.query,
+    body: options?.body === undefined ? undefined : toJsonBody(options.body, "body"),
+    auth: !options?.anonymous,
+  };
 }
 
 export const collections = {
@@ -227,6 +266,9 @@ export const settings = {
     return { method: "PATCH", path: "/api/settings", body: toJsonBody(body, "settings"), expect: "object" };
   },
 };
+
+/** The methods `send()` (and a batch request) may use. */
+const BATCH_METHODS = new Set(["GET", "POST", "PATCH", "PUT", "DELETE"]);
 
 export function health(): RequestSpec {
   return { method: "GET", path: "/api/health", auth: false, expect: "object" };

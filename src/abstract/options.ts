@@ -11,6 +11,7 @@ import {
   TOKEN_REFRESH_MARGIN,
 } from "./constants.ts";
 import { InvalidInputError } from "./errors/invalid-input.ts";
+import { assertHeaders, MAX_TIMEOUT } from "./request-options.ts";
 
 /** What `setup()` accepts. Every option has an environment-variable default. */
 export interface SetupOptions {
@@ -264,14 +265,8 @@ export function resolveOptions(options: SetupOptions = {}, sources: VariableSour
   }
   const settings = new Settings(options, sources);
   const url = settings.text("url", "POCKETBASE_URL");
+  assertHeaders(options.headers);
   const headers = options.headers ?? {};
-  if (
-    typeof headers !== "object" ||
-    headers === null ||
-    Object.values(headers).some((value) => typeof value !== "string")
-  ) {
-    throw new InvalidInputError("pocketmap: headers must be an object of strings");
-  }
   const { identity, source } = settings.identity();
   if (identity !== undefined && url === undefined) {
     throw new InvalidInputError(
@@ -284,7 +279,7 @@ export function resolveOptions(options: SetupOptions = {}, sources: VariableSour
     identity,
     dir: settings.text("dir", "POCKETBASE_DIR"),
     quiet: settings.boolean("quiet", "POCKETMAP_QUIET", false),
-    timeout: settings.integer("timeout", "POCKETMAP_TIMEOUT", 1, DEFAULT_TIMEOUT),
+    timeout: settings.integer("timeout", "POCKETMAP_TIMEOUT", 1, DEFAULT_TIMEOUT, MAX_TIMEOUT),
     retries: settings.integer("retries", "POCKETMAP_RETRIES", 0, DEFAULT_RETRIES),
     retryDelay: settings.integer(undefined, "POCKETMAP_RETRY_DELAY", 0, DEFAULT_RETRY_DELAY),
     connections: settings.integer("connections", "POCKETMAP_CONNECTIONS", 1, DEFAULT_CONNECTIONS),

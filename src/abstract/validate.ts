@@ -7,10 +7,26 @@ const COLLECTION_NAME = /^\w+$/;
 // characters that could change the request path ("/", ".", "%", "?", "#").
 const RECORD_ID = /^[\w-]+$/;
 
-function describe(value: unknown): string {
+/** Whether `value` is a plain object: made by `{}` (or `Object.create(null)`), not a class instance, Map, Date... */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** A short description of a value for error messages (never its full content). */
+export function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === "bigint") return `${value}n`;
-  return value === null ? "null" : typeof value;
+  if (typeof value === "number" || typeof value === "boolean" || value === undefined) return String(value);
+  if (value === null) return "null";
+  if (typeof value === "symbol") return "a symbol";
+  if (typeof value === "function") return "a function";
+  if (Array.isArray(value)) return "an array";
+  if (isPlainObject(value)) return "an object";
+  const name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } }).constructor?.name;
+  const label = typeof name === "string" && name ? name : "non-plain";
+  return `${/^[AEIOU]/.test(label) ? "an" : "a"} ${label} object`;
 }
 
 /** Throws unless `name` is a collection name or id PocketBase could have made. */
@@ -73,36 +89,64 @@ export function normalizeFields(fields: unknown): string | undefined {
 }
 
 /**
- * JSON text for a request body. Refuses what JSON would corrupt or cannot carry (BigInt, cycles,
- * NaN and Infinity, which JSON would silently turn into null) with the path of the offending value.
+ * Throws unless `value` is data that JSON carries faithfully, naming the path of the offending value:
+ * plain objects, arrays, strings, finite numbers, booleans and null, and objects with a `toJSON`
+ * method (Dates), whose result is checked in turn. Refused: BigInt, NaN and Infinity (JSON would turn
+ * them into null), functions, symbols and symbol keys (JSON drops them), Maps, Sets, class instances
+ * and other non-plain objects (JSON sends them as `{}` or as a bare copy of their fields), undefined
+ * array items and holes (JSON sends null) and cycles. An object field whose value is undefined is
+ * dropped, as JSON drops it. Returns whether some value had a `toJSON` other than Date's.
  */
-export function toJsonBody(value: unknown, what = "data"): string {
+export function assertJsonData(value: unknown, what = "data"): boolean {
   const seen = new Set<unknown>();
-  const check = (current: unknown, path: string): void => {
+  let custom = false;
+  const fail = (path: string, reason: string): never => {
+    throw new InvalidInputError(`pocketmap: ${path} ${reason}`);
+  };
+  const check = (current: unknown, path: string, key: string, convert: boolean): void => {
     switch (typeof current) {
       case "bigint":
-        throw new InvalidInputError(
-          `pocketmap: ${path} is a BigInt, which JSON cannot carry; convert it to a number or a string`,
-        );
+        fail(path, "is a BigInt, which JSON cannot carry; convert it to a number or a string");
+        return;
       case "number":
-        if (!Number.isFinite(current)) {
-          throw new InvalidInputError(
-            `pocketmap: ${path} is ${current}, which JSON cannot carry (it would be stored as null)`,
-          );
-        }
+        if (!Number.isFinite(current))
+          fail(path, `is ${current}, which JSON cannot carry (it would be stored as null)`);
+        return;
+      case "function":
+        fail(path, "is a function, which JSON cannot carry (it would be dropped)");
+        return;
+      case "symbol":
+        fail(path, "is a symbol, which JSON cannot carry (it would be dropped)");
         return;
       case "object": {
         if (current === null) return;
-        if (seen.has(current)) {
-          throw new InvalidInputError(
-            `pocketmap: ${path} refers back to itself; circular values cannot be sent`,
-          );
+        if (seen.has(current)) fail(path, "refers back to itself; circular values cannot be sent");
+        const toJSON = (current as { toJSON?: unknown }).toJSON;
+        if (convert && typeof toJSON === "function") {
+          if (!(current instanceof Date)) custom = true;
+          check(toJSON.call(current, key), path, key, false);
+          return;
         }
-        if (typeof (current as { toJSON?: unknown }).toJSON === "function") return;
         seen.add(current);
         if (Array.isArray(current)) {
-          for (const [index, item] of current.entries()) check(item, `${path}[${index}]`);
-        } else for (const [key, item] of Object.entries(current)) check(item, `${path}.${key}`);
+          for (let index = 0; index < current.length; index++) {
+            const item: unknown = current[index];
+            if (item === undefined)
+              fail(`${path}[${index}]`, "is undefined, which JSON would send as null; use null");
+            check(item, `${path}[${index}]`, String(index), true);
+          }
+        } else if (isPlainObject(current)) {
+          const symbols = Object.getOwnPropertySymbols(current);
+          if (symbols.some((symbol) => Object.prototype.propertyIsEnumerable.call(current, symbol))) {
+            fail(path, "has a symbol key, which JSON cannot carry (it would be dropped)");
+          }
+          for (const [field, item] of Object.entries(current)) check(item, `${path}.${field}`, field, true);
+        } else {
+          fail(
+            path,
+            `is ${describe(current)}, not plain data: JSON would not carry it faithfully; pass plain objects, arrays, strings, numbers, booleans or null`,
+          );
+        }
         seen.delete(current);
         return;
       }
@@ -110,13 +154,19 @@ export function toJsonBody(value: unknown, what = "data"): string {
         return;
     }
   };
-  check(value, what);
+  check(value, what, "", true);
+  return custom;
+}
+
+/** JSON text for a request body, after {@link assertJsonData} has accepted the value. */
+export function toJsonBody(value: unknown, what = "data"): string {
+  assertJsonData(value, what);
   return JSON.stringify(value);
 }
 
 /** Throws unless `value` is a plain object (records and patches are objects keyed by field). */
 export function assertPlainObject(value: unknown, what: string): asserts value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new InvalidInputError(`pocketmap: ${what} must be an object, got ${describe(value)}`);
+  if (!isPlainObject(value)) {
+    throw new InvalidInputError(`pocketmap: ${what} must be a plain object, got ${describe(value)}`);
   }
 }

@@ -11,6 +11,7 @@ import { fieldsIncludeId } from "../abstract/fields.ts";
 import { escapeFilterValue } from "../abstract/filter.ts";
 import { iterateOptions, listQuery, type RequestSpec, records, recordsPath } from "../abstract/operations.ts";
 import { recordTopic, topicString } from "../abstract/realtime.ts";
+import { firstOptions } from "../abstract/request-options.ts";
 import type {
   AsyncChanges,
   Auth,
@@ -98,7 +99,7 @@ export class AsyncCollection<T extends object = BaseRecord>
   }
 
   async getFirst(options?: ListOptions): Promise<RecordOf<T>> {
-    const page = await this.list({ ...options, page: 1, perPage: 1, skipTotal: true });
+    const page = await this.list(firstOptions(options));
     const first = page.items[0];
     if (first) return first;
     throw new NotFoundError({

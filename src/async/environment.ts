@@ -3,7 +3,7 @@ import { buildBatch } from "../abstract/batch-requests.ts";
 import { CollectionCache, withCollectionProperties } from "../abstract/collection-properties.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import { NotFoundError } from "../abstract/errors/index.ts";
-import { collections, health, type RequestSpec } from "../abstract/operations.ts";
+import { collections, health, sendSpec } from "../abstract/operations.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import { topicString } from "../abstract/realtime.ts";
 import type { ServerTarget } from "../abstract/target.ts";
@@ -17,13 +17,11 @@ import type {
   Environment,
   HealthResult,
   IdentityInput,
-  QueryValue,
   Schema,
   SchemaOf,
   SendOptions,
   SubscribeOptions,
 } from "../abstract/types.ts";
-import { toJsonBody } from "../abstract/validate.ts";
 import { AsyncAdminCollections } from "./admin-collections.ts";
 import { assertBatchOptions, runBatch } from "./batch.ts";
 import { Client } from "./client.ts";
@@ -143,17 +141,7 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
 
   /** Any PocketBase endpoint, e.g. `env.send("/api/settings", { method: "PATCH", body })`. */
   async send<T = unknown>(path: string, options: SendOptions = {}): Promise<T> {
-    if (typeof path !== "string" || !path.startsWith("/")) {
-      throw new TypeError(`pocketmap: send() takes a path starting with "/", got ${JSON.stringify(path)}`);
-    }
-    const spec: RequestSpec = {
-      method: options.method ?? "GET",
-      path,
-      query: options.query as Record<string, QueryValue> | undefined,
-      body: options.body === undefined ? undefined : toJsonBody(options.body, "body"),
-      auth: !options.anonymous,
-    };
-    return this.#client.request(spec, options);
+    return this.#client.request(sendSpec(path, options), options);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { checkForwardedCall } from "../abstract/forward-check.ts";
 import type { TargetPath } from "../abstract/surface.ts";
 import { crossingArguments } from "./crossing-arguments.ts";
 import type { Forwarder } from "./generate.ts";
@@ -23,9 +24,10 @@ export class EnvironmentForwarder implements Forwarder {
     const envId = this.#id;
     // A batch builder runs here; an onProgress callback stays here (crossing-arguments.ts).
     const crossing = crossingArguments(target, method, args);
+    args = checkForwardedCall(target, method, crossing.args);
     return call(
       envId,
-      { op: "call", envId, target, method, args: crossing.args, events: this.#listening() },
+      { op: "call", envId, target, method, args, events: this.#listening() },
       crossing.onProgress,
     );
   }
@@ -33,6 +35,7 @@ export class EnvironmentForwarder implements Forwarder {
   *iterate(target: TargetPath, method: string, args: unknown[]): IterableIterator<unknown> {
     if (this.#closed) throw new Error("pocketmap: this environment is closed");
     const envId = this.#id;
+    args = checkForwardedCall(target, method, args);
     const iterator = call(envId, {
       op: "iterate",
       envId,
