@@ -19,6 +19,7 @@ import { Pool } from "undici";
 import { DEFAULT_CONNECTIONS } from "../src/abstract/constants.ts";
 import { setup } from "../src/index.ts";
 import { startEmbedded } from "../src/server/embedded.ts";
+import { formatBulk, measureBulk } from "./bulk.ts";
 import { formatImportCost, measureImportCost } from "./import-cost.ts";
 
 // ---------------------------------------------------------------------------------------------------
@@ -772,6 +773,8 @@ async function main(): Promise<void> {
     const authMs = await measureAuth(url, email, password);
     console.log(`Import cost: ${IMPORT_RUNS} fresh processes per kind`);
     const importCost = measureImportCost(IMPORT_RUNS);
+    console.log("Bulk jobs (bench/bulk.ts)");
+    const bulk = await measureBulk({ url, email, password }, FIRST_CALL_MODULE);
 
     const overheads = syncOverheads([...ops.rows, ...overhead.rows]);
     const roundTrip = overhead.rows.find((row) => row.op === "no request (url())" && row.client === SYNC);
@@ -840,6 +843,7 @@ async function main(): Promise<void> {
       ].join("\n"),
     );
     console.log(`\nImport cost (fresh processes, medians)\n\n${formatImportCost(importCost)}\n`);
+    console.log(`\nBulk jobs\n\n${formatBulk(bulk)}\n`);
     console.log("Goals");
     console.log(
       goalLine(
@@ -945,6 +949,8 @@ async function main(): Promise<void> {
       },
       /** bench/import-cost.ts: fresh processes importing nothing, the SDK, pocketmap's build. */
       importCost,
+      /** createMany vs the SDK's create loop and createBatch; iterate vs getFullList (issue 9). */
+      bulk,
       goals: Object.fromEntries(
         Object.entries(goals).map(([key, goal]) => [
           key,

@@ -2,6 +2,7 @@ export type { FieldError, SerializedError } from "./abstract/errors/index.ts";
 export {
   AbortError,
   BadRequestError,
+  BatchError,
   ForbiddenError,
   InvalidInputError,
   MFARequiredError,
@@ -26,6 +27,10 @@ export type {
   AuthOptions,
   AuthProviderInfo,
   BaseRecord,
+  BatchBuilder,
+  BatchCollectionBuilder,
+  BatchOptions,
+  BatchProgress,
   BatchRequest,
   BatchResult,
   Changes,

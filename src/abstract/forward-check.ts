@@ -5,14 +5,8 @@
 // caller gave them, before cloning: both kinds then refuse the same input with the same
 // InvalidInputError, and the worker is only ever given plain data.
 
-import {
-  collections,
-  encodeBatchRequests,
-  iterateOptions,
-  recordPath,
-  records,
-  sendSpec,
-} from "./operations.ts";
+import { prepareBatchRequests, recordRequests } from "./batch-requests.ts";
+import { collections, iterateOptions, recordPath, records, sendSpec } from "./operations.ts";
 import { firstOptions } from "./request-options.ts";
 import type { TargetPath } from "./surface.ts";
 import type { BatchRequest, ListOptions } from "./types.ts";
@@ -84,6 +78,28 @@ function collectionCall(collection: string, method: string, args: unknown[]): un
       // A non-array is refused by the worker, as by the async kind.
       if (Array.isArray(first)) for (const id of first as unknown[]) recordPath(collection, id as string);
       return args;
+    case "createMany":
+    case "upsertMany":
+    case "updateMany": {
+      // The async kind's checks, then each doc as JSON would send it (files cross as they are).
+      if (!Array.isArray(first)) return args;
+      const docs = first as unknown[];
+      docs.forEach((doc, i) => {
+        if (method === "updateMany") {
+          assertPlainObject(doc, `patches[${i}]`);
+          const { id, ...rest } = doc;
+          if (id !== undefined) prepareBatchRequests([recordRequests.update(collection, id as string, rest)]);
+        } else {
+          const request = (method === "createMany" ? recordRequests.create : recordRequests.upsert)(
+            collection,
+            doc,
+            `docs[${i}]`,
+          );
+          prepareBatchRequests([request]);
+        }
+      });
+      return [docs.map((doc) => recordData(doc)), ...args.slice(1)];
+    }
     default:
       return args;
   }
@@ -102,8 +118,14 @@ function environmentCall(method: string, args: unknown[]): unknown[] {
       collections.create(first);
       return [asJson(first), ...args.slice(1)];
     case "batch": {
-      encodeBatchRequests(first);
-      return [(first as BatchRequest[]).map((request) => asJson(request)), ...args.slice(1)];
+      prepareBatchRequests(first);
+      // Bodies may hold files, which cross as they are; every other value as JSON would send it.
+      const requests = (first as BatchRequest[]).map((request) =>
+        request.body === undefined
+          ? asJson(request)
+          : { ...(asJson({ ...request, body: {} }) as object), body: recordData(request.body) },
+      );
+      return [requests, ...args.slice(1)];
     }
     case "send": {
       sendSpec(first, second);

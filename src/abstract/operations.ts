@@ -8,7 +8,6 @@ import { InvalidInputError } from "./errors/invalid-input.ts";
 import { buildFilter } from "./filter.ts";
 import { assertBoolean, checkOptions } from "./request-options.ts";
 import type {
-  BatchRequest,
   CountOptions,
   IterateOptions,
   ListOptions,
@@ -268,35 +267,9 @@ export const settings = {
   },
 };
 
-export function health(): RequestSpec {
-  return { method: "GET", path: "/api/health", auth: false, expect: "object" };
-}
-
+/** The methods `send()` (and a batch request) may use. */
 const BATCH_METHODS = new Set(["GET", "POST", "PATCH", "PUT", "DELETE"]);
 
-/**
- * Validates and encodes every request of a batch before any is sent, so that bad input in the last
- * chunk cannot leave the first chunks written.
- */
-export function encodeBatchRequests(requests: readonly BatchRequest[]): string[] {
-  if (!Array.isArray(requests)) throw new InvalidInputError("pocketmap: batch() takes an array of requests");
-  return requests.map((request, index) => {
-    const where = `requests[${index}]`;
-    if (!request || typeof request !== "object")
-      throw new InvalidInputError(`pocketmap: ${where} is not a request`);
-    if (!BATCH_METHODS.has(request.method)) {
-      throw new InvalidInputError(
-        `pocketmap: ${where}.method must be one of ${[...BATCH_METHODS].join(", ")}`,
-      );
-    }
-    if (typeof request.url !== "string" || !request.url.startsWith("/api/")) {
-      throw new InvalidInputError(`pocketmap: ${where}.url must be a path starting with /api/`);
-    }
-    return toJsonBody(request, where);
-  });
-}
-
-/** One /api/batch request from already encoded requests (one transaction on the server). */
-export function batch(encoded: readonly string[]): RequestSpec {
-  return { method: "POST", path: "/api/batch", body: `{"requests":[${encoded.join(",")}]}`, expect: "batch" };
+export function health(): RequestSpec {
+  return { method: "GET", path: "/api/health", auth: false, expect: "object" };
 }

@@ -129,8 +129,44 @@ export interface BatchResult<T = unknown> {
 export interface BatchRequest {
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   url: string;
+  /** Field values; files (Blob, File, Buffer) among them make the chunk multipart. */
   body?: Record<string, unknown>;
   headers?: Record<string, string>;
+}
+
+/** What the batch builder offers for one collection. */
+export interface BatchCollectionBuilder {
+  create(data: Record<string, unknown> | string): void;
+  update(id: string, data: Record<string, unknown> | string): void;
+  /** Updates the record with `data.id` when it exists, else creates it. */
+  upsert(data: Record<string, unknown> | string): void;
+  delete(id: string): void;
+}
+
+/** `b` in `env.batch((b) => ...)`: collections by property (`b.posts`) or call (`b.collection("posts")`). */
+export type BatchBuilder = {
+  collection(name: string): BatchCollectionBuilder;
+} & { readonly [name: string]: BatchCollectionBuilder };
+
+/** How far a batch job has got: `done` of `total` inputs answered. */
+export interface BatchProgress {
+  done: number;
+  total: number;
+}
+
+/** Options of `env.batch()` and of the *Many helpers. */
+export interface BatchOptions {
+  /**
+   * All or nothing: refuse, before writing anything, input that does not fit one transaction (the
+   * server's batch.maxRequests), or a server with batch disabled.
+   */
+  atomic?: boolean;
+  /**
+   * Called as the job moves (after each chunk; every few records when batch is disabled). In the sync
+   * kind it runs on the calling thread, while the call blocks. A throw does not stop the job: the first
+   * one is rethrown when the job ends.
+   */
+  onProgress?: (progress: BatchProgress) => void;
 }
 
 export interface HealthResult {
@@ -197,7 +233,17 @@ export interface Collection<K extends Kind, T extends object = BaseRecord> {
   update(id: string, data: RecordInput<T> | string, options?: RecordOptions): Ret<K, RecordOf<T>>;
   remove(id: string, options?: RequestOptions): Ret<K, void>;
   count(options?: CountOptions): Ret<K, number>;
-  deleteMany(ids: readonly string[]): Ret<K, void>;
+  /** Creates records through /api/batch, chunked; the new records, in input order. */
+  createMany(docs: readonly (RecordInput<T> | string)[], options?: BatchOptions): Ret<K, RecordOf<T>[]>;
+  /** Partial updates, each with its record's `id`; the updated records, in input order. */
+  updateMany(
+    patches: readonly (RecordInput<T> & { id: string })[],
+    options?: BatchOptions,
+  ): Ret<K, RecordOf<T>[]>;
+  /** Updates each record whose `id` exists, creates the others; the records, in input order. */
+  upsertMany(docs: readonly RecordInput<T>[], options?: BatchOptions): Ret<K, RecordOf<T>[]>;
+  /** Deletes by id: per id, `true` if it existed and is now gone, `false` if it did not exist (as `delete`). */
+  deleteMany(ids: readonly string[], options?: BatchOptions): Ret<K, boolean[]>;
 
   get(id: string, options?: RecordOptions): Ret<K, RecordOf<T> | undefined>;
   has(id: string): Ret<K, boolean>;
@@ -405,8 +451,15 @@ export interface Environment<K extends Kind, S extends SchemaOf<S> = Schema> {
   /** Creates a collection from a PocketBase collection model (superuser). */
   createCollection(model: Record<string, unknown>): Ret<K, Record<string, unknown>>;
   health(): Ret<K, HealthResult>;
-  /** Sends raw requests through /api/batch (chunked, results in input order). */
-  batch(requests: readonly BatchRequest[], options?: { atomic?: boolean }): Ret<K, BatchResult[]>;
+  /**
+   * Sends requests through /api/batch, chunked to the server's limit, each chunk one transaction;
+   * `{ status, body }` per request, in order. Takes raw `{ method, url, body }` requests, or a builder
+   * that describes them: `env.batch((b) => { b.posts.create(data); b.collection("users").delete(id) })`.
+   */
+  batch(
+    requests: readonly BatchRequest[] | ((b: BatchBuilder) => void),
+    options?: BatchOptions,
+  ): Ret<K, BatchResult[]>;
   /** Any PocketBase endpoint, e.g. `env.send("/api/settings", { method: "PATCH", body })`. */
   send<T = unknown>(path: string, options?: SendOptions): Ret<K, T>;
   /** The server URL, once connected (embedded mode starts its server on the first request). */

@@ -1,25 +1,24 @@
+import { recordRequests } from "../abstract/batch-requests.ts";
 import {
   BadRequestError,
+  BatchError,
   type FieldError,
+  InvalidInputError,
   NotFoundError,
   type PocketBaseError,
 } from "../abstract/errors/index.ts";
 import { fieldsIncludeId } from "../abstract/fields.ts";
 import { escapeFilterValue } from "../abstract/filter.ts";
-import {
-  iterateOptions,
-  listQuery,
-  type RequestSpec,
-  recordPath,
-  records,
-  recordsPath,
-} from "../abstract/operations.ts";
+import { iterateOptions, listQuery, type RequestSpec, records, recordsPath } from "../abstract/operations.ts";
 import { recordTopic, topicString } from "../abstract/realtime.ts";
 import { firstOptions } from "../abstract/request-options.ts";
 import type {
   AsyncChanges,
   Auth,
   BaseRecord,
+  BatchOptions,
+  BatchRequest,
+  BatchResult,
   Collection,
   CountOptions,
   IterateOptions,
@@ -39,7 +38,7 @@ import {
   normalizeFields,
 } from "../abstract/validate.ts";
 import { createAuth } from "./auth-flows.ts";
-import { runBatch } from "./batch.ts";
+import { assertBatchOptions, type RunOptions, runBatch } from "./batch.ts";
 import { ChangeFeed } from "./changes.ts";
 import type { Client } from "./client.ts";
 
@@ -191,20 +190,83 @@ export class AsyncCollection<T extends object = BaseRecord>
     return page.totalItems;
   }
 
-  async deleteMany(ids: readonly string[]): Promise<void> {
-    if (!Array.isArray(ids)) throw new TypeError("pocketmap: deleteMany() takes an array of ids");
-    const urls = ids.map((id) => recordPath(this.name, id));
+  /** Runs a batch job of this collection's requests, naming the collection when it is missing. */
+  async #job(requests: BatchRequest[], options: RunOptions): Promise<BatchResult[]> {
     try {
-      await runBatch(
-        this.#client,
-        urls.map((url) => ({ method: "DELETE" as const, url })),
-      );
+      return await runBatch(this.#client, requests, options);
     } catch (error) {
       throw this.#named(error);
     }
-    if (this.#client.events.listenerCount("deleted") > 0) {
-      for (const id of ids) void this.#client.events.emit("deleted", { collection: this.name, id });
+  }
+
+  /** The inputs as an array (any iterable is taken), checked before anything is sent. */
+  #inputs<I>(inputs: readonly I[], method: string, options: BatchOptions | undefined): readonly I[] {
+    if (
+      typeof inputs !== "object" ||
+      inputs === null ||
+      !(Symbol.iterator in inputs) ||
+      typeof inputs === "string"
+    ) {
+      throw new InvalidInputError(`pocketmap: ${method}() takes an array`);
     }
+    assertBatchOptions(options, `${method}()`);
+    return Array.isArray(inputs) ? inputs : [...inputs];
+  }
+
+  async createMany(
+    docs: readonly (RecordInput<T> | string)[],
+    options?: BatchOptions,
+  ): Promise<RecordOf<T>[]> {
+    const list = this.#inputs(docs, "createMany", options);
+    const requests = list.map((doc, i) => recordRequests.create(this.name, doc, `docs[${i}]`));
+    const results = await this.#job(requests, { ...options });
+    const created = results.map((result) => result.body as RecordOf<T>);
+    for (const record of created) this.#emit("created", record);
+    return created;
+  }
+
+  async updateMany(
+    patches: readonly (RecordInput<T> & { id: string })[],
+    options?: BatchOptions,
+  ): Promise<RecordOf<T>[]> {
+    const list = this.#inputs(patches, "updateMany", options);
+    const requests = list.map((patch, i) => {
+      assertPlainObject(patch, `patches[${i}]`);
+      const { id, ...rest } = patch as Record<string, unknown>;
+      if (id === undefined) throw new InvalidInputError(`pocketmap: patches[${i}] has no id`);
+      return recordRequests.update(this.name, id as string, rest, `patches[${i}]`);
+    });
+    const results = await this.#job(requests, { ...options });
+    const updated = results.map((result) => result.body as RecordOf<T>);
+    for (const record of updated) this.#emit("updated", record);
+    return updated;
+  }
+
+  async upsertMany(docs: readonly RecordInput<T>[], options?: BatchOptions): Promise<RecordOf<T>[]> {
+    const list = this.#inputs(docs, "upsertMany", options);
+    const requests = list.map((doc, i) => recordRequests.upsert(this.name, doc, `docs[${i}]`));
+    const results = await this.#job(requests, { ...options });
+    return results.map((result) => {
+      const record = result.body as RecordOf<T>;
+      // PocketBase answers an upsert the same way either way; a record whose autodates are equal was
+      // just created (a collection without them reports "updated").
+      const fresh = record.created !== undefined && record.created === record.updated;
+      this.#emit(fresh ? "created" : "updated", record);
+      return record;
+    });
+  }
+
+  async deleteMany(ids: readonly string[], options?: BatchOptions): Promise<boolean[]> {
+    const list = this.#inputs(ids, "deleteMany", options);
+    const requests = list.map((id) => recordRequests.delete(this.name, id));
+    const results = await this.#job(requests, { ...options, missingIsResult: true });
+    const deleted = results.map((result) => result.status < 400);
+    if (this.#client.events.listenerCount("deleted") > 0) {
+      list.forEach((id, i) => {
+        if (deleted[i]) void this.#client.events.emit("deleted", { collection: this.name, id });
+      });
+    }
+    return deleted;
   }
 
   // Map contract
@@ -321,6 +383,10 @@ const missingCollections = new WeakSet<object>();
 /** Whether PocketBase said the collection is missing, directly or for a request of a batch. */
 function missesCollection(error: unknown): error is PocketBaseError {
   if (error instanceof NotFoundError) return MISSING_COLLECTION.test(error.message);
+  // A batch job whose first input found no collection (so nothing was written).
+  if (error instanceof BatchError) {
+    return error.status === 404 && error.written.length === 0 && MISSING_COLLECTION.test(error.message);
+  }
   if (!(error instanceof BadRequestError)) return false;
   const requests = error.data.requests;
   if (!requests || typeof requests !== "object") return false;

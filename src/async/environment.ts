@@ -1,4 +1,5 @@
 import { type AsIdentity, asIdentity } from "../abstract/auth-operations.ts";
+import { buildBatch } from "../abstract/batch-requests.ts";
 import { CollectionCache, withCollectionProperties } from "../abstract/collection-properties.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import { NotFoundError } from "../abstract/errors/index.ts";
@@ -9,6 +10,8 @@ import type { ServerTarget } from "../abstract/target.ts";
 import type {
   Admin,
   BaseRecord,
+  BatchBuilder,
+  BatchOptions,
   BatchRequest,
   BatchResult,
   Environment,
@@ -20,7 +23,7 @@ import type {
   SubscribeOptions,
 } from "../abstract/types.ts";
 import { AsyncAdminCollections } from "./admin-collections.ts";
-import { runBatch } from "./batch.ts";
+import { assertBatchOptions, runBatch } from "./batch.ts";
 import { Client } from "./client.ts";
 import { AsyncCollection } from "./collection.ts";
 
@@ -122,9 +125,18 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
     return this.#client.request(health());
   }
 
-  /** Sends raw requests through /api/batch (chunked, results in input order). */
-  async batch(requests: readonly BatchRequest[], options?: { atomic?: boolean }): Promise<BatchResult[]> {
-    return runBatch(this.#client, requests, options);
+  /**
+   * Sends requests through /api/batch, chunked to the server's limit, each chunk one transaction;
+   * `{ status, body }` per request, in order. Takes raw `{ method, url, body }` requests, or a builder:
+   * `env.batch((b) => { b.posts.create(data); b.collection("users").update(id, patch) })`.
+   */
+  async batch(
+    requests: readonly BatchRequest[] | ((b: BatchBuilder) => void),
+    options?: BatchOptions,
+  ): Promise<BatchResult[]> {
+    assertBatchOptions(options, "batch()");
+    const built = typeof requests === "function" ? buildBatch(requests) : requests;
+    return runBatch(this.#client, built, { ...options });
   }
 
   /** Any PocketBase endpoint, e.g. `env.send("/api/settings", { method: "PATCH", body })`. */

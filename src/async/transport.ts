@@ -117,6 +117,17 @@ function neverSent(error: unknown): boolean {
   return errorCodes(error).some((code) => NOT_SENT_CODES.has(code));
 }
 
+/**
+ * Whether a failed write may still have been applied: the request was (or may have been) sent, but
+ * its answer never came (a connection that broke after sending, a timeout, a gateway's 502/504).
+ * Such writes are never retried (see send()), so their outcome is unknown.
+ */
+export function outcomeUnknown(error: unknown): boolean {
+  if (error instanceof NetworkError) return !neverSent(error.cause);
+  if (error instanceof TimeoutError) return true;
+  return error instanceof PocketBaseError && (error.status === 502 || error.status === 504);
+}
+
 /** The request body as undici sends it. Multipart is serialised here, by the platform's own encoder. */
 async function encodeBody(
   body: string | FormData | undefined,

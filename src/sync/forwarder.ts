@@ -1,5 +1,6 @@
 import { checkForwardedCall } from "../abstract/forward-check.ts";
 import type { TargetPath } from "../abstract/surface.ts";
+import { crossingArguments } from "./crossing-arguments.ts";
 import type { Forwarder } from "./generate.ts";
 import type { IteratorChunk } from "./protocol.ts";
 import { call, closeEnvironment, subscribe, unsubscribe } from "./worker-host.ts";
@@ -21,8 +22,14 @@ export class EnvironmentForwarder implements Forwarder {
   forward(target: TargetPath, method: string, args: unknown[]): unknown {
     if (this.#closed) throw new Error("pocketmap: this environment is closed");
     const envId = this.#id;
-    args = checkForwardedCall(target, method, args);
-    return call(envId, { op: "call", envId, target, method, args, events: this.#listening() });
+    // A batch builder runs here; an onProgress callback stays here (crossing-arguments.ts).
+    const crossing = crossingArguments(target, method, args);
+    args = checkForwardedCall(target, method, crossing.args);
+    return call(
+      envId,
+      { op: "call", envId, target, method, args, events: this.#listening() },
+      crossing.onProgress,
+    );
   }
 
   *iterate(target: TargetPath, method: string, args: unknown[]): IterableIterator<unknown> {

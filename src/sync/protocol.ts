@@ -85,8 +85,17 @@ export type OutputChunk = [fd: 1 | 2, chunk: string | Uint8Array];
 
 export type ToWorker = { id: number; request: WorkerRequest };
 
+/**
+ * Stands in for an `onProgress` function in a call's options (functions cannot cross the thread
+ * boundary): the worker replaces it by a function that posts `{ id, progress }` messages, and the
+ * main thread, blocked in wait(), calls the real callback for each (worker-host.ts).
+ */
+export const PROGRESS_CALLBACK = "pocketmap:onProgress";
+
 export type FromWorker =
   | { id: number; reply: WorkerReply; output: OutputChunk[] }
+  /** A progress report of call `id`, for its onProgress callback on the main thread. */
+  | { id: number; progress: { done: number; total: number }; output: OutputChunk[] }
   /** Events and realtime messages, pushed as they happen; always posted before the reply of their call. */
   | { push: PushItem[]; output: OutputChunk[] }
   /** The worker is ending (any exit, including an uncaught error); `received` is the last request id it took. */

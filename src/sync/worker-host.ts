@@ -227,7 +227,14 @@ export function blockLimit(options: ResolvedOptions, request: WorkerRequest, fir
 /** The worker died before it took the request: nothing was done, so it may be sent again. */
 class NotTakenError extends SyncWorkerError {}
 
-function send(request: WorkerRequest, limit: (firstCall: boolean) => number): WorkerReply {
+/** A call's onProgress callback (batch jobs), run on this thread while the call blocks. */
+type OnProgress = (progress: { done: number; total: number }) => void;
+
+function send(
+  request: WorkerRequest,
+  limit: (firstCall: boolean) => number,
+  onProgress?: OnProgress,
+): WorkerReply {
   const current = startWorker();
   const id = current.nextId++;
   try {
@@ -240,8 +247,7 @@ function send(request: WorkerRequest, limit: (firstCall: boolean) => number): Wo
     }
     throw error;
   }
-  const message = wait(current, id, limit(!current.answered));
-  if ("push" in message) throw new Error("unreachable");
+  const message = wait(current, id, limit(!current.answered), onProgress);
   if ("exit" in message) {
     retire(current);
     const reason = message.error ?? `it exited with code ${message.exit}`;
@@ -267,8 +273,17 @@ function drainExited(current: Host): void {
   }
 }
 
-/** Blocks until the worker answers request `id` or reports its exit, or shows no progress for `limit` ms. */
-function wait(current: Host, id: number, limit: number): FromWorker {
+/**
+ * Blocks until the worker answers request `id` or reports its exit, or shows no progress for `limit` ms.
+ * Progress reports of the call (batch jobs' onProgress) are handed to `onProgress` as they arrive,
+ * synchronously, between waits: the callback runs on this thread while the call is still blocking.
+ */
+function wait(
+  current: Host,
+  id: number,
+  limit: number,
+  onProgress?: OnProgress,
+): Exclude<FromWorker, { progress: unknown } | { push: unknown }> {
   const { shared, port } = current;
   let progress = Atomics.load(shared, PROGRESS);
   let deadline = Date.now() + limit;
@@ -278,8 +293,11 @@ function wait(current: Host, id: number, limit: number): FromWorker {
     if (message) {
       writeOutput(message.output);
       if ("push" in message) bufferPush(message.push);
-      else if ("exit" in message || message.id === id) return message;
-      continue; // a push, or an answer to a call that was given up on
+      else if ("progress" in message) {
+        // A batch job's progress report: its callback runs here, between waits.
+        if (message.id === id) onProgress?.(message.progress);
+      } else if ("exit" in message || message.id === id) return message;
+      continue; // a push, a progress report, or an answer to a call that was given up on
     }
     const now = Date.now();
     const seen = Atomics.load(shared, PROGRESS);
@@ -308,9 +326,9 @@ function registration(envId: number): Registration {
   return found;
 }
 
-function sendFor(envId: number, request: WorkerRequest): WorkerReply {
+function sendFor(envId: number, request: WorkerRequest, onProgress?: OnProgress): WorkerReply {
   const { options } = registration(envId);
-  return send(request, (firstCall) => blockLimit(options, request, firstCall));
+  return send(request, (firstCall) => blockLimit(options, request, firstCall), onProgress);
 }
 
 /** Runs `attempt` once more if the worker died before it took the request (nothing was done). */
@@ -365,13 +383,30 @@ export function register(
   return envId;
 }
 
-/** Runs one request for an environment in the worker and returns its result, or throws its error. */
-export function call(envId: number, request: WorkerRequest): unknown {
+/**
+ * Runs one request for an environment in the worker and returns its result, or throws its error.
+ * `onProgress` receives the call's progress reports (its options carry PROGRESS_CALLBACK in place of
+ * the function); a throw from it does not stop the job and is rethrown once the call has succeeded,
+ * as the async kind does.
+ */
+export function call(envId: number, request: WorkerRequest, onProgress?: OnProgress): unknown {
+  let thrown: { error: unknown } | undefined;
+  const report =
+    onProgress &&
+    ((progress: { done: number; total: number }) => {
+      try {
+        onProgress(progress);
+      } catch (error) {
+        thrown ??= { error };
+      }
+    });
   const reply = onceMore(() => {
     ensureOpen(envId);
-    return sendFor(envId, request);
+    return sendFor(envId, request, report);
   });
-  return unwrap(envId, reply);
+  const value = unwrap(envId, reply);
+  if (thrown) throw thrown.error;
+  return value;
 }
 
 /**

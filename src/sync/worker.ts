@@ -12,6 +12,7 @@ import {
   type OpenResult,
   type OutputChunk,
   PROGRESS,
+  PROGRESS_CALLBACK,
   type PushItem,
   postToMain,
   type RelayedEvent,
@@ -157,7 +158,22 @@ async function nextChunk(iterator: AsyncIterator<unknown>, count: number): Promi
   return { items, done: false };
 }
 
-async function run(request: WorkerRequest): Promise<unknown> {
+/**
+ * Options that carry PROGRESS_CALLBACK (an onProgress the main thread kept, functions cannot cross)
+ * get a function that posts each report to the main thread as a `{ id, progress }` message.
+ */
+function withProgress(args: unknown[], id: number): unknown[] {
+  return args.map((arg) => {
+    if ((arg as { onProgress?: unknown } | null)?.onProgress !== PROGRESS_CALLBACK) return arg;
+    const onProgress = (progress: { done: number; total: number }) => {
+      progress = { done: progress.done, total: progress.total };
+      postToMain(data, { id, progress, output: output.splice(0) });
+    };
+    return { ...(arg as object), onProgress };
+  });
+}
+
+async function run(request: WorkerRequest, callId: number): Promise<unknown> {
   switch (request.op) {
     case "open":
       return open(request.envId, request.options);
@@ -173,7 +189,10 @@ async function run(request: WorkerRequest): Promise<unknown> {
         request.op === "iterate" ? crossing === "iterate" : crossing === "call" || crossing === "self";
       if (!allowed) throw new TypeError(`pocketmap: no method ${request.method}`);
       const target = resolve(entry.environment, request.target);
-      const result = (target[request.method] as (...args: unknown[]) => unknown).apply(target, request.args);
+      const result = (target[request.method] as (...args: unknown[]) => unknown).apply(
+        target,
+        withProgress(request.args, callId),
+      );
       if (request.op === "call") {
         const value = await result;
         // `self` returns the target, which cannot cross; the main thread returns its own.
@@ -275,11 +294,11 @@ function testHook(): void {
   if (process.env.POCKETMAP_TEST_HOOKS !== "1") throw new Error("pocketmap: this hook is only for tests");
 }
 
-async function answer(request: WorkerRequest): Promise<WorkerReply> {
+async function answer(request: WorkerRequest, id: number): Promise<WorkerReply> {
   const entry = "envId" in request ? hosted.get(request.envId) : undefined;
   if (entry && "events" in request) relayEvents(request.envId, entry, request.events);
   try {
-    const value = await run(request);
+    const value = await run(request, id);
     await drain(entry);
     return { ok: true, value };
   } catch (error) {
@@ -290,6 +309,6 @@ async function answer(request: WorkerRequest): Promise<WorkerReply> {
 
 data.port.on("message", async ({ id, request }: ToWorker) => {
   received = id;
-  const reply = await answer(request);
+  const reply = await answer(request, id);
   postToMain(data, { id, reply, output: output.splice(0) });
 });

@@ -1,5 +1,6 @@
 import { AbortError } from "./abort.ts";
 import { BadRequestError } from "./bad-request.ts";
+import { BatchError } from "./batch.ts";
 import { ForbiddenError } from "./forbidden.ts";
 import { InvalidInputError } from "./invalid-input.ts";
 import { MFARequiredError } from "./mfa-required.ts";
@@ -12,10 +13,12 @@ import { TimeoutError } from "./timeout.ts";
 import { TooManyRequestsError } from "./too-many-requests.ts";
 import { UnauthorizedError } from "./unauthorized.ts";
 
+export type { BatchErrorInit } from "./batch.ts";
 export type { FieldError, PocketBaseErrorInit, SerializedError } from "./pocketbase-error.ts";
 export {
   AbortError,
   BadRequestError,
+  BatchError,
   ForbiddenError,
   InvalidInputError,
   MFARequiredError,
@@ -46,6 +49,7 @@ export function errorFromStatus(init: PocketBaseErrorInit): PocketBaseError {
 const byName: Record<string, typeof PocketBaseError> = {
   PocketBaseError,
   BadRequestError,
+  BatchError,
   UnauthorizedError,
   MFARequiredError,
   ForbiddenError,
@@ -72,7 +76,8 @@ const builtIn: Record<string, ErrorConstructor> = {
 export function errorFromJSON(json: SerializedError): Error {
   if (json.name === "InvalidInputError") return new InvalidInputError(json.message);
   const ErrorClass = byName[json.name];
-  if (ErrorClass) return new ErrorClass(json);
+  // BatchError's own fields (index, written, ...) travel in its JSON form and come back through init.
+  if (ErrorClass) return new ErrorClass(json as SerializedError & { index: number; written: number[] });
   const BuiltIn = Object.hasOwn(builtIn, json.name) ? builtIn[json.name] : undefined;
   const error = BuiltIn ? new BuiltIn(json.message) : new Error(json.message);
   // Any other class (a DOMException, a class of the user's) keeps at least its name.

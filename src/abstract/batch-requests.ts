@@ -1,0 +1,198 @@
+// Batch requests as data: validated and split into their JSON part and their files before anything
+// is sent, the /api/batch request of a chunk of them (JSON, or multipart when a request carries files),
+// and the requests the *Many helpers and the builder describe. No I/O here.
+
+import { InvalidInputError } from "./errors/invalid-input.ts";
+import type { RequestSpec } from "./operations.ts";
+import { recordPath, recordsPath } from "./operations.ts";
+import type { BatchBuilder, BatchCollectionBuilder, BatchRequest, QueryValue } from "./types.ts";
+import { assertPlainObject, toJsonBody } from "./validate.ts";
+
+const BATCH_METHODS = new Set(["GET", "POST", "PATCH", "PUT", "DELETE"]);
+
+type FileValue = Blob | Uint8Array;
+const isFile = (value: unknown): value is FileValue => value instanceof Blob || value instanceof Uint8Array;
+
+/** One batch request, checked and encoded. */
+export interface PreparedRequest {
+  method: BatchRequest["method"];
+  url: string;
+  /** The body without its files (undefined: no body). */
+  body: Record<string, unknown> | undefined;
+  headers: Record<string, string> | undefined;
+  /** `{ method, url, body, headers }` as JSON text, files left out. */
+  json: string;
+  /** The files of the body: [field (modifiers kept, e.g. "documents+"), file, file name]. */
+  files: [field: string, file: Blob, name: string][];
+}
+
+function toBlob(value: FileValue): Blob {
+  return value instanceof Blob ? value : new Blob([value as Uint8Array<ArrayBuffer>]);
+}
+
+/** Splits a body into its JSON-able fields and its files. */
+function splitFiles(body: Record<string, unknown>, where: string) {
+  let hasFiles = false;
+  for (const field in body) {
+    const value = body[field];
+    if (isFile(value) || (Array.isArray(value) && value.some(isFile))) hasFiles = true;
+  }
+  if (!hasFiles) return { rest: body, files: [] };
+  const rest: Record<string, unknown> = {};
+  const files: PreparedRequest["files"] = [];
+  for (const [field, value] of Object.entries(body)) {
+    const list = isFile(value) ? [value] : Array.isArray(value) && value.some(isFile) ? value : undefined;
+    if (!list) {
+      rest[field] = value;
+      continue;
+    }
+    for (const file of list) {
+      if (!isFile(file))
+        throw new InvalidInputError(`pocketmap: ${where}.${field} mixes files and other values`);
+      files.push([field, toBlob(file), file instanceof File ? file.name : "blob"]);
+    }
+  }
+  return { rest, files };
+}
+
+/**
+ * Validates and encodes every request of a batch before any is sent, so that bad input in the last
+ * chunk cannot leave the first chunks written.
+ */
+export function prepareBatchRequests(requests: readonly BatchRequest[]): PreparedRequest[] {
+  if (!Array.isArray(requests)) throw new InvalidInputError("pocketmap: batch() takes an array of requests");
+  return requests.map((request, index) => {
+    const where = `requests[${index}]`;
+    if (!request || typeof request !== "object")
+      throw new InvalidInputError(`pocketmap: ${where} is not a request`);
+    if (!BATCH_METHODS.has(request.method)) {
+      throw new InvalidInputError(
+        `pocketmap: ${where}.method must be one of ${[...BATCH_METHODS].join(", ")}`,
+      );
+    }
+    if (typeof request.url !== "string" || !request.url.startsWith("/api/")) {
+      throw new InvalidInputError(`pocketmap: ${where}.url must be a path starting with /api/`);
+    }
+    let body: Record<string, unknown> | undefined;
+    let files: PreparedRequest["files"] = [];
+    if (request.body !== undefined && request.body !== null) {
+      assertPlainObject(request.body, `${where}.body`);
+      ({ rest: body, files } = splitFiles(request.body, `${where}.body`));
+    }
+    const json = toJsonBody(
+      { method: request.method, url: request.url, body, headers: request.headers },
+      where,
+    );
+    return { method: request.method, url: request.url, body, headers: request.headers, json, files };
+  });
+}
+
+/**
+ * One /api/batch request (one transaction on the server). With files it is multipart, as PocketBase
+ * reads it: the requests as JSON in `@jsonPayload`, each file under `requests.N.field` where N is the
+ * request's position in this chunk.
+ */
+export function batchSpec(chunk: readonly PreparedRequest[]): RequestSpec {
+  const json = `{"requests":[${chunk.map((request) => request.json).join(",")}]}`;
+  if (!chunk.some((request) => request.files.length > 0)) {
+    return { method: "POST", path: "/api/batch", body: json, expect: "batch" };
+  }
+  const form = new FormData();
+  form.append("@jsonPayload", json);
+  chunk.forEach((request, n) => {
+    for (const [field, file, name] of request.files) form.append(`requests.${n}.${field}`, file, name);
+  });
+  return { method: "POST", path: "/api/batch", body: form, expect: "batch" };
+}
+
+/** The same request on its own (used when the server has batch disabled). */
+export function singleSpec(
+  request: PreparedRequest,
+  body = request.body,
+  files = request.files,
+): RequestSpec {
+  const [path = "", search = ""] = request.url.split("?");
+  const query: Record<string, QueryValue> = Object.fromEntries(new URLSearchParams(search));
+  let encoded: string | FormData | undefined;
+  if (files.length > 0) {
+    const form = new FormData();
+    for (const [field, file, name] of files) form.append(field, file, name);
+    form.append("@jsonPayload", JSON.stringify(body ?? {}));
+    encoded = form;
+  } else if (body !== undefined) encoded = JSON.stringify(body);
+  return { method: request.method, path, query, body: encoded };
+}
+
+const UPSERT_URL = /^\/api\/collections\/(\w+)\/records(\?.*)?$/;
+
+/** For a PUT upsert (a batch-only route): its collection and query, else undefined. */
+export function upsertTarget(request: PreparedRequest): { collection: string; search: string } | undefined {
+  if (request.method !== "PUT") return undefined;
+  const match = UPSERT_URL.exec(request.url);
+  return match ? { collection: match[1]!, search: match[2] ?? "" } : undefined;
+}
+
+/** Record data as an object: a JSON string is parsed, anything else must be a plain object. */
+function recordData(data: unknown, what: string): Record<string, unknown> {
+  if (typeof data === "string") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      throw new InvalidInputError(`pocketmap: ${what} is a string but not valid JSON`);
+    }
+    assertPlainObject(parsed, what);
+    return parsed;
+  }
+  assertPlainObject(data, what);
+  return data;
+}
+
+/** The batch requests of record writes, as the *Many helpers and the builder describe them. */
+export const recordRequests = {
+  create(collection: string, data: unknown, what = "data"): BatchRequest {
+    return { method: "POST", url: recordsPath(collection), body: recordData(data, what) };
+  },
+  update(collection: string, id: string, data: unknown, what = "data"): BatchRequest {
+    const body = recordData(data, what);
+    return { method: "PATCH", url: recordPath(collection, id), body };
+  },
+  /** PocketBase's batch upsert: updates the record with `data.id` when it exists, else creates it. */
+  upsert(collection: string, data: unknown, what = "data"): BatchRequest {
+    const body = recordData(data, what);
+    if (body.id !== undefined) recordPath(collection, body.id as string); // validates the id
+    return { method: "PUT", url: recordsPath(collection), body };
+  },
+  delete(collection: string, id: string): BatchRequest {
+    return { method: "DELETE", url: recordPath(collection, id) };
+  },
+};
+
+/** Runs a builder function and returns the requests it described, in order. */
+export function buildBatch(build: (b: BatchBuilder) => unknown): BatchRequest[] {
+  const requests: BatchRequest[] = [];
+  const forCollection = (name: string): BatchCollectionBuilder => {
+    recordsPath(name); // validates the name now, where the mistake is
+    const what = () => `batch request ${requests.length}`;
+    return {
+      create: (data) => void requests.push(recordRequests.create(name, data, what())),
+      update: (id, data) => void requests.push(recordRequests.update(name, id, data, what())),
+      upsert: (data) => void requests.push(recordRequests.upsert(name, data, what())),
+      delete: (id) => void requests.push(recordRequests.delete(name, id)),
+    };
+  };
+  const builder = new Proxy({} as BatchBuilder, {
+    get(_, property) {
+      if (property === "collection") return forCollection;
+      if (typeof property !== "string" || property === "then") return undefined;
+      return forCollection(property);
+    },
+  });
+  const returned = build(builder);
+  if (returned && typeof (returned as { then?: unknown }).then === "function") {
+    throw new InvalidInputError(
+      "pocketmap: the batch builder function must be synchronous: it only describes requests, env.batch() sends them",
+    );
+  }
+  return requests;
+}

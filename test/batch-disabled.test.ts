@@ -1,0 +1,259 @@
+// Batch jobs on a server of this file's own, where batch starts disabled (PocketBase's default): the
+// fallback to bounded concurrent single requests on 10,000 records, atomic refusal, the notice, a
+// failure in the fallback, and a chunk size learned from the server's answer by an identity that
+// may not read the settings.
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type AsyncEnvironment,
+  type BaseRecord,
+  BatchError,
+  type BatchProgress,
+  ForbiddenError,
+  setup,
+} from "../src/index.ts";
+import { type EmbeddedServer, startEmbedded } from "../src/server/embedded.ts";
+import { server } from "./helpers.ts";
+import { KINDS, openEnvWith, settle } from "./kinds.ts";
+import { OLDEST_POCKETBASE } from "./versions.ts";
+
+// 10,000 records on the newest server; the oldest (0.23, whose deletes are ~8x slower) runs the same
+// checks on 2,000, which keeps CI's two server projects within its time.
+const MANY = server().version === OLDEST_POCKETBASE ? 2_000 : 10_000;
+// 10,000 writes take seconds on the newest server and up to ~30 s (deletes) on 0.23 under load.
+const LONG = 240_000;
+const run = promisify(execFile);
+let pb: EmbeddedServer;
+let admin: AsyncEnvironment;
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+async function allN(name: string): Promise<number[]> {
+  const records = await admin.collection(name).getFullList({ fields: "id,n" });
+  expect(new Set(records.map((record) => record.id)).size).toBe(records.length);
+  return records.map((record) => Number(record.n)).sort((a, b) => a - b);
+}
+
+async function collection(name: string): Promise<string> {
+  await admin.createCollection({
+    name,
+    type: "base",
+    createRule: "",
+    updateRule: "",
+    deleteRule: "",
+    listRule: "",
+    viewRule: "",
+    fields: [
+      { name: "title", type: "text" },
+      { name: "n", type: "number" },
+      { name: "email", type: "email" },
+    ],
+  });
+  return name;
+}
+
+const failure = (call: () => unknown) =>
+  settle(call).then(
+    () => expect.unreachable("the call succeeded"),
+    (error: unknown) => error,
+  );
+
+beforeAll(async () => {
+  pb = await startEmbedded();
+  admin = setup({ async: true, url: pb.url, email: pb.email, password: pb.password });
+  const settings = await admin.send<{ batch: { enabled: boolean } }>("/api/settings");
+  expect(settings.batch.enabled).toBe(false);
+});
+afterAll(async () => {
+  await admin?.close();
+  await pb?.stop();
+});
+
+describe.each(KINDS)(`${MANY} records with batch disabled (%s kind)`, (kind) => {
+  let env: AsyncEnvironment;
+  let name: string;
+  let ids: string[];
+  beforeAll(async () => {
+    env = openEnvWith(kind, { url: pb.url, email: pb.email, password: pb.password });
+    name = await collection(`off_${kind}`);
+  });
+  afterAll(() => env.close());
+
+  it(
+    "createMany: every record once, in input order, with progress",
+    async () => {
+      const progress: BatchProgress[] = [];
+      const docs = range(0, MANY).map((n) => ({ title: `t${n}`, n }));
+      const created = await env.collection(name).createMany(docs, { onProgress: (p) => progress.push(p) });
+      expect(created.map((record) => record.n)).toEqual(range(0, MANY));
+      ids = created.map((record) => record.id);
+      expect(new Set(ids).size).toBe(MANY);
+      expect(await allN(name)).toEqual(range(0, MANY));
+      expect(progress.at(-1)).toEqual({ done: MANY, total: MANY });
+      expect(progress.map((p) => p.done)).toEqual([...progress.map((p) => p.done)].sort((a, b) => a - b));
+    },
+    LONG,
+  );
+
+  it(
+    "updateMany: every record updated once, in input order",
+    async () => {
+      const updated = await env.collection(name).updateMany(ids.map((id, i) => ({ id, n: MANY + i })));
+      expect(updated.map((record) => record.id)).toEqual(ids);
+      expect(await allN(name)).toEqual(range(MANY, 2 * MANY));
+    },
+    LONG,
+  );
+
+  it(
+    "upsertMany: update-else-create per record (PUT upsert is batch-only), in input order",
+    async () => {
+      const fresh = range(0, MANY / 2).map(
+        (i) => `off${kind}${String(i).padStart(15 - 3 - kind.length, "0")}`,
+      );
+      const docs = range(0, MANY).map((i) =>
+        i % 2 === 0 ? { id: ids[i]!, n: 2 * MANY + i } : { id: fresh[(i - 1) / 2]!, n: 3 * MANY + i },
+      );
+      const upserted = await env.collection(name).upsertMany(docs);
+      expect(upserted.map((record) => record.id)).toEqual(docs.map((doc) => doc.id));
+      expect(upserted.map((record) => record.n)).toEqual(docs.map((doc) => doc.n));
+      const expected = [
+        ...docs.map((doc) => doc.n),
+        ...ids.filter((_, i) => i % 2 === 1).map((_, k) => MANY + 2 * k + 1),
+      ].sort((a, b) => a - b);
+      expect(await allN(name)).toEqual(expected);
+      ids.push(...fresh);
+    },
+    LONG,
+  );
+
+  it(
+    "deleteMany: true per deleted id, false per missing one, in input order",
+    async () => {
+      const deleted = await env.collection(name).deleteMany(["gone00000000001", ...ids]);
+      expect(deleted).toEqual([false, ...ids.map(() => true)]);
+      expect(await admin.collection(name).count()).toBe(0);
+    },
+    LONG,
+  );
+});
+
+describe.each(KINDS)("batch disabled (%s kind)", (kind) => {
+  let env: AsyncEnvironment;
+  let name: string;
+  beforeAll(async () => {
+    env = openEnvWith(kind, { url: pb.url, email: pb.email, password: pb.password });
+    name = await collection(`offjobs_${kind}`);
+  });
+  afterAll(() => env.close());
+
+  it("atomic is refused before anything is written, saying how to turn batch on", async () => {
+    const error = await failure(() => env.collection(name).createMany([{ n: 1 }], { atomic: true }));
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect((error as Error).message).toMatch(/batch requests are disabled on this server/);
+    expect((error as Error).message).toMatch(/batch: \{ enabled: true \}/);
+    expect(await admin.collection(name).count()).toBe(0);
+  });
+
+  it("a failure in the fallback says which inputs were written", async () => {
+    // Input 60 is refused; the fallback stops taking inputs, the ones in flight finish.
+    const docs = range(0, 100).map((n) => (n === 60 ? { n, email: "not an email" } : { n }));
+    const error = (await failure(() => env.collection(name).createMany(docs))) as BatchError;
+    expect(error).toBeInstanceOf(BatchError);
+    expect(error.index).toBe(60);
+    expect(error.data).toHaveProperty("email.code", "validation_is_email");
+    expect(error.message).toMatch(/input 60 .* failed: .*; \d+ of 100 inputs were written \(inputs 0-59/);
+    expect(error.message).toMatch(/~5x faster/);
+    // Exactly what the error says was written is on the server: every input before 60, none twice.
+    expect(error.written.slice(0, 60)).toEqual(range(0, 60));
+    expect(error.written).not.toContain(60);
+    expect(error.written.map((index) => (error.results[index]!.body as BaseRecord).n)).toEqual(error.written);
+    expect(await allN(name)).toEqual(error.written);
+  });
+});
+
+it("the fallback tells a superuser once, on stderr, that batch would be ~5x faster", async () => {
+  const name = await collection("offnotice");
+  const dir = await mkdtemp(join(tmpdir(), "pocketmap-batch-"));
+  try {
+    const script = join(dir, "notice.ts");
+    await writeFile(
+      script,
+      `
+      import { setup } from ${JSON.stringify(join(import.meta.dirname, "../src/index.ts"))};
+      const [url, email, password] = process.argv.slice(2);
+      for (const kind of ["async", "sync"]) {
+        const env = setup({ async: kind === "async", url, email, password });
+        await env.collection(${JSON.stringify(name)}).createMany([{ n: 1 }, { n: 2 }]);
+        await env.collection(${JSON.stringify(name)}).createMany([{ n: 3 }]);
+        await env.close();
+      }
+      `,
+    );
+    const variables: Record<string, string | undefined> = { ...process.env };
+    for (const key of Object.keys(variables)) if (/^POCKET(BASE|MAP)_/.test(key)) delete variables[key];
+    const { stderr } = await run(process.execPath, [script, pb.url, pb.email, pb.password], {
+      cwd: dir,
+      env: variables,
+      timeout: 30_000,
+    });
+    const notices = stderr.split("\n").filter((line) => line.includes("~5x faster"));
+    // Once per environment (one of each kind), not once per job.
+    expect(notices).toHaveLength(2);
+    expect(notices[0]).toMatch(/batch requests are disabled on this server; sending 2 requests one by one/);
+    expect(notices[0]).toMatch(/batch: \{ enabled: true \}/);
+    expect(stderr).not.toContain(pb.password);
+    expect(await allN(name)).toEqual([1, 1, 2, 2, 3, 3]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+describe.each(KINDS)("an identity that may not read settings (%s kind)", (kind) => {
+  let env: AsyncEnvironment;
+  let name: string;
+  beforeAll(async () => {
+    await admin.send("/api/settings", {
+      method: "PATCH",
+      body: { batch: { enabled: true, maxRequests: 7 } },
+    });
+    name = await collection(`learn_${kind}`);
+    // A user of an auth collection: its token cannot read /api/settings.
+    const users = `users_${kind}`;
+    await admin.createCollection({ name: users, type: "auth", fields: [] });
+    const credentials = { email: `someone@${kind}.test`, password: "someone-password-1" };
+    await admin.collection(users).create({ ...credentials, passwordConfirm: credentials.password });
+    const { token } = await admin.send<{ token: string }>(`/api/collections/${users}/auth-with-password`, {
+      method: "POST",
+      body: { identity: credentials.email, password: credentials.password },
+      anonymous: true,
+    });
+    env = openEnvWith(kind, { url: pb.url, token });
+  });
+  afterAll(async () => {
+    await env.close();
+    await admin.send("/api/settings", { method: "PATCH", body: { batch: { enabled: false } } });
+  });
+
+  it("learns batch.maxRequests from the server's answer and chunks to it", async () => {
+    const batches: number[] = [];
+    env.on("request", ({ data: { path, status } }) => {
+      if (path === "/api/batch") batches.push(status);
+    });
+    const created = await env.collection(name).createMany(range(0, 30).map((n) => ({ n })));
+    expect(created.map((record) => record.n)).toEqual(range(0, 30));
+    // The first chunk of 50 (the default) is refused as too large, then 30 = 7 + 7 + 7 + 7 + 2.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(batches).toEqual([400, 200, 200, 200, 200, 200]);
+    expect(await allN(name)).toEqual(range(0, 30));
+    // Learned once: the next job chunks to 7 from the start.
+    batches.length = 0;
+    await env.collection(name).deleteMany(created.map((record) => record.id));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(batches).toEqual([200, 200, 200, 200, 200]);
+  });
+});
