@@ -43,6 +43,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Files share one PocketBase per project; each works in collections of its own.
     fileParallelism: true,
+    // Most files wait on servers, sleeps and child processes rather than compute: on a 2-CPU machine
+    // vitest's default (CPUs - 1) would run them one at a time.
+    maxWorkers: 3,
     env: QUIET,
     // Project options extend these; arrays (include, exclude) are concatenated, so each project lists
     // its own files.

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
-import { type AsyncEnvironment, setup } from "../src/index.ts";
+import { type AsyncEnvironment, NotFoundError, setup } from "../src/index.ts";
 import { postsModel } from "./collections.ts";
 
 export const server = () => inject("pocketbase");
@@ -16,11 +16,29 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${randomBytes(4).toString("hex")}`;
 }
 
+/**
+ * Waits until a new collection answers record requests. PocketBase 0.23 reloads its collection cache
+ * after each schema change; with test files creating collections at once, a record request right
+ * after the create can still get "Missing collection context" there.
+ */
+export async function visible(env: AsyncEnvironment, name: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await env.collection(name).count();
+      return;
+    } catch (error) {
+      if (!(error instanceof NotFoundError) || attempt >= 40) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
 /** Creates a fresh posts-like collection and returns its name. */
 export async function freshPosts(env: AsyncEnvironment, prefix = "posts"): Promise<string> {
   const name = uniqueName(prefix);
   const authors = await env.send<{ id: string }>("/api/collections/authors", { query: { fields: "id" } });
   await env.createCollection(postsModel(name, authors.id));
+  await visible(env, name);
   return name;
 }
 
