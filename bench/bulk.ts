@@ -2,7 +2,8 @@
 // and its createBatch chunked by hand to the same size (and pocketmap with batch disabled, its
 // fallback), and reading 100,000 records with iterate against the SDK's getFullList, in time and peak
 // memory. Each sample is a fresh process (bench/bulk-child.ts); the cases take turns, round by round,
-// on the bench's one server. Called by bench/run.ts.
+// on the bench's one server. Called by bench/run.ts; alone, `node bench/bulk.ts` (after `npm run build`)
+// runs it on an embedded PocketBase of its own and writes bench/results/bulk-<yyyy-mm-dd>.json.
 import { execFile } from "node:child_process";
 import { isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,7 +28,7 @@ interface Server {
 const QUICK = process.env.BENCH_QUICK === "1";
 const CREATE_COUNT = QUICK ? 2_000 : 10_000;
 const READ_COUNT = QUICK ? 20_000 : 100_000;
-const ROUNDS = QUICK ? 1 : 3;
+const ROUNDS = Number(process.env.BENCH_ROUNDS || (QUICK ? 1 : 3));
 /** The server's batch.maxRequests for the run, and the SDK's hand-made chunk size. */
 const CHUNK = Number(process.env.BENCH_CHUNK || 500);
 
@@ -233,4 +234,29 @@ export function formatBulk(result: Awaited<ReturnType<typeof measureBulk>>): str
     `  iterate vs SDK getFullList, raw peak heap: ${r.iterateVsGetFullListRawHeap} of it; peak RSS: ${r.iterateVsGetFullListRss} of it`,
   );
   return lines.join("\n");
+}
+
+// Alone: its own embedded server, the build, and a results file of its own.
+if (import.meta.main) {
+  const { writeFileSync } = await import("node:fs");
+  const { startEmbedded } = await import("../src/server/embedded.ts");
+  const pocketbase = await startEmbedded();
+  try {
+    const bulk = await measureBulk(pocketbase, process.env.BENCH_MODULE || "dist/index.js");
+    console.log(`\nBulk jobs\n\n${formatBulk(bulk)}\n`);
+    const date = new Date().toISOString().slice(0, 10);
+    const file = new URL(`./results/${process.env.BENCH_NAME || `bulk-${date}`}.json`, import.meta.url);
+    const environment = {
+      node: process.version,
+      pocketbase: pocketbase.version,
+      cpus: (await import("node:os")).cpus().length,
+    };
+    writeFileSync(
+      file,
+      `${JSON.stringify({ date: new Date().toISOString(), environment, bulk }, null, 2)}\n`,
+    );
+    console.log(`wrote ${fileURLToPath(file)}`);
+  } finally {
+    await pocketbase.stop();
+  }
 }
