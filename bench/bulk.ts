@@ -242,7 +242,8 @@ if (import.meta.main) {
   const { startEmbedded } = await import("../src/server/embedded.ts");
   const pocketbase = await startEmbedded();
   try {
-    const bulk = await measureBulk(pocketbase, process.env.BENCH_MODULE || "dist/index.js");
+    const { url, email, password } = pocketbase;
+    const bulk = await measureBulk({ url, email, password }, process.env.BENCH_MODULE || "dist/index.js");
     console.log(`\nBulk jobs\n\n${formatBulk(bulk)}\n`);
     const date = new Date().toISOString().slice(0, 10);
     const file = new URL(`./results/${process.env.BENCH_NAME || `bulk-${date}`}.json`, import.meta.url);

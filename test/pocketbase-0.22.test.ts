@@ -156,3 +156,28 @@ describe.each(KINDS)(`PocketBase ${POCKETBASE_022} (%s kind)`, (kind) => {
     }
   });
 });
+
+describe.each(KINDS)(
+  `embedded mode with POCKETBASE_BIN set to PocketBase ${POCKETBASE_022} (%s kind)`,
+  (kind) => {
+    it("fails at once, naming the version, instead of starting a server it cannot log in to", async () => {
+      const bin = await installPocketBase(POCKETBASE_022);
+      const index = new URL("../src/index.ts", import.meta.url).href;
+      const script = [
+        `const { setup } = await import(${JSON.stringify(index)});`,
+        // The sync kind starts an embedded server at setup(), the async kind on the first request.
+        "let env;",
+        `try { env = setup({ async: ${kind === "async"}, quiet: true }); await env.health(); console.log("started"); }`,
+        "catch (error) { console.log(error.message); }",
+        "finally { await env?.close(); }",
+      ].join("\n");
+      const variables = { ...process.env };
+      for (const key of Object.keys(variables)) if (/^POCKET(BASE|MAP)_/.test(key)) delete variables[key];
+      const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], {
+        env: { ...variables, POCKETBASE_BIN: bin },
+        timeout: 60_000,
+      });
+      expect(stdout).toContain(`is PocketBase ${POCKETBASE_022}; embedded mode needs >= 0.23`);
+    });
+  },
+);

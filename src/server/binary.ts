@@ -129,13 +129,22 @@ export async function findPocketBase(
 
   const fromEnv = process.env.POCKETBASE_BIN;
   if (fromEnv) {
+    let found: string;
     try {
-      return { bin: fromEnv, version: await pocketBaseVersion(fromEnv), source: "env" };
+      found = await pocketBaseVersion(fromEnv);
     } catch (error) {
       throw new Error(
         `pocketmap: POCKETBASE_BIN=${fromEnv} is not a working PocketBase binary (${(error as Error).message.replace(/^pocketmap: /, "")}); fix the path or unset POCKETBASE_BIN`,
       );
     }
+    // Older releases answer `superuser upsert` with their help text and exit 0, so the server would
+    // start without the generated superuser and fail later with "Failed to authenticate".
+    if (!atLeast(found, MIN_PATH_VERSION)) {
+      throw new Error(
+        `pocketmap: POCKETBASE_BIN=${fromEnv} is PocketBase ${found}; embedded mode needs >= ${MIN_PATH_VERSION.join(".")} (set POCKETBASE_URL to use an older server as it runs)`,
+      );
+    }
+    return { bin: fromEnv, version: found, source: "env" };
   }
 
   const cached = cachedBinPath(version);
