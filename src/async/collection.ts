@@ -41,6 +41,7 @@ import { createAuth } from "./auth-flows.ts";
 import { assertBatchOptions, type RunOptions, runBatch } from "./batch.ts";
 import { ChangeFeed } from "./changes.ts";
 import type { Client } from "./client.ts";
+import { flattenPages } from "./flatten-pages.ts";
 
 /** A PocketBase collection: its record API, and a Map of its records keyed by id. */
 export class AsyncCollection<T extends object = BaseRecord>
@@ -112,7 +113,7 @@ export class AsyncCollection<T extends object = BaseRecord>
 
   async getFullList(options?: IterateOptions): Promise<RecordOf<T>[]> {
     const all: RecordOf<T>[] = [];
-    for await (const record of this.iterate(options)) all.push(record);
+    for await (const page of this.#pages(options)) for (const record of page) all.push(record);
     return all;
   }
 
@@ -122,7 +123,12 @@ export class AsyncCollection<T extends object = BaseRecord>
    * `fields` that leave out the id get it added for paging, and removed from what is yielded.
    * With a sort, pages are read by number.
    */
-  async *iterate(options?: IterateOptions): AsyncIterableIterator<RecordOf<T>> {
+  iterate(options?: IterateOptions): AsyncIterableIterator<RecordOf<T>> {
+    return flattenPages(this.#pages(options));
+  }
+
+  /** The pages `iterate()` walks (options are checked when the first page is asked for). */
+  async *#pages(options?: IterateOptions): AsyncGenerator<RecordOf<T>[], void, undefined> {
     const { pageSize, filter, params, sort, ...rest } = iterateOptions(
       options,
       this.#client.options.pageSize,
@@ -148,7 +154,7 @@ export class AsyncCollection<T extends object = BaseRecord>
         });
         after = page.items.at(-1)?.id;
         if (stripId) for (const record of page.items) delete (record as Partial<RecordOf<T>>).id;
-        yield* page.items;
+        yield page.items;
         if (page.items.length < pageSize) return;
       }
     }
@@ -161,7 +167,7 @@ export class AsyncCollection<T extends object = BaseRecord>
         perPage: pageSize,
         skipTotal: true,
       });
-      yield* page.items;
+      yield page.items;
       if (page.items.length < pageSize) return;
     }
   }
