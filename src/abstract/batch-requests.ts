@@ -2,6 +2,7 @@
 // is sent, the /api/batch request of a chunk of them (JSON, or multipart when a request carries files),
 // and the requests the *Many helpers and the builder describe. No I/O here.
 
+import { recordObject } from "./body.ts";
 import { InvalidInputError } from "./errors/invalid-input.ts";
 import type { RequestSpec } from "./operations.ts";
 import { recordPath, recordsPath } from "./operations.ts";
@@ -132,34 +133,18 @@ export function upsertTarget(request: PreparedRequest): { collection: string; se
   return match ? { collection: match[1]!, search: match[2] ?? "" } : undefined;
 }
 
-/** Record data as an object: a JSON string is parsed, anything else must be a plain object. */
-function recordData(data: unknown, what: string): Record<string, unknown> {
-  if (typeof data === "string") {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(data);
-    } catch {
-      throw new InvalidInputError(`pocketmap: ${what} is a string but not valid JSON`);
-    }
-    assertPlainObject(parsed, what);
-    return parsed;
-  }
-  assertPlainObject(data, what);
-  return data;
-}
-
 /** The batch requests of record writes, as the *Many helpers and the builder describe them. */
 export const recordRequests = {
   create(collection: string, data: unknown, what = "data"): BatchRequest {
-    return { method: "POST", url: recordsPath(collection), body: recordData(data, what) };
+    return { method: "POST", url: recordsPath(collection), body: recordObject(data, what) };
   },
   update(collection: string, id: string, data: unknown, what = "data"): BatchRequest {
-    const body = recordData(data, what);
+    const body = recordObject(data, what);
     return { method: "PATCH", url: recordPath(collection, id), body };
   },
   /** PocketBase's batch upsert: updates the record with `data.id` when it exists, else creates it. */
   upsert(collection: string, data: unknown, what = "data"): BatchRequest {
-    const body = recordData(data, what);
+    const body = recordObject(data, what);
     if (body.id !== undefined) recordPath(collection, body.id as string); // validates the id
     return { method: "PUT", url: recordsPath(collection), body };
   },

@@ -12,11 +12,8 @@ function toBlob(value: Blob | Uint8Array): Blob {
   return value instanceof Blob ? value : new Blob([value as Uint8Array<ArrayBuffer>]);
 }
 
-/**
- * The request body for record data: JSON text, or multipart when any value is a file (Blob, File,
- * Buffer). In multipart the other fields travel as one `@jsonPayload` part so their types survive.
- */
-export function recordBody(data: unknown, what = "data"): string | FormData {
+/** Record data as an object: a JSON string is parsed, anything else must be a plain object. */
+export function recordObject(data: unknown, what: string): Record<string, unknown> {
   if (typeof data === "string") {
     let parsed: unknown;
     try {
@@ -25,8 +22,19 @@ export function recordBody(data: unknown, what = "data"): string | FormData {
       throw new InvalidInputError(`pocketmap: ${what} is a string but not valid JSON`);
     }
     assertPlainObject(parsed, what);
-    return data;
+    return parsed;
   }
+  assertPlainObject(data, what);
+  return data;
+}
+
+/**
+ * The request body for record data: JSON text, or multipart when any value is a file (Blob, File,
+ * Buffer). In multipart the other fields travel as one `@jsonPayload` part so their types survive.
+ */
+export function recordBody(data: unknown, what = "data"): string | FormData {
+  recordObject(data, what);
+  if (typeof data === "string") return data;
   assertPlainObject(data, what);
   if (!hasFiles(data)) return toJsonBody(data, what);
   const form = new FormData();
