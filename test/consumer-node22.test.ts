@@ -6,7 +6,7 @@ import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPosts, server, superuserEnv } from "./helpers.ts";
-import { installPacked, root, run } from "./packed.ts";
+import { builtinsLoaded, installPacked, root, run, runConsumer } from "./packed.ts";
 import { OLDEST_NODE, oldestNodeBin } from "./versions.ts";
 
 const node22 = oldestNodeBin().bin;
@@ -35,25 +35,12 @@ describe("the packed package on Node 22", () => {
   });
 
   it.each(["esm.mjs", "cjs.cjs"])("works from %s, sync and async", async (script) => {
-    const { url, email, password } = server();
-    const { stdout } = await run(node22, [script], {
-      cwd: project,
-      timeout: 60_000,
-      env: {
-        ...process.env,
-        POCKETBASE_URL: url,
-        POCKETBASE_EMAIL: email,
-        POCKETBASE_PASSWORD: password,
-        CONSUMER_COLLECTION: collection,
-      },
-    });
-    const result = JSON.parse(stdout.trim()) as Record<string, unknown>;
+    const result = await runConsumer(node22, project, script, server(), collection);
     const format = script.startsWith("esm") ? "esm" : "cjs";
     expect(result).toEqual({ format, title: `from ${format} sync`, notFound: true, count: 1 });
   });
 
   it.each(["import", "require"])("loads no Node built-in module at %s", async (how) => {
-    const { stdout } = await run(node22, ["builtins.cjs", how], { cwd: project, timeout: 60_000 });
-    expect(JSON.parse(stdout.trim())).toEqual([]);
+    expect(await builtinsLoaded(node22, project, how)).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { mkdir, rm, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPosts, server, superuserEnv } from "./helpers.ts";
-import { installPacked, root, run } from "./packed.ts";
+import { builtinsLoaded, installPacked, root, run, runConsumer } from "./packed.ts";
 
 describe("the packed package", () => {
   let project: string;
@@ -24,19 +24,7 @@ describe("the packed package", () => {
   });
 
   it.each(["esm.mjs", "cjs.cjs"])("works from %s, sync and async", async (script) => {
-    const { url, email, password } = server();
-    const { stdout } = await run(process.execPath, [script], {
-      cwd: project,
-      timeout: 60_000,
-      env: {
-        ...process.env,
-        POCKETBASE_URL: url,
-        POCKETBASE_EMAIL: email,
-        POCKETBASE_PASSWORD: password,
-        CONSUMER_COLLECTION: collection,
-      },
-    });
-    const result = JSON.parse(stdout.trim()) as Record<string, unknown>;
+    const result = await runConsumer(process.execPath, project, script, server(), collection);
     const format = script.startsWith("esm") ? "esm" : "cjs";
     expect(result).toEqual({ format, title: `from ${format} sync`, notFound: true, count: 1 });
   });
@@ -44,8 +32,7 @@ describe("the packed package", () => {
   // Each kind loads what it needs when first used (worker_threads, child_process, undici...), so that
   // importing pocketmap costs about what the official SDK's import does (bench/README.md).
   it.each(["import", "require"])("loads no Node built-in module at %s", async (how) => {
-    const { stdout } = await run(process.execPath, ["builtins.cjs", how], { cwd: project, timeout: 60_000 });
-    expect(JSON.parse(stdout.trim())).toEqual([]);
+    expect(await builtinsLoaded(process.execPath, project, how)).toEqual([]);
   });
 
   // tsconfig.json: target ES2022, module/moduleResolution NodeNext, strict, types ["node"] and no esnext

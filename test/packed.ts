@@ -25,3 +25,31 @@ export async function installPacked(prefix: string): Promise<string> {
   await cp(join(import.meta.dirname, "fixtures/consumer"), project, { recursive: true });
   return project;
 }
+
+/** Runs a consumer fixture (esm.mjs, cjs.cjs) with `node` against `url`; returns what it printed, parsed. */
+export async function runConsumer(
+  node: string,
+  project: string,
+  script: string,
+  server: { url: string; email: string; password: string },
+  collection: string,
+): Promise<unknown> {
+  const { stdout } = await run(node, [script], {
+    cwd: project,
+    timeout: 60_000,
+    env: {
+      ...process.env,
+      POCKETBASE_URL: server.url,
+      POCKETBASE_EMAIL: server.email,
+      POCKETBASE_PASSWORD: server.password,
+      CONSUMER_COLLECTION: collection,
+    },
+  });
+  return JSON.parse(stdout.trim());
+}
+
+/** The Node built-in modules that loading the package with `how` (import or require) loaded. */
+export async function builtinsLoaded(node: string, project: string, how: string): Promise<unknown> {
+  const { stdout } = await run(node, ["builtins.cjs", how], { cwd: project, timeout: 60_000 });
+  return JSON.parse(stdout.trim());
+}
