@@ -98,63 +98,83 @@ export function normalizeFields(fields: unknown): string | undefined {
  * dropped, as JSON drops it. Returns whether some value had a `toJSON` other than Date's.
  */
 export function assertJsonData(value: unknown, what = "data"): boolean {
-  const seen = new Set<unknown>();
+  // Hot in bulk jobs (every record of a createMany): the path of a value is only spelled out when it
+  // fails, from the chain of containers above it, so valid data costs no string building.
+  const ancestors: unknown[] = [];
+  const keys: (string | number)[] = [];
   let custom = false;
-  const fail = (path: string, reason: string): never => {
+  const fail = (key: string | number | undefined, reason: string): never => {
+    let path = what;
+    for (const step of key === undefined ? keys : [...keys, key]) {
+      path += typeof step === "number" ? `[${step}]` : `.${step}`;
+    }
     throw new InvalidInputError(`pocketmap: ${path} ${reason}`);
   };
-  const check = (current: unknown, path: string, key: string, convert: boolean): void => {
+  // `key`: where `current` sits in its container (undefined at the top, and for a toJSON result,
+  // which takes its holder's place).
+  const check = (current: unknown, key: string | number | undefined, convert: boolean): void => {
     switch (typeof current) {
-      case "bigint":
-        fail(path, "is a BigInt, which JSON cannot carry; convert it to a number or a string");
+      case "string":
+      case "boolean":
+      case "undefined":
         return;
       case "number":
         if (!Number.isFinite(current))
-          fail(path, `is ${current}, which JSON cannot carry (it would be stored as null)`);
+          fail(key, `is ${current}, which JSON cannot carry (it would be stored as null)`);
+        return;
+      case "bigint":
+        fail(key, "is a BigInt, which JSON cannot carry; convert it to a number or a string");
         return;
       case "function":
-        fail(path, "is a function, which JSON cannot carry (it would be dropped)");
+        fail(key, "is a function, which JSON cannot carry (it would be dropped)");
         return;
       case "symbol":
-        fail(path, "is a symbol, which JSON cannot carry (it would be dropped)");
+        fail(key, "is a symbol, which JSON cannot carry (it would be dropped)");
         return;
-      case "object": {
-        if (current === null) return;
-        if (seen.has(current)) fail(path, "refers back to itself; circular values cannot be sent");
-        const toJSON = (current as { toJSON?: unknown }).toJSON;
-        if (convert && typeof toJSON === "function") {
-          if (!(current instanceof Date)) custom = true;
-          check(toJSON.call(current, key), path, key, false);
-          return;
-        }
-        seen.add(current);
-        if (Array.isArray(current)) {
-          for (let index = 0; index < current.length; index++) {
-            const item: unknown = current[index];
-            if (item === undefined)
-              fail(`${path}[${index}]`, "is undefined, which JSON would send as null; use null");
-            check(item, `${path}[${index}]`, String(index), true);
-          }
-        } else if (isPlainObject(current)) {
-          const symbols = Object.getOwnPropertySymbols(current);
-          if (symbols.some((symbol) => Object.prototype.propertyIsEnumerable.call(current, symbol))) {
-            fail(path, "has a symbol key, which JSON cannot carry (it would be dropped)");
-          }
-          for (const [field, item] of Object.entries(current)) check(item, `${path}.${field}`, field, true);
-        } else {
-          fail(
-            path,
-            `is ${describe(current)}, not plain data: JSON would not carry it faithfully; pass plain objects, arrays, strings, numbers, booleans or null`,
-          );
-        }
-        seen.delete(current);
-        return;
-      }
       default:
-        return;
+        break;
     }
+    if (current === null) return;
+    const object = current as object;
+    if (ancestors.includes(object)) fail(key, "refers back to itself; circular values cannot be sent");
+    const toJSON = (object as { toJSON?: unknown }).toJSON;
+    if (convert && typeof toJSON === "function") {
+      if (!(object instanceof Date)) custom = true;
+      check(toJSON.call(object, key === undefined ? "" : String(key)), key, false);
+      return;
+    }
+    const isArray = Array.isArray(object);
+    if (!isArray && !isPlainObject(object)) {
+      fail(
+        key,
+        `is ${describe(object)}, not plain data: JSON would not carry it faithfully; pass plain objects, arrays, strings, numbers, booleans or null`,
+      );
+    }
+    if (key !== undefined) keys.push(key);
+    ancestors.push(object);
+    if (isArray) {
+      const array = object as unknown[];
+      for (let index = 0; index < array.length; index++) {
+        const item = array[index];
+        if (item === undefined) fail(index, "is undefined, which JSON would send as null; use null");
+        check(item, index, true);
+      }
+    } else {
+      const record = object as Record<string, unknown>;
+      const symbols = Object.getOwnPropertySymbols(record);
+      if (
+        symbols.length > 0 &&
+        symbols.some((symbol) => Object.prototype.propertyIsEnumerable.call(record, symbol))
+      ) {
+        fail(undefined, "has a symbol key, which JSON cannot carry (it would be dropped)");
+      }
+      const fields = Object.keys(record);
+      for (let i = 0; i < fields.length; i++) check(record[fields[i]!], fields[i], true);
+    }
+    ancestors.pop();
+    if (key !== undefined) keys.pop();
   };
-  check(value, what, "", true);
+  check(value, undefined, true);
   return custom;
 }
 
