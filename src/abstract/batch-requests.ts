@@ -7,7 +7,7 @@ import { InvalidInputError } from "./errors/invalid-input.ts";
 import type { RequestSpec } from "./operations.ts";
 import { recordPath, recordsPath } from "./operations.ts";
 import type { BatchBuilder, BatchCollectionBuilder, BatchRequest, QueryValue } from "./types.ts";
-import { assertPlainObject, toJsonBody } from "./validate.ts";
+import { assertJsonData, assertPlainObject } from "./validate.ts";
 
 const BATCH_METHODS = new Set(["GET", "POST", "PATCH", "PUT", "DELETE"]);
 
@@ -80,10 +80,10 @@ export function prepareBatchRequests(requests: readonly BatchRequest[]): Prepare
       assertPlainObject(request.body, `${where}.body`);
       ({ rest: body, files } = splitFiles(request.body, `${where}.body`));
     }
-    const json = toJsonBody(
-      { method: request.method, url: request.url, body, headers: request.headers },
-      where,
-    );
+    // method and url are checked strings already; only the data needs the walk.
+    if (body !== undefined) assertJsonData(body, `${where}.body`);
+    if (request.headers !== undefined) assertJsonData(request.headers, `${where}.headers`);
+    const json = JSON.stringify({ method: request.method, url: request.url, body, headers: request.headers });
     return { method: request.method, url: request.url, body, headers: request.headers, json, files };
   });
 }
