@@ -4,7 +4,8 @@
 //   BENCH_URL=… BENCH_EMAIL=… BENCH_PASSWORD=… BENCH_COLLECTION=… BENCH_COUNT=… BENCH_CHUNK=…
 //     node --expose-gc bench/bulk-child.ts <case>
 //
-// Cases: create-sdk-loop, create-sdk-batch, create-pocketmap, create-pocketmap-sync (BENCH_COUNT new
+// Cases: create-undici-batch (the floor: raw undici, the same chunks as hand-made JSON), create-sdk-loop,
+// create-sdk-batch, create-pocketmap, create-pocketmap-sync (BENCH_COUNT new
 // records into BENCH_COLLECTION) and read-sdk-getFullList, read-pocketmap-iterate,
 // read-pocketmap-sync-iterate (every record of BENCH_COLLECTION, summing `n`). The clock covers the job
 // only; the client is set up and authenticated first. Peak memory is sampled every 5 ms: the JS heap
@@ -15,6 +16,7 @@
 // is not used (the GCs cost time). Prints one line of JSON.
 import { pathToFileURL } from "node:url";
 import PocketBase from "pocketbase";
+import { Pool } from "undici";
 
 const env = (name: string) => process.env[name] ?? "";
 const url = env("BENCH_URL");
@@ -56,6 +58,40 @@ async function sdk(): Promise<PocketBase> {
 /** Prepares the client, then returns the job to time; the job returns how many records it handled. */
 async function prepare(): Promise<{ job: () => Promise<number> | number; close: () => unknown }> {
   switch (which) {
+    case "create-undici-batch": {
+      // The floor: what /api/batch costs with nothing but undici around it (one kept-alive connection,
+      // the chunk's JSON built in the loop, each answer parsed and checked for its length).
+      const pool = new Pool(url, { connections: 1, keepAliveTimeout: 30_000 });
+      const login = await pool.request({
+        method: "POST",
+        path: "/api/collections/_superusers/auth-with-password",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ identity: email, password }),
+      });
+      const { token } = (await login.body.json()) as { token: string };
+      const headers = { "content-type": "application/json", authorization: token };
+      const path = `/api/collections/${collection}/records`;
+      return {
+        job: async () => {
+          for (let start = 0; start < docs.length; start += chunk) {
+            const requests = docs
+              .slice(start, start + chunk)
+              .map((body) => ({ method: "POST", url: path, body }));
+            const response = await pool.request({
+              method: "POST",
+              path: "/api/batch",
+              headers,
+              body: JSON.stringify({ requests }),
+            });
+            const results = JSON.parse(await response.body.text()) as unknown[];
+            if (response.statusCode !== 200 || results.length !== requests.length)
+              throw new Error(`undici /api/batch: HTTP ${response.statusCode}`);
+          }
+          return docs.length;
+        },
+        close: () => pool.close(),
+      };
+    }
     case "create-sdk-loop": {
       const pb = await sdk();
       return {

@@ -32,7 +32,13 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS || (QUICK ? 1 : 3));
 /** The server's batch.maxRequests for the run, and the SDK's hand-made chunk size. */
 const CHUNK = Number(process.env.BENCH_CHUNK || 500);
 
-const CREATE_CASES = ["create-sdk-loop", "create-sdk-batch", "create-pocketmap", "create-pocketmap-sync"];
+const CREATE_CASES = [
+  "create-undici-batch",
+  "create-sdk-loop",
+  "create-sdk-batch",
+  "create-pocketmap",
+  "create-pocketmap-sync",
+];
 const READ_CASES = ["read-sdk-getFullList", "read-pocketmap-iterate", "read-pocketmap-sync-iterate"];
 /** pocketmap's createMany on the same server with batch turned off. */
 const FALLBACK = "create-pocketmap-fallback";
@@ -125,6 +131,9 @@ export async function measureBulk(server: Server, module: string) {
       method: "PATCH",
       body: { batch: { enabled, maxRequests: CHUNK, timeout: 30 } },
     });
+  // Every create sample starts from an empty collection, so that no case pays for another's rows.
+  const empty = (collection: string) =>
+    env.send(`/api/collections/${collection}/truncate`, { method: "DELETE" });
   try {
     await batch(true);
     const fields = [
@@ -145,10 +154,12 @@ export async function measureBulk(server: Server, module: string) {
     for (let round = 0; round < ROUNDS; round++) {
       const turn = (list: string[]) => list.map((_, i) => list[(i + round) % list.length]!);
       for (const which of turn(CREATE_CASES)) {
+        await empty("bulk_write");
         samples.push(await child(server, which, "bulk_write", CREATE_COUNT, modulePath));
       }
       await batch(false);
       try {
+        await empty("bulk_write");
         samples.push(await child(server, FALLBACK, "bulk_write", CREATE_COUNT, modulePath));
       } finally {
         await batch(true);
@@ -164,11 +175,25 @@ export async function measureBulk(server: Server, module: string) {
     const table = rows(samples, memory);
     const row = (name: string) => table.find((entry) => entry.case === name)!;
     const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+    /** The median over rounds of a's time ÷ b's in the same round (cases of a round ran back to back). */
+    const paired = (a: string, b: string) => {
+      const [first, second] = [row(a).samplesMs, row(b).samplesMs];
+      return ratio(median(first.map((ms, round) => ms / second[round]!)), 1);
+    };
     const ratios = {
       /** SDK one-by-one create loop time ÷ pocketmap createMany time (goal ≥ 10). */
       createManyVsSdkLoop: ratio(row("create-sdk-loop").medianMs, row("create-pocketmap").medianMs),
+      /** The same, as the median of each round's own ratio. */
+      createManyVsSdkLoopPaired: paired("create-sdk-loop", "create-pocketmap"),
+      /** SDK loop time ÷ raw undici batch time: the most any client's batch can gain on this server. */
+      undiciFloorVsSdkLoop: ratio(row("create-sdk-loop").medianMs, row("create-undici-batch").medianMs),
+      undiciFloorVsSdkLoopPaired: paired("create-sdk-loop", "create-undici-batch"),
+      /** Raw undici batch time ÷ pocketmap createMany time (1 = no cost over the floor). */
+      createManyVsUndiciFloor: ratio(row("create-undici-batch").medianMs, row("create-pocketmap").medianMs),
+      createManyVsUndiciFloorPaired: paired("create-undici-batch", "create-pocketmap"),
       /** SDK createBatch (hand-chunked) time ÷ pocketmap createMany time (goal ≥ 1: no slower). */
       createManyVsSdkBatch: ratio(row("create-sdk-batch").medianMs, row("create-pocketmap").medianMs),
+      createManyVsSdkBatchPaired: paired("create-sdk-batch", "create-pocketmap"),
       /** pocketmap with batch disabled (fallback) time ÷ with batch on: what turning batch on saves. */
       fallbackVsBatch: ratio(row(FALLBACK).medianMs, row("create-pocketmap").medianMs),
       /** SDK getFullList time ÷ pocketmap iterate time (goal ≥ 1: at least as fast). */
@@ -205,6 +230,9 @@ export async function measureBulk(server: Server, module: string) {
           "live heap: in a separate run per round (BENCH_MEMORY=1), the largest heap surviving a full GC at checkpoints " +
           "(after getFullList returns, holding its array; every 10,000 iterated records); the sync kind's is its main thread's",
         sdk: "create loop: await create() per record; batch: createBatch() of CHUNK creates per send(); read: getFullList() with its defaults",
+        floor:
+          "create-undici-batch: raw undici, one connection, CHUNK creates per /api/batch as hand-made JSON, each answer parsed",
+        state: "the write collection is truncated before every create sample (untimed), so each starts empty",
       },
       results: table,
       ratios,
@@ -226,8 +254,10 @@ export function formatBulk(result: Awaited<ReturnType<typeof measureBulk>>): str
   const r = result.ratios;
   lines.push(
     "",
-    `  createMany vs SDK create loop: ${r.createManyVsSdkLoop}x faster (goal >= 10)`,
-    `  createMany vs SDK createBatch by hand: ${r.createManyVsSdkBatch}x (goal >= 1, no slower)`,
+    `  createMany vs SDK create loop: ${r.createManyVsSdkLoop}x faster (goal >= 10); paired by round: ${r.createManyVsSdkLoopPaired}x`,
+    `  raw undici batch (the floor) vs SDK create loop: ${r.undiciFloorVsSdkLoop}x; paired: ${r.undiciFloorVsSdkLoopPaired}x`,
+    `  createMany vs raw undici batch: ${r.createManyVsUndiciFloor} of its speed; paired: ${r.createManyVsUndiciFloorPaired}`,
+    `  createMany vs SDK createBatch by hand: ${r.createManyVsSdkBatch}x (goal >= 1, no slower); paired: ${r.createManyVsSdkBatchPaired}x`,
     `  batch disabled (fallback) vs batch on: ${r.fallbackVsBatch}x slower`,
     `  iterate vs SDK getFullList, time: ${r.iterateVsGetFullListTime}x (goal >= 1)`,
     `  iterate vs SDK getFullList, live heap: ${r.iterateVsGetFullListLiveHeap} of it (goal <= 0.1)`,

@@ -1,6 +1,6 @@
 // Damaged answers from a fault-injecting proxy in front of the real PocketBase: a 2xx body that is
 // not what the operation expects is an error, and no error ever carries the request's secrets.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PocketBaseError, ServerError } from "../src/index.ts";
 import { type FaultProxy, faultProxy } from "./fault-proxy.ts";
 import { freshPosts, server, superuserEnv } from "./helpers.ts";
@@ -85,6 +85,25 @@ describe.each(KINDS)("a damaged 2xx answer is an error (%s kind)", (kind) => {
     );
   });
 
+  it("a damaged later page: the records before it arrive, then the error", async () => {
+    // Pages after the first carry the keyset filter ("id > last"); damage only those.
+    await proxy.inject({ path: `${records}\\?.*filter=`, action: "truncate" });
+    const seen: string[] = [];
+    const error = await failure(async () => {
+      for await (const record of proxied.collection(name).iterate({ pageSize: 2 })) seen.push(record.id);
+    });
+    expect(error).toBeInstanceOf(PocketBaseError);
+    expect(error.message).toMatch(/not valid JSON/);
+    expect(seen).toHaveLength(2);
+    // Stopping early, with the next page already asked for, leaves nothing behind.
+    await proxy.inject(undefined);
+    for await (const record of proxied.collection(name).iterate({ pageSize: 1 })) {
+      expect(typeof record.id).toBe("string");
+      break;
+    }
+    expect(await proxied.collection(name).count()).toBeGreaterThanOrEqual(3);
+  });
+
   it("undamaged answers pass through, including an empty 204", async () => {
     await proxy.inject(undefined);
     const created = await proxied.collection(name).create({ title: "through the proxy" });
@@ -94,6 +113,62 @@ describe.each(KINDS)("a damaged 2xx answer is an error (%s kind)", (kind) => {
     expect(await proxied.collection(name).delete(created.id)).toBe(true);
     expect(await proxied.collection(name).get(created.id)).toBeUndefined();
     expect(await proxied.collection(name).count()).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe.each(KINDS)("pages read two at a time, while someone else writes (%s kind)", (kind) => {
+  // After a full first page, pages are read in pairs from a cursor: the pair's second (offset
+  // pageSize - 1) overlaps its first by one record. The proxy makes a change after the pair's first
+  // was read and before its second is; the second then no longer starts at the first's last record and
+  // must be read again from there, or a record would be skipped or handed out twice.
+  let proxied: ReturnType<typeof openEnvWith>;
+  let admin: ReturnType<typeof superuserEnv>;
+  let pages: string;
+  // 12 records with ids in a known order, read 4 a page: the lone first page holds ids 10-40, the
+  // first pair reads 50-80 and (from 80 on) 80-100.
+  const id = (n: number) => `p${String(n).padStart(14, "0")}`;
+  const ids = Array.from({ length: 12 }, (_, n) => id((n + 1) * 10));
+  const between = (side: { method: string; path: string; body?: string }) =>
+    proxy.inject({
+      path: `/api/collections/${pages}/records\\?(.*&)?page=2(&|$)`,
+      // The pair's first: page 1 with the keyset filter (the lone first page has no filter).
+      after: `/api/collections/${pages}/records\\?(?=.*filter=)(.*&)?page=1(&|$)`,
+      action: "between",
+      side,
+    });
+  beforeAll(() => {
+    proxied = openEnvWith(kind, { url: proxy.url, token, retries: 0 });
+    admin = superuserEnv();
+  });
+  afterAll(async () => {
+    await proxy.inject(undefined);
+    await Promise.all([proxied.close(), admin.close()]);
+  });
+  beforeEach(async () => {
+    pages = await freshPosts(admin, "pairs");
+    await admin.collection(pages).createMany(ids.map((id, n) => ({ id, n })));
+  });
+  const read = async () => {
+    const seen: string[] = [];
+    for await (const record of proxied.collection(pages).iterate({ pageSize: 4 })) seen.push(record.id);
+    return seen;
+  };
+
+  it("a record the pair's first page held is deleted: none of the others is skipped", async () => {
+    await between({ method: "DELETE", path: `/api/collections/${pages}/records/${id(50)}` });
+    expect(await read()).toEqual(ids);
+    expect(await admin.collection(pages).has(id(50))).toBe(false); // the change did happen
+  });
+
+  it("a record is added inside the pair's first page: none is handed out twice", async () => {
+    await between({
+      method: "POST",
+      path: `/api/collections/${pages}/records`,
+      body: JSON.stringify({ id: id(55), n: -1 }),
+    });
+    // Added behind that page once it was read: not seen, as with one page at a time.
+    expect(await read()).toEqual(ids);
+    expect(await admin.collection(pages).has(id(55))).toBe(true);
   });
 });
 

@@ -82,6 +82,28 @@ describe.each(KINDS)("collections behave like a Map (%s kind)", (kind) => {
     expect(paged.sort()).toEqual([...ids].sort());
   });
 
+  it("iteration hands out every record once, in order, for sizes around the page boundaries", async () => {
+    // Pages are read two at a time, the second overlapping the first by one record (src/async/pages.ts).
+    const made: { id: string; n: number }[] = [];
+    for (const size of [0, 1, 3, 4, 5, 6, 7, 8, 9, 12]) {
+      while (made.length < size) {
+        const { id } = await posts().create({ n: made.length });
+        made.push({ id, n: made.length });
+      }
+      const byId = made.map((record) => record.id).sort();
+      for (const pageSize of [1, 2, 4]) {
+        const seen: string[] = [];
+        for await (const record of posts().iterate({ pageSize })) seen.push(record.id);
+        expect(seen).toEqual(byId);
+        const sorted: number[] = [];
+        for await (const record of posts().iterate({ pageSize, sort: "-n" })) sorted.push(record.n as number);
+        expect(sorted).toEqual(made.map((record) => record.n).reverse());
+        const titles = await posts().getFullList({ pageSize, fields: "n" });
+        expect(titles).toEqual([...made].sort((a, b) => (a.id < b.id ? -1 : 1)).map(({ n }) => ({ n })));
+      }
+    }
+  });
+
   it("iteration sees every record once even while records are being added", async () => {
     for (let n = 0; n < 10; n++) await posts().create({ n });
     const seen: string[] = [];

@@ -8,7 +8,6 @@ import {
   type PocketBaseError,
 } from "../abstract/errors/index.ts";
 import { fieldsIncludeId } from "../abstract/fields.ts";
-import { escapeFilterValue } from "../abstract/filter.ts";
 import { iterateOptions, listQuery, type RequestSpec, records, recordsPath } from "../abstract/operations.ts";
 import { recordTopic, topicString } from "../abstract/realtime.ts";
 import { firstOptions } from "../abstract/request-options.ts";
@@ -42,6 +41,7 @@ import { assertBatchOptions, type RunOptions, runBatch } from "./batch.ts";
 import { ChangeFeed } from "./changes.ts";
 import type { Client } from "./client.ts";
 import { flattenPages } from "./flatten-pages.ts";
+import { readPages } from "./pages.ts";
 
 /** A PocketBase collection: its record API, and a Map of its records keyed by id. */
 export class AsyncCollection<T extends object = BaseRecord>
@@ -127,49 +127,24 @@ export class AsyncCollection<T extends object = BaseRecord>
     return flattenPages(this.#pages(options));
   }
 
-  /** The pages `iterate()` walks (options are checked when the first page is asked for). */
+  /** The pages `iterate()` walks (options are checked when the first page is asked for): pages.ts. */
   async *#pages(options?: IterateOptions): AsyncGenerator<RecordOf<T>[], void, undefined> {
     const { pageSize, filter, params, sort, ...rest } = iterateOptions(
       options,
       this.#client.options.pageSize,
     );
     const query = listQuery({ filter, params, sort });
-    const base = query.filter as string | undefined;
     const order = query.sort as string | undefined;
-    if (!order) {
-      const asked = normalizeFields(rest.fields) ?? stringOrUndefined(rest.query?.fields);
-      const stripId = !fieldsIncludeId(asked);
-      const fields = stripId ? `${asked},id` : rest.fields;
-      let after: string | undefined;
-      for (;;) {
-        const keyset = after === undefined ? undefined : `id > ${escapeFilterValue(after)}`;
-        const combined = base && keyset ? `(${base}) && ${keyset}` : (keyset ?? base);
-        const page = await this.list({
-          ...rest,
-          fields,
-          filter: combined,
-          sort: "id",
-          perPage: pageSize,
-          skipTotal: true,
-        });
-        after = page.items.at(-1)?.id;
-        if (stripId) for (const record of page.items) delete (record as Partial<RecordOf<T>>).id;
-        yield page.items;
-        if (page.items.length < pageSize) return;
-      }
-    }
-    for (let number = 1; ; number++) {
-      const page = await this.list({
-        ...rest,
-        filter: base,
-        sort: order,
-        page: number,
-        perPage: pageSize,
-        skipTotal: true,
-      });
-      yield page.items;
-      if (page.items.length < pageSize) return;
-    }
+    // By id, the id is needed for paging: added to `fields` that leave it out, and removed again.
+    const asked = normalizeFields(rest.fields) ?? stringOrUndefined(rest.query?.fields);
+    const stripId = order === undefined && !fieldsIncludeId(asked);
+    yield* readPages((page) => this.list(page), {
+      pageSize,
+      filter: query.filter as string | undefined,
+      sort: order,
+      rest: stripId ? { ...rest, fields: `${asked},id` } : rest,
+      stripId,
+    });
   }
 
   async create(data: RecordInput<T> | string, options?: RecordOptions): Promise<RecordOf<T>> {

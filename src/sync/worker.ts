@@ -148,12 +148,26 @@ async function drain(entry: Hosted | undefined): Promise<void> {
   flushPushes();
 }
 
+/** Failures met after some items of a chunk: those items cross first, the failure with the next chunk. */
+const deferredFailures = new WeakMap<AsyncIterator<unknown>, { error: unknown }>();
+
 async function nextChunk(iterator: AsyncIterator<unknown>, count: number): Promise<IteratorChunk> {
+  const deferred = deferredFailures.get(iterator);
+  if (deferred) {
+    deferredFailures.delete(iterator);
+    throw deferred.error;
+  }
   const items: unknown[] = [];
-  while (items.length < count) {
-    const step = await iterator.next();
-    if (step.done) return { items, done: true };
-    items.push(step.value);
+  try {
+    while (items.length < count) {
+      const step = await iterator.next();
+      if (step.done) return { items, done: true };
+      items.push(step.value);
+    }
+  } catch (error) {
+    // As in the async kind, the records before a failing page reach the loop before the error does.
+    if (items.length === 0) throw error;
+    deferredFailures.set(iterator, { error });
   }
   return { items, done: false };
 }

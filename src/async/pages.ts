@@ -1,0 +1,128 @@
+// The pages of iterate() and getFullList(). The server's own work per page (query and JSON) is most of
+// the time of a long read, so after a full first page, pages are read two at a time, and the next two
+// are asked for as soon as the current ones arrive (while the caller works through them); at most four
+// pages are held. A read that fits one page costs one request.
+//
+// With no sort, pages follow the id ("id > last seen"), which stays correct while records are added or
+// removed and costs the same for the last page as the first. The second page of a pair starts one
+// record early (offset pageSize - 1 from the same cursor): when its first record is the first page's
+// last, the two are contiguous and it is as if it had been asked for "id > that last" itself;
+// otherwise something moved between the two reads, and it is dropped and read again from the first's
+// last id. With a sort, pages go by number, two numbers at a time.
+import { escapeFilterValue } from "../abstract/filter.ts";
+import type { ListOptions, ListResult } from "../abstract/types.ts";
+
+type List<R> = (options: ListOptions) => Promise<ListResult<R>>;
+
+export interface PageQuery {
+  pageSize: number;
+  /** The caller's filter, as PocketBase text (undefined: none). */
+  filter: string | undefined;
+  /** The caller's sort (undefined: by id, keyset). */
+  sort: string | undefined;
+  /** Everything else a page request carries (fields, expand, query, headers, timeout, signal...). */
+  rest: ListOptions;
+  /** With no sort: the id was added to `fields` for paging only; remove it from what is handed out. */
+  stripId: boolean;
+}
+
+/** Starts a page request whose failure is thrown where it is awaited, or dropped with it. */
+function ahead<R>(page: Promise<ListResult<R>>): Promise<ListResult<R>> {
+  page.catch(() => {});
+  return page;
+}
+
+/** The pages of a read, in order; stopping early (return()) aborts the requests in flight. */
+export async function* readPages<R extends { id?: unknown }>(
+  list: List<R>,
+  query: PageQuery,
+): AsyncGenerator<R[], void, undefined> {
+  const stop = new AbortController();
+  const { signal } = query.rest;
+  const rest = { ...query.rest, signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal };
+  try {
+    if (query.sort === undefined) yield* byId(list, query, rest);
+    else yield* byNumber(list, query, rest);
+  } finally {
+    stop.abort();
+  }
+}
+
+async function* byId<R extends { id?: unknown }>(
+  list: List<R>,
+  { pageSize, filter, stripId }: PageQuery,
+  rest: ListOptions,
+): AsyncGenerator<R[], void, undefined> {
+  const read = (after: string | undefined, page: number, perPage: number) => {
+    const keyset = after === undefined ? undefined : `id > ${escapeFilterValue(after)}`;
+    const combined = filter && keyset ? `(${filter}) && ${keyset}` : (keyset ?? filter);
+    return ahead(list({ ...rest, filter: combined, sort: "id", page, perPage, skipTotal: true }));
+  };
+  // The second page overlaps the first by one record; a page of one has no second.
+  const pair = (after: string | undefined) => ({
+    first: read(after, 1, pageSize),
+    second: pageSize > 1 ? read(after, 2, pageSize - 1) : undefined,
+  });
+  const handOut = (items: R[]) => {
+    if (stripId) for (const record of items) delete record.id;
+    return items;
+  };
+  // The first page alone: a read that fits one page costs one request.
+  let next: ReturnType<typeof pair> = { first: read(undefined, 1, pageSize), second: undefined };
+  for (;;) {
+    const first = (await next.first).items;
+    if (first.length < pageSize) {
+      yield handOut(first);
+      return;
+    }
+    const last = first.at(-1)?.id as string;
+    let second: R[];
+    try {
+      second = next.second ? (await next.second).items : [];
+    } catch (error) {
+      yield handOut(first); // the records before the failing page come first, as with one at a time
+      throw error;
+    }
+    let more = true;
+    let cursor = last;
+    let rest: R[] = [];
+    if (second.length > 0 && second[0]?.id === last) {
+      rest = second.slice(1);
+      more = second.length === pageSize - 1;
+      if (more) cursor = second.at(-1)?.id as string;
+    }
+    if (more) next = pair(cursor);
+    yield handOut(first);
+    if (rest.length > 0) yield handOut(rest);
+    if (!more) return;
+  }
+}
+
+async function* byNumber<R>(
+  list: List<R>,
+  { pageSize, filter, sort }: PageQuery,
+  rest: ListOptions,
+): AsyncGenerator<R[], void, undefined> {
+  const read = (page: number) =>
+    ahead(list({ ...rest, filter, sort, page, perPage: pageSize, skipTotal: true }));
+  let next: [Promise<ListResult<R>>, Promise<ListResult<R>> | undefined] = [read(1), undefined];
+  for (let number = 2; ; number += 2) {
+    const first = (await next[0]).items;
+    if (first.length < pageSize) {
+      yield first;
+      return;
+    }
+    let second: R[] = [];
+    try {
+      if (next[1]) second = (await next[1]).items;
+    } catch (error) {
+      yield first;
+      throw error;
+    }
+    const more = next[1] === undefined || second.length === pageSize;
+    if (more) next = [read(number), read(number + 1)];
+    yield first;
+    if (second.length > 0) yield second;
+    if (!more) return;
+  }
+}
