@@ -58,10 +58,11 @@ async function* byId<R extends { id?: unknown }>(
     const combined = filter && keyset ? `(${filter}) && ${keyset}` : (keyset ?? filter);
     return ahead(list({ ...rest, filter: combined, sort: "id", page, perPage, skipTotal: true }));
   };
-  // The second page overlaps the first by one record; a page of one has no second.
+  // The second page overlaps the first by one record, so with pages of one or two it would bring
+  // nothing new: then pages go one at a time (still asked for one ahead).
   const pair = (after: string | undefined) => ({
     first: read(after, 1, pageSize),
-    second: pageSize > 1 ? read(after, 2, pageSize - 1) : undefined,
+    second: pageSize > 2 ? read(after, 2, pageSize - 1) : undefined,
   });
   const handOut = (items: R[]) => {
     if (stripId) for (const record of items) delete record.id;
