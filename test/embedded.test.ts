@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { setup } from "../src/index.ts";
 import { gone, reachable } from "./helpers.ts";
+import { KINDS, openEnvWith } from "./kinds.ts";
 
 const run = promisify(execFile);
 
@@ -76,6 +77,44 @@ describe("embedded mode", () => {
         expect(stdout.trim()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
         expect(stderr).not.toMatch(/temporary/);
       } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe.each(KINDS)("bulk jobs (%s kind)", (kind) => {
+    type Batch = { batch: { enabled: boolean; maxRequests: number; timeout: number } };
+
+    it("a temporary server has the batch API on, so createMany sends transactions", async () => {
+      const env = openEnvWith(kind, { url: undefined });
+      try {
+        expect((await env.send<Batch>("/api/settings")).batch).toMatchObject({
+          enabled: true,
+          maxRequests: 500,
+          timeout: 30,
+        });
+        await env.createCollection({ name: "rows", type: "base", fields: [{ name: "n", type: "number" }] });
+        const paths: string[] = [];
+        env.on("request", ({ data }) => {
+          paths.push(data.path);
+        });
+        const rows = await env.collection("rows").createMany(Array.from({ length: 20 }, (_, n) => ({ n })));
+        expect(rows.map((row) => row.n)).toEqual(Array.from({ length: 20 }, (_, n) => n));
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(paths).toContain("/api/batch");
+        expect(paths).not.toContain("/api/collections/rows/records");
+      } finally {
+        await env.close();
+      }
+    });
+
+    it("a server on a kept dir keeps PocketBase's own settings (batch off by default)", async () => {
+      const dir = await mkdtemp(join(tmpdir(), "pocketmap-test-"));
+      const env = openEnvWith(kind, { dir: join(dir, "pb_data") });
+      try {
+        expect((await env.send<Batch>("/api/settings")).batch.enabled).toBe(false);
+      } finally {
+        await env.close();
         await rm(dir, { recursive: true, force: true });
       }
     });

@@ -21,6 +21,11 @@ export const DEFAULT_BATCH_SIZE = 50;
 export const TOKEN_REFRESH_MARGIN = 60_000;
 /** How long embedded mode waits for /api/health, in milliseconds (POCKETMAP_STARTUP_TIMEOUT). */
 export const EMBEDDED_STARTUP_TIMEOUT = 30_000;
+/**
+ * The batch API of a temporary embedded server (pocketmap's own, deleted at exit): on, with the limits
+ * docs/batch.md advises, so bulk jobs run as transactions from the start. A kept `dir` is left alone.
+ */
+export const TEMPORARY_SERVER_BATCH = { maxRequests: 500, timeout: 30 } as const;
 /** Deepest relation path PocketBase expands. */
 export const MAX_EXPAND_DEPTH = 6;
 /** Longest collection name or record id accepted. */
