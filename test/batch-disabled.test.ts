@@ -1,4 +1,5 @@
-// Batch jobs on a server of this file's own, where batch starts disabled (PocketBase's default): the
+// Batch jobs on a server of this file's own, with batch disabled (PocketBase's default; pocketmap's
+// temporary servers turn it on, so this file turns it off again first): the
 // fallback to bounded concurrent single requests on 10,000 records, atomic refusal, the notice, a
 // failure in the fallback, and a chunk size learned from the server's answer by an identity that
 // may not read the settings.
@@ -65,6 +66,7 @@ const failure = (call: () => unknown) =>
 beforeAll(async () => {
   pb = await startEmbedded();
   admin = setup({ async: true, url: pb.url, email: pb.email, password: pb.password });
+  await admin.send("/api/settings", { method: "PATCH", body: { batch: { enabled: false } } });
   const settings = await admin.send<{ batch: { enabled: boolean } }>("/api/settings");
   expect(settings.batch.enabled).toBe(false);
 });
