@@ -10,6 +10,8 @@ export interface FaultProxy {
   url: string;
   /** Damages matching answers from now on (undefined: forward everything untouched). */
   inject(fault: Fault | undefined): Promise<void>;
+  /** "hang": requests held now, and held ones the client has given up on (closed). */
+  hung(): Promise<{ hanging: number; released: number }>;
   close(): Promise<void>;
 }
 
@@ -19,21 +21,29 @@ export async function faultProxy(): Promise<FaultProxy> {
   });
   const [{ port }] = (await once(worker, "message")) as [{ port: number }];
   let next = 0;
+  const ask = <T>(message: object) => {
+    const id = next++;
+    const answer = new Promise<T>((done) => {
+      const listener = (reply: T & { ack?: number }) => {
+        if (reply.ack !== id) return;
+        worker.off("message", listener);
+        done(reply);
+      };
+      worker.on("message", listener);
+    });
+    worker.postMessage({ ...message, id });
+    return answer;
+  };
   return {
     url: `http://127.0.0.1:${port}`,
     async inject(fault) {
-      const id = next++;
-      const acked = new Promise<void>((done) => {
-        const listener = (message: { ack?: number }) => {
-          if (message.ack !== id) return;
-          worker.off("message", listener);
-          done();
-        };
-        worker.on("message", listener);
-      });
-      worker.postMessage({ fault, id });
-      await acked;
+      await ask({ fault });
     },
+    hung: () =>
+      ask<{ hanging: number; released: number }>({ stats: true }).then(({ hanging, released }) => ({
+        hanging,
+        released,
+      })),
     async close() {
       await worker.terminate();
     },

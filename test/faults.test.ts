@@ -160,6 +160,35 @@ describe.each(KINDS)("pages read two at a time, while someone else writes (%s ki
     expect(await admin.collection(pages).has(id(50))).toBe(false); // the change did happen
   });
 
+  it("a loop that stops early aborts the two pages asked for ahead", async () => {
+    // The pair after the lone first page never gets an answer: only an abort closes its connections.
+    await proxy.inject({ path: `/api/collections/${pages}/records\\?(?=.*filter=)`, action: "hang" });
+    // The sync kind pulls one record per round trip here, so that its loop can stop mid-page too.
+    const before = process.env.POCKETMAP_SYNC_CHUNK;
+    process.env.POCKETMAP_SYNC_CHUNK = "1";
+    const reader = openEnvWith(kind, { url: proxy.url, token, retries: 0 });
+    if (before === undefined) delete process.env.POCKETMAP_SYNC_CHUNK;
+    else process.env.POCKETMAP_SYNC_CHUNK = before;
+    const statuses: number[] = [];
+    reader.on("request", ({ data }) => {
+      statuses.push(data.status);
+    });
+    try {
+      for await (const record of reader.collection(pages).iterate({ pageSize: 4 })) {
+        expect(record.id).toBe(ids[0]);
+        // Both requests of the pair have reached the proxy, which holds them.
+        await expect.poll(() => proxy.hung(), { timeout: 10_000 }).toEqual({ hanging: 2, released: 0 });
+        break;
+      }
+      await expect.poll(() => proxy.hung(), { timeout: 10_000 }).toEqual({ hanging: 0, released: 2 });
+      await new Promise((resolve) => setImmediate(resolve));
+      // The lone first page answered, the two aborted requests reported without an answer.
+      expect(statuses.sort()).toEqual([0, 0, 200]);
+    } finally {
+      await reader.close();
+    }
+  });
+
   it("a record is added inside the pair's first page: none is handed out twice", async () => {
     await between({
       method: "POST",
