@@ -85,6 +85,22 @@ describe.each(KINDS)("a damaged 2xx answer is an error (%s kind)", (kind) => {
     );
   });
 
+  it("the same full page answered again and again: an error, not a read for ever", async () => {
+    // As from a cache in front of the server that ignores the query string.
+    const items = ["aaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbb"].map((id) => ({ id, collectionName: name, n: 1 }));
+    const body = JSON.stringify({ page: 1, perPage: 2, totalItems: -1, totalPages: -1, items });
+    await proxy.inject({ path: `${records}\\?`, action: "json", body });
+    for (const options of [{ pageSize: 2 }, { pageSize: 2, sort: "n" }]) {
+      const seen: string[] = [];
+      const error = await failure(async () => {
+        for await (const record of proxied.collection(name).iterate(options)) seen.push(record.id);
+      });
+      expect(error).toBeInstanceOf(PocketBaseError);
+      expect(error.message).toMatch(/answered a full page that does not move past/);
+      expect(seen).toEqual(["aaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbb"]);
+    }
+  });
+
   it("a damaged later page: the records before it arrive, then the error", async () => {
     // Pages after the first carry the keyset filter ("id > last"); damage only those.
     await proxy.inject({ path: `${records}\\?.*filter=`, action: "truncate" });

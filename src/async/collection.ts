@@ -139,6 +139,7 @@ export class AsyncCollection<T extends object = BaseRecord>
     const asked = normalizeFields(rest.fields) ?? stringOrUndefined(rest.query?.fields);
     const stripId = order === undefined && !fieldsIncludeId(asked);
     yield* readPages((page) => this.list(page), {
+      path: recordsPath(this.name),
       pageSize,
       filter: query.filter as string | undefined,
       sort: order,

@@ -9,12 +9,15 @@
 // last, the two are contiguous and it is as if it had been asked for "id > that last" itself;
 // otherwise something moved between the two reads, and it is dropped and read again from the first's
 // last id. With a sort, pages go by number, two numbers at a time.
+import { PocketBaseError } from "../abstract/errors/index.ts";
 import { escapeFilterValue } from "../abstract/filter.ts";
 import type { ListOptions, ListResult } from "../abstract/types.ts";
 
 type List<R> = (options: ListOptions) => Promise<ListResult<R>>;
 
 export interface PageQuery {
+  /** The records path, for errors. */
+  path: string;
   pageSize: number;
   /** The caller's filter, as PocketBase text (undefined: none). */
   filter: string | undefined;
@@ -24,6 +27,19 @@ export interface PageQuery {
   rest: ListOptions;
   /** With no sort: the id was added to `fields` for paging only; remove it from what is handed out. */
   stripId: boolean;
+}
+
+/**
+ * A server (or something in front of it) that answers the same full page again would make a read go
+ * on for ever: a 2xx that does not move the read forward is an error, like any other bad body.
+ */
+function stuck(path: string, where: string): PocketBaseError {
+  return new PocketBaseError({
+    status: 200,
+    message: `pocketmap: ${path} answered a full page that does not move past ${where}; stopped instead of reading the same records again`,
+    url: path,
+    method: "GET",
+  });
 }
 
 /** Starts a page request whose failure is thrown where it is awaited, or dropped with it. */
@@ -50,7 +66,7 @@ export async function* readPages<R extends { id?: unknown }>(
 
 async function* byId<R extends { id?: unknown }>(
   list: List<R>,
-  { pageSize, filter, stripId }: PageQuery,
+  { path, pageSize, filter, stripId }: PageQuery,
   rest: ListOptions,
 ): AsyncGenerator<R[], void, undefined> {
   const read = (after: string | undefined, page: number, perPage: number) => {
@@ -70,6 +86,7 @@ async function* byId<R extends { id?: unknown }>(
   };
   // The first page alone: a read that fits one page costs one request.
   let next: ReturnType<typeof pair> = { first: read(undefined, 1, pageSize), second: undefined };
+  let after: string | undefined; // the cursor `next` was read from
   for (;;) {
     const first = (await next.first).items;
     if (first.length < pageSize) {
@@ -89,24 +106,34 @@ async function* byId<R extends { id?: unknown }>(
     let rest: R[] = [];
     if (second.length > 0 && second[0]?.id === last) {
       rest = second.slice(1);
-      more = second.length === pageSize - 1;
+      more = second.length >= pageSize - 1;
       if (more) cursor = second.at(-1)?.id as string;
     }
-    if (more) next = pair(cursor);
+    if (more && cursor === after) throw stuck(path, `id ${JSON.stringify(after)}`);
+    if (more) {
+      next = pair(cursor);
+      after = cursor;
+    }
     yield handOut(first);
     if (rest.length > 0) yield handOut(rest);
     if (!more) return;
   }
 }
 
-async function* byNumber<R>(
+async function* byNumber<R extends { id?: unknown }>(
   list: List<R>,
-  { pageSize, filter, sort }: PageQuery,
+  { path, pageSize, filter, sort }: PageQuery,
   rest: ListOptions,
 ): AsyncGenerator<R[], void, undefined> {
   const read = (page: number) =>
     ahead(list({ ...rest, filter, sort, page, perPage: pageSize, skipTotal: true }));
   let next: [Promise<ListResult<R>>, Promise<ListResult<R>> | undefined] = [read(1), undefined];
+  // The ids of the page before (when `fields` keep them): a page that repeats it whole is no progress.
+  let previous: string | undefined;
+  const idsOf = (page: R[]) =>
+    page.every((record) => typeof record.id === "string")
+      ? page.map((record) => record.id).join("\n")
+      : undefined;
   for (let number = 2; ; number += 2) {
     const first = (await next[0]).items;
     if (first.length < pageSize) {
@@ -120,7 +147,12 @@ async function* byNumber<R>(
       yield first;
       throw error;
     }
-    const more = next[1] === undefined || second.length === pageSize;
+    for (const page of next[1] ? [first, second] : [first]) {
+      const ids = idsOf(page);
+      if (ids !== undefined && ids === previous) throw stuck(path, "the page before it");
+      previous = ids;
+    }
+    const more = next[1] === undefined || second.length >= pageSize;
     if (more) next = [read(number), read(number + 1)];
     yield first;
     if (second.length > 0) yield second;
