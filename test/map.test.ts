@@ -1,7 +1,8 @@
 // The Map contract of DESIGN.md, on records keyed by id.
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { freshPosts } from "./helpers.ts";
-import { KINDS, openEnv } from "./kinds.ts";
+import { NotFoundError } from "../src/index.ts";
+import { freshPosts, server } from "./helpers.ts";
+import { KINDS, openEnv, openEnvWith, settle } from "./kinds.ts";
 
 describe.each(KINDS)("collections behave like a Map (%s kind)", (kind) => {
   const env = openEnv(kind);
@@ -123,6 +124,33 @@ describe.each(KINDS)("collections behave like a Map (%s kind)", (kind) => {
     expect(await posts().size()).toBe(0);
     await posts().clear();
     expect(await posts().size()).toBe(0);
+  });
+
+  it("clear deletes what it may and says so when the rules keep records it can list", async () => {
+    const guarded = `${name}_rules`;
+    await env.createCollection({
+      name: guarded,
+      type: "base",
+      listRule: "",
+      deleteRule: "n > 5",
+      fields: [{ name: "n", type: "number" }],
+    });
+    try {
+      await env.collection(guarded).createMany(Array.from({ length: 12 }, (_, n) => ({ n })));
+      const { url } = server();
+      const guest = openEnvWith(kind, { url }); // no identity: the rules decide
+      try {
+        const error = await settle(() => guest.collection(guarded).clear()).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(NotFoundError);
+        expect((error as Error).message).toMatch(/can list them but not delete them/);
+      } finally {
+        await guest.close();
+      }
+      const left = await env.collection(guarded).getFullList({ sort: "n" });
+      expect(left.map((record) => record.n)).toEqual([0, 1, 2, 3, 4, 5]);
+    } finally {
+      await env.delete(guarded);
+    }
   });
 
   it("deleteMany removes exactly the given records", async () => {

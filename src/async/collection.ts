@@ -321,7 +321,17 @@ export class AsyncCollection<T extends object = BaseRecord>
     for (;;) {
       const page = await this.list({ fields: "id", perPage: 500, skipTotal: true });
       if (page.items.length === 0) return;
-      await this.deleteMany(page.items.map((record) => record.id));
+      const deleted = await this.deleteMany(page.items.map((record) => record.id));
+      // Records this identity may list but not delete (its deleteRule does not match them) answer
+      // 404 to a delete, and would be listed again for ever.
+      if (!deleted.includes(true)) {
+        throw new NotFoundError({
+          status: 404,
+          message: `pocketmap: clear() stopped with records left in "${this.name}": this identity can list them but not delete them (the server answered 404 to deleting each of ${page.items.length}; the collection's deleteRule does not match them)`,
+          url: recordsPath(this.name),
+          method: "DELETE",
+        });
+      }
     }
   }
 
