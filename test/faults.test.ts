@@ -1,7 +1,7 @@
 // Damaged answers from a fault-injecting proxy in front of the real PocketBase: a 2xx body that is
 // not what the operation expects is an error, and no error ever carries the request's secrets.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { PocketBaseError, ServerError } from "../src/index.ts";
+import { BadRequestError, BatchError, PocketBaseError, ServerError } from "../src/index.ts";
 import { type FaultProxy, faultProxy } from "./fault-proxy.ts";
 import { freshPosts, server, superuserEnv } from "./helpers.ts";
 import { KINDS, openEnvWith, settle } from "./kinds.ts";
@@ -118,6 +118,27 @@ describe.each(KINDS)("a damaged 2xx answer is an error (%s kind)", (kind) => {
       break;
     }
     expect(await proxied.collection(name).count()).toBeGreaterThanOrEqual(3);
+  });
+
+  it("a batch failure that names a request the chunk does not have fails the chunk, not the client", async () => {
+    const body = JSON.stringify({
+      status: 400,
+      message: "Batch transaction failed.",
+      data: { requests: { 7: { code: "batch_request_failed", response: { status: 400, message: "x" } } } },
+    });
+    await proxy.inject({ path: "^/api/batch", action: "json", status: 400, body });
+    // Nothing of the one chunk was written: the server's own error, as it is.
+    const created = await failure(() =>
+      proxied.collection(name).createMany([{ title: "a" }, { title: "b" }]),
+    );
+    const deleted = await failure(() =>
+      proxied.collection(name).deleteMany(["aaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbb"]),
+    );
+    for (const error of [created, deleted]) {
+      expect(error).toBeInstanceOf(BadRequestError);
+      expect(error).not.toBeInstanceOf(BatchError); // no input of this job is to blame
+      expect(error.message).toBe("Batch transaction failed.");
+    }
   });
 
   it("undamaged answers pass through, including an empty 204", async () => {

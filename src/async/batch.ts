@@ -185,7 +185,8 @@ class Job {
           continue;
         }
         const failed = failedRequest(error);
-        if (failed) {
+        // A failure naming a request this chunk does not have is the chunk's (a garbled answer).
+        if (failed && failed.position < indices.length) {
           const index = indices[failed.position]!;
           if (this.#isMissingDelete(index, failed.response)) {
             // deleteMany: that id did not exist. The chunk was rolled back; send it again without it.
