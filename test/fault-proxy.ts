@@ -8,8 +8,8 @@ export type { Fault };
 
 export interface FaultProxy {
   url: string;
-  /** Damages matching answers from now on (undefined: forward everything untouched). */
-  inject(fault: Fault | undefined): Promise<void>;
+  /** Damages matching answers from now on (undefined: forward everything untouched; a list: the first that matches). */
+  inject(fault: Fault | Fault[] | undefined): Promise<void>;
   /** "hang": requests held now, and held ones the client has given up on (closed). */
   hung(): Promise<{ hanging: number; released: number }>;
   close(): Promise<void>;

@@ -141,6 +141,31 @@ describe.each(KINDS)("a damaged 2xx answer is an error (%s kind)", (kind) => {
     }
   });
 
+  it("bulk answers that are not records are errors, in a batch and one by one", async () => {
+    const garbled = [
+      { status: 200, body: null },
+      { status: 200, body: { id: "aaaaaaaaaaaaaaa" } },
+    ];
+    await proxy.inject({ path: "^/api/batch", action: "json", body: JSON.stringify(garbled) });
+    const batch = await failure(() => proxied.collection(name).createMany([{ title: "a" }, { title: "b" }]));
+    expect(batch).toBeInstanceOf(BatchError);
+    expect(batch.message).toMatch(/without a record for input 0/);
+    expect((batch as BatchError).unknown).toEqual([0, 1]); // answered, but what was written is in doubt
+    // Batch refused (as when it is disabled), and the single create answered with something else.
+    await proxy.inject([
+      {
+        path: "^/api/batch",
+        action: "json",
+        status: 403,
+        body: '{"status":403,"message":"Batch requests are not allowed.","data":{}}',
+      },
+      { path: `${records}$`, method: "POST", action: "json", body: '{"title":"no id"}' },
+    ]);
+    const single = await failure(() => proxied.collection(name).createMany([{ title: "c" }]));
+    expect(single).toBeInstanceOf(PocketBaseError);
+    expect(single.message).toMatch(/a record without a string id/);
+  });
+
   it("undamaged answers pass through, including an empty 204", async () => {
     await proxy.inject(undefined);
     const created = await proxied.collection(name).create({ title: "through the proxy" });

@@ -121,7 +121,9 @@ export function singleSpec(
     form.append("@jsonPayload", JSON.stringify(body ?? {}));
     encoded = form;
   } else if (body !== undefined) encoded = JSON.stringify(body);
-  return { method: request.method, path, query, body: encoded };
+  // Batch requests are record writes (PocketBase's batch takes no other route): a record, or nothing.
+  const expect = request.method === "DELETE" ? "empty" : request.method === "GET" ? undefined : "record";
+  return { method: request.method, path, query, body: encoded, expect };
 }
 
 const UPSERT_URL = /^\/api\/collections\/(\w+)\/records(\?.*)?$/;

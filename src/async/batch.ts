@@ -87,6 +87,8 @@ const ENABLE_HINT =
 export interface RunOptions extends BatchOptions {
   /** deleteMany: a DELETE of a record that does not exist is a result `{ status: 404 }`, not a failure. */
   missingIsResult?: boolean;
+  /** The record helpers: every result of a chunk must be a record (a 2xx whose body has a string id). */
+  records?: boolean;
 }
 
 const OPTION_KEYS = ["atomic", "onProgress"];
@@ -203,6 +205,19 @@ class Job {
           new PocketBaseError({
             status: 200,
             message: `pocketmap: /api/batch answered ${Array.isArray(answer) ? answer.length : "no"} results for ${indices.length} requests`,
+            url: "/api/batch",
+            method: "POST",
+          }),
+          true,
+        );
+      }
+      const garbled = this.#options.records ? answer.findIndex((result) => !isRecordResult(result)) : -1;
+      if (garbled >= 0) {
+        throw this.#chunkFailure(
+          indices,
+          new PocketBaseError({
+            status: 200,
+            message: `pocketmap: /api/batch answered status ${answer[garbled]!.status} without a record for input ${indices[garbled]}, where the chunk's records were expected`,
             url: "/api/batch",
             method: "POST",
           }),
@@ -414,6 +429,18 @@ class Job {
       results: this.#plainResults(),
     });
   }
+}
+
+/** A written record's result: a 2xx whose body is a record (an object with a string id). */
+function isRecordResult(result: BatchResult): boolean {
+  const body = result.body as { id?: unknown } | null;
+  return (
+    result.status >= 200 &&
+    result.status < 300 &&
+    typeof body === "object" &&
+    body !== null &&
+    typeof body.id === "string"
+  );
 }
 
 /** The server's batch.maxRequests from its "Invalid batch request data." refusal, if that is what this is. */
