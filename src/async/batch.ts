@@ -4,6 +4,13 @@
 // never sent twice: chunks and single requests are not retried once they may have reached the server
 // (the transport retries a write only when its connection never opened).
 import {
+  type FailedRequest,
+  failedRequest,
+  isRecordResult,
+  lengthLimit,
+  MISSING_COLLECTION,
+} from "../abstract/batch-answers.ts";
+import {
   batchSpec,
   type PreparedRequest,
   prepareBatchRequests,
@@ -18,11 +25,10 @@ import {
   InvalidInputError,
   NotFoundError,
   PocketBaseError,
-  UnauthorizedError,
 } from "../abstract/errors/index.ts";
-import { settings } from "../abstract/operations.ts";
 import { assertKnownOptions } from "../abstract/options.ts";
 import type { BatchOptions, BatchRequest, BatchResult } from "../abstract/types.ts";
+import { type BatchLimits, batchLimits, remember } from "./batch-limits.ts";
 import type { Client } from "./client.ts";
 import { outcomeUnknown } from "./transport.ts";
 
@@ -31,53 +37,8 @@ export const FALLBACK_CONCURRENCY = 8;
 /** With batch disabled, onProgress is called every this many answers (and at the end). */
 const FALLBACK_PROGRESS_STEP = 50;
 
-interface BatchLimits {
-  /** false once the server said batch is off (settings, or a 403 from /api/batch). */
-  enabled: boolean;
-  maxRequests: number;
-  /** Whether maxRequests is the server's (from settings or its answer), not the default. */
-  known: boolean;
-  /** Whether this identity may change settings (it could read them), so could turn batch on. */
-  canChange: boolean;
-}
-
-/** The server's batch settings, read once per client; identities that may not read them get the default. */
-const limitsByClient = new WeakMap<Client, Promise<BatchLimits>>();
 /** Clients that already printed the "batch is disabled" notice. */
 const noticed = new WeakSet<Client>();
-
-function batchLimits(client: Client): Promise<BatchLimits> {
-  let limits = limitsByClient.get(client);
-  if (!limits) {
-    const guess = { enabled: true, maxRequests: client.options.batchSize, known: false, canChange: false };
-    const read = client.request<{ batch?: { enabled?: boolean; maxRequests?: number } }>(settings.get()).then(
-      (body) => {
-        const max = body.batch?.maxRequests;
-        return {
-          enabled: body.batch?.enabled !== false,
-          maxRequests: typeof max === "number" && max > 0 ? max : client.options.batchSize,
-          known: typeof max === "number" && max > 0,
-          canChange: true,
-        };
-      },
-      (error) => {
-        // Not allowed to read settings: the default, learned from the server's answer if too large.
-        // Any other failure (the network) is not remembered; the next job asks again.
-        if (!(error instanceof ForbiddenError || error instanceof UnauthorizedError)) {
-          limitsByClient.delete(client);
-        }
-        return guess;
-      },
-    );
-    limits = read;
-    limitsByClient.set(client, limits);
-  }
-  return limits;
-}
-
-function remember(client: Client, limits: BatchLimits): void {
-  limitsByClient.set(client, Promise.resolve(limits));
-}
 
 const ENABLE_HINT =
   'turn batch on (env.send("/api/settings", { method: "PATCH", body: { batch: { enabled: true } } }), or ' +
@@ -113,15 +74,6 @@ export async function runBatch(
   const prepared = prepareBatchRequests(requests);
   if (prepared.length === 0) return [];
   return new Job(client, prepared, options).run();
-}
-
-// PocketBase's 404 for a collection that does not exist ("Missing collection context.").
-const MISSING_COLLECTION = /collection context/i;
-
-interface FailedRequest {
-  status?: number;
-  message?: string;
-  data?: Record<string, unknown>;
 }
 
 class Job {
@@ -429,43 +381,6 @@ class Job {
       results: this.#plainResults(),
     });
   }
-}
-
-/** A written record's result: a 2xx whose body is a record (an object with a string id). */
-function isRecordResult(result: BatchResult): boolean {
-  const body = result.body as { id?: unknown } | null;
-  return (
-    result.status >= 200 &&
-    result.status < 300 &&
-    typeof body === "object" &&
-    body !== null &&
-    typeof body.id === "string"
-  );
-}
-
-/** The server's batch.maxRequests from its "Invalid batch request data." refusal, if that is what this is. */
-function lengthLimit(error: unknown): number | undefined {
-  if (!(error instanceof BadRequestError)) return undefined;
-  const requests = error.data.requests as
-    | { code?: unknown; message?: unknown; params?: { max?: unknown } }
-    | undefined;
-  if (!requests || typeof requests !== "object" || requests.code !== "validation_length_too_long")
-    return undefined;
-  const max = Number(requests.params?.max ?? /(\d+)/.exec(String(requests.message))?.[1]);
-  return Number.isInteger(max) && max > 0 ? max : undefined;
-}
-
-/** The request of a chunk that failed its transaction: "Batch transaction failed." with data.requests[i]. */
-function failedRequest(error: unknown): { position: number; response: FailedRequest } | undefined {
-  if (!(error instanceof BadRequestError)) return undefined;
-  const requests = error.data.requests;
-  if (!requests || typeof requests !== "object") return undefined;
-  for (const [key, value] of Object.entries(requests)) {
-    const position = Number(key);
-    const response = (value as { response?: FailedRequest } | null)?.response;
-    if (Number.isInteger(position) && response && typeof response === "object") return { position, response };
-  }
-  return undefined;
 }
 
 function tooBig(count: number, max: number): InvalidInputError {
