@@ -16,13 +16,22 @@ import {
   type OpenResult,
   type OutputChunk,
   PROGRESS,
-  type PushItem,
   type RelayedEvent,
   type ToWorker,
   type WorkerData,
   type WorkerReply,
   type WorkerRequest,
 } from "./protocol.ts";
+import {
+  addSubscription,
+  bufferPush,
+  deliverNow,
+  dropSubscriptions,
+  hasSubscriptions,
+  removeSubscription,
+  removeSubscriptionsOf,
+  routeEvents,
+} from "./push-channel.ts";
 
 interface Registration {
   options: ResolvedOptions;
@@ -70,68 +79,9 @@ let host: Host | undefined;
 let openInWorker = new Set<number>();
 const registrations = new Map<number, Registration>();
 let nextEnvId = 1;
+routeEvents((envId) => registrations.get(envId)?.onEvents);
 /** node:worker_threads' own, loaded with the first worker: importing pocketmap loads no worker_threads. */
 let receiveMessageOnPort: typeof import("node:worker_threads").receiveMessageOnPort;
-
-// ---- The push channel (main side) ----------------------------------------------------------------
-// The worker pushes events and realtime messages as they happen ({ push: PushItem[] }). While this
-// thread is free, the port's 'message' listener runs the listeners at once. While a call blocks, wait()
-// takes pushes off the port with the reply and buffers them; they run once the call has returned and
-// the thread is free again (a setImmediate), before any later push, so order is kept and a sync call
-// made inside a listener works. The port is ref'd only while a realtime subscription is live: a script
-// waiting for changes stays alive, one that never subscribed (or unsubscribed, or closed) exits. The
-// thread is never blocked while waiting, so Ctrl-C ends it as usual.
-
-interface Subscription {
-  envId: number;
-  callback: (message: unknown) => void;
-}
-
-/** Live realtime subscriptions by id: the callbacks stay on this thread; the worker sends the id. */
-const subscriptions = new Map<number, Subscription>();
-let nextSubscription = 1;
-/** Pushes taken off the port during a call, to deliver when this thread is free. */
-let buffered: PushItem[] = [];
-let flushScheduled = false;
-
-/** Runs `fn`; a listener that throws is an uncaught exception (as an event listener's), after the rest run. */
-function guarded(fn: () => void): void {
-  try {
-    fn();
-  } catch (error) {
-    process.nextTick(() => {
-      throw error;
-    });
-  }
-}
-
-function deliver(items: readonly PushItem[]): void {
-  for (const item of items) {
-    if ("event" in item) {
-      const found = registrations.get(item.envId);
-      if (found) guarded(() => found.onEvents([item.event]));
-    } else {
-      const found = subscriptions.get(item.subscription);
-      if (found) guarded(() => found.callback(item.message));
-    }
-  }
-}
-
-function flushBuffered(): void {
-  flushScheduled = false;
-  while (buffered.length > 0) {
-    const items = buffered;
-    buffered = [];
-    deliver(items);
-  }
-}
-
-function bufferPush(items: PushItem[]): void {
-  buffered.push(...items);
-  if (flushScheduled) return;
-  flushScheduled = true;
-  setImmediate(flushBuffered);
-}
 
 /** What arrives while this thread is free: pushes (run now), a dead worker's report, stale replies. */
 function onIdleMessage(current: Host, message: FromWorker): void {
@@ -140,17 +90,14 @@ function onIdleMessage(current: Host, message: FromWorker): void {
     retire(current);
     return;
   }
-  if ("push" in message) {
-    flushBuffered();
-    deliver(message.push);
-  }
+  if ("push" in message) deliverNow(message.push);
   // Otherwise: the answer to a call that was given up on.
 }
 
 /** Keeps the process alive exactly while a subscription is live. */
 function updateRef(): void {
   if (!host) return;
-  if (subscriptions.size > 0) host.port.ref();
+  if (hasSubscriptions()) host.port.ref();
   else host.port.unref();
 }
 
@@ -190,9 +137,7 @@ function retire(dead: Host): void {
   void dead.worker.terminate();
   // Its realtime connections died with it: those subscribed hear `disconnect`, and nothing holds the
   // process open any more (a new worker starts with no subscriptions).
-  const envs = new Set([...subscriptions.values()].map((found) => found.envId));
-  subscriptions.clear();
-  for (const envId of envs) {
+  for (const envId of dropSubscriptions()) {
     registrations.get(envId)?.onEvents([["disconnect", { reason: "the sync worker ended" }]]);
   }
 }
@@ -419,12 +364,11 @@ export function subscribe(
   request: Omit<Extract<WorkerRequest, { op: "subscribe" }>, "subscription">,
   callback: (message: unknown) => void,
 ): number {
-  const subscription = nextSubscription++;
-  subscriptions.set(subscription, { envId, callback });
+  const subscription = addSubscription(envId, callback);
   try {
     call(envId, { ...request, subscription });
   } catch (error) {
-    subscriptions.delete(subscription);
+    removeSubscription(subscription);
     throw error;
   }
   updateRef();
@@ -433,7 +377,7 @@ export function subscribe(
 
 /** Ends a subscription: its callback never runs again, and the process may exit if nothing else is live. */
 export function unsubscribe(envId: number, subscription: number): void {
-  if (!subscriptions.delete(subscription)) return;
+  if (!removeSubscription(subscription)) return;
   updateRef();
   if (registrations.has(envId) && openInWorker.has(envId)) {
     call(envId, { op: "unsubscribe", envId, subscription });
@@ -444,7 +388,7 @@ export function unsubscribe(envId: number, subscription: number): void {
 export function closeEnvironment(envId: number): void {
   const found = registrations.get(envId);
   if (!found) return;
-  for (const [id, subscription] of subscriptions) if (subscription.envId === envId) subscriptions.delete(id);
+  removeSubscriptionsOf(envId);
   updateRef();
   let closedByWorker = false;
   try {
