@@ -2,7 +2,7 @@
 // is sent, the /api/batch request of a chunk of them (JSON, or multipart when a request carries files),
 // and the requests the *Many helpers and the builder describe. No I/O here.
 
-import { recordObject } from "./body.ts";
+import { type FilePart, multipartBody, recordObject, splitFiles } from "./body.ts";
 import { InvalidInputError } from "./errors/invalid-input.ts";
 import type { RequestSpec } from "./operations.ts";
 import { recordPath, recordsPath } from "./operations.ts";
@@ -10,9 +10,6 @@ import type { BatchBuilder, BatchCollectionBuilder, BatchRequest, QueryValue } f
 import { assertJsonData, assertPlainObject } from "./validate.ts";
 
 const BATCH_METHODS = new Set(["GET", "POST", "PATCH", "PUT", "DELETE"]);
-
-type FileValue = Blob | Uint8Array;
-const isFile = (value: unknown): value is FileValue => value instanceof Blob || value instanceof Uint8Array;
 
 /** One batch request, checked and encoded. */
 export interface PreparedRequest {
@@ -23,37 +20,8 @@ export interface PreparedRequest {
   headers: Record<string, string> | undefined;
   /** `{ method, url, body, headers }` as JSON text, files left out. */
   json: string;
-  /** The files of the body: [field (modifiers kept, e.g. "documents+"), file, file name]. */
-  files: [field: string, file: Blob, name: string][];
-}
-
-function toBlob(value: FileValue): Blob {
-  return value instanceof Blob ? value : new Blob([value as Uint8Array<ArrayBuffer>]);
-}
-
-/** Splits a body into its JSON-able fields and its files. */
-function splitFiles(body: Record<string, unknown>, where: string) {
-  let hasFiles = false;
-  for (const field in body) {
-    const value = body[field];
-    if (isFile(value) || (Array.isArray(value) && value.some(isFile))) hasFiles = true;
-  }
-  if (!hasFiles) return { rest: body, files: [] };
-  const rest: Record<string, unknown> = {};
-  const files: PreparedRequest["files"] = [];
-  for (const [field, value] of Object.entries(body)) {
-    const list = isFile(value) ? [value] : Array.isArray(value) && value.some(isFile) ? value : undefined;
-    if (!list) {
-      rest[field] = value;
-      continue;
-    }
-    for (const file of list) {
-      if (!isFile(file))
-        throw new InvalidInputError(`pocketmap: ${where}.${field} mixes files and other values`);
-      files.push([field, toBlob(file), file instanceof File ? file.name : "blob"]);
-    }
-  }
-  return { rest, files };
+  /** The files of the body. */
+  files: FilePart[];
 }
 
 /**
@@ -115,12 +83,8 @@ export function singleSpec(
   const [path = "", search = ""] = request.url.split("?");
   const query: Record<string, QueryValue> = Object.fromEntries(new URLSearchParams(search));
   let encoded: string | FormData | undefined;
-  if (files.length > 0) {
-    const form = new FormData();
-    for (const [field, file, name] of files) form.append(field, file, name);
-    form.append("@jsonPayload", JSON.stringify(body ?? {}));
-    encoded = form;
-  } else if (body !== undefined) encoded = JSON.stringify(body);
+  if (files.length > 0) encoded = multipartBody(files, JSON.stringify(body ?? {}));
+  else if (body !== undefined) encoded = JSON.stringify(body);
   // Batch requests are record writes (PocketBase's batch takes no other route): a record, or nothing.
   const expect = request.method === "DELETE" ? "empty" : request.method === "GET" ? undefined : "record";
   return { method: request.method, path, query, body: encoded, expect };

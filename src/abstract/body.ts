@@ -1,15 +1,49 @@
 import { InvalidInputError } from "./errors/invalid-input.ts";
 import { assertPlainObject, toJsonBody } from "./validate.ts";
 
-const isFile = (value: unknown): value is Blob | Uint8Array =>
+/** A file a record field may hold: a Blob (File) or bytes (Buffer, Uint8Array). */
+export const isFile = (value: unknown): value is Blob | Uint8Array =>
   value instanceof Blob || value instanceof Uint8Array;
 
-function hasFiles(data: Record<string, unknown>): boolean {
-  return Object.values(data).some((value) => isFile(value) || (Array.isArray(value) && value.some(isFile)));
-}
+/** Whether a field's value is a file, or an array holding one. */
+export const holdsFiles = (value: unknown): boolean =>
+  isFile(value) || (Array.isArray(value) && value.some(isFile));
 
 function toBlob(value: Blob | Uint8Array): Blob {
   return value instanceof Blob ? value : new Blob([value as Uint8Array<ArrayBuffer>]);
+}
+
+/** A file of record data: its field (modifiers kept, e.g. "documents+"), the file, its name. */
+export type FilePart = [field: string, file: Blob, name: string];
+
+/** Splits record data into its JSON fields and its files (`rest` is `data` itself when there are none). */
+export function splitFiles(
+  data: Record<string, unknown>,
+  what: string,
+): { rest: Record<string, unknown>; files: FilePart[] } {
+  if (!Object.values(data).some(holdsFiles)) return { rest: data, files: [] };
+  const rest: Record<string, unknown> = {};
+  const files: FilePart[] = [];
+  for (const [field, value] of Object.entries(data)) {
+    if (!holdsFiles(value)) {
+      rest[field] = value;
+      continue;
+    }
+    for (const file of Array.isArray(value) ? value : [value]) {
+      if (!isFile(file))
+        throw new InvalidInputError(`pocketmap: ${what}.${field} mixes files and other values`);
+      files.push([field, toBlob(file), file instanceof File ? file.name : "blob"]);
+    }
+  }
+  return { rest, files };
+}
+
+/** A multipart body as PocketBase reads one: the files, and the other fields as JSON in `@jsonPayload`. */
+export function multipartBody(files: readonly FilePart[], json: string): FormData {
+  const form = new FormData();
+  for (const [field, file, name] of files) form.append(field, file, name);
+  form.append("@jsonPayload", json);
+  return form;
 }
 
 /** Record data as an object: a JSON string is parsed, anything else must be a plain object. */
@@ -33,24 +67,9 @@ export function recordObject(data: unknown, what: string): Record<string, unknow
  * Buffer). In multipart the other fields travel as one `@jsonPayload` part so their types survive.
  */
 export function recordBody(data: unknown, what = "data"): string | FormData {
-  recordObject(data, what);
+  const object = recordObject(data, what);
   if (typeof data === "string") return data;
-  assertPlainObject(data, what);
-  if (!hasFiles(data)) return toJsonBody(data, what);
-  const form = new FormData();
-  const rest: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(data)) {
-    const files = Array.isArray(value) && value.some(isFile) ? value : isFile(value) ? [value] : undefined;
-    if (!files) {
-      rest[field] = value;
-      continue;
-    }
-    for (const file of files) {
-      if (!isFile(file))
-        throw new InvalidInputError(`pocketmap: ${what}.${field} mixes files and other values`);
-      form.append(field, toBlob(file), file instanceof File ? file.name : "blob");
-    }
-  }
-  form.append("@jsonPayload", toJsonBody(rest, what));
-  return form;
+  const { rest, files } = splitFiles(object, what);
+  if (files.length === 0) return toJsonBody(object, what);
+  return multipartBody(files, toJsonBody(rest, what));
 }

@@ -6,13 +6,12 @@
 // InvalidInputError, and the worker is only ever given plain data.
 
 import { prepareBatchRequests, recordRequests } from "./batch-requests.ts";
+import { holdsFiles } from "./body.ts";
 import { collections, iterateOptions, recordPath, records, sendSpec } from "./operations.ts";
 import { firstOptions } from "./request-options.ts";
 import type { TargetPath } from "./surface.ts";
 import type { BatchRequest, ListOptions } from "./types.ts";
 import { assertJsonData, assertPlainObject, assertRecordId, isPlainObject } from "./validate.ts";
-
-const isFile = (value: unknown): boolean => value instanceof Blob || value instanceof Uint8Array;
 
 /** `value` as JSON would send it, when it holds an object with a toJSON method a clone would lose. */
 function asJson(value: unknown, key = ""): unknown {
@@ -27,8 +26,7 @@ function recordData(data: unknown): unknown {
   let changed = false;
   const out: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(data)) {
-    const file = isFile(value) || (Array.isArray(value) && value.some(isFile));
-    out[field] = file ? value : asJson(value, field);
+    out[field] = holdsFiles(value) ? value : asJson(value, field);
     if (out[field] !== value) changed = true;
   }
   return changed ? out : data;
