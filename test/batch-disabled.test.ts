@@ -18,8 +18,8 @@ import {
   setup,
 } from "../src/index.ts";
 import { type EmbeddedServer, startEmbedded } from "../src/server/embedded.ts";
-import { server } from "./helpers.ts";
-import { KINDS, openEnvWith, settle } from "./kinds.ts";
+import { allN, range, server } from "./helpers.ts";
+import { failure, KINDS, openEnvWith } from "./kinds.ts";
 import { OLDEST_POCKETBASE } from "./versions.ts";
 
 // 10,000 records on the newest server; the oldest (0.23, whose deletes are ~8x slower) runs the same
@@ -31,13 +31,7 @@ const run = promisify(execFile);
 let pb: EmbeddedServer;
 let admin: AsyncEnvironment;
 
-const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
-
-async function allN(name: string): Promise<number[]> {
-  const records = await admin.collection(name).getFullList({ fields: "id,n" });
-  expect(new Set(records.map((record) => record.id)).size).toBe(records.length);
-  return records.map((record) => Number(record.n)).sort((a, b) => a - b);
-}
+const allAdminN = (name: string) => allN(admin, name);
 
 async function collection(name: string): Promise<string> {
   await admin.createCollection({
@@ -56,12 +50,6 @@ async function collection(name: string): Promise<string> {
   });
   return name;
 }
-
-const failure = (call: () => unknown) =>
-  settle(call).then(
-    () => expect.unreachable("the call succeeded"),
-    (error: unknown) => error,
-  );
 
 beforeAll(async () => {
   pb = await startEmbedded();
@@ -94,7 +82,7 @@ describe.each(KINDS)(`${MANY} records with batch disabled (%s kind)`, (kind) => 
       expect(created.map((record) => record.n)).toEqual(range(0, MANY));
       ids = created.map((record) => record.id);
       expect(new Set(ids).size).toBe(MANY);
-      expect(await allN(name)).toEqual(range(0, MANY));
+      expect(await allAdminN(name)).toEqual(range(0, MANY));
       expect(progress.at(-1)).toEqual({ done: MANY, total: MANY });
       expect(progress.map((p) => p.done)).toEqual([...progress.map((p) => p.done)].sort((a, b) => a - b));
     },
@@ -106,7 +94,7 @@ describe.each(KINDS)(`${MANY} records with batch disabled (%s kind)`, (kind) => 
     async () => {
       const updated = await env.collection(name).updateMany(ids.map((id, i) => ({ id, n: MANY + i })));
       expect(updated.map((record) => record.id)).toEqual(ids);
-      expect(await allN(name)).toEqual(range(MANY, 2 * MANY));
+      expect(await allAdminN(name)).toEqual(range(MANY, 2 * MANY));
     },
     LONG,
   );
@@ -127,7 +115,7 @@ describe.each(KINDS)(`${MANY} records with batch disabled (%s kind)`, (kind) => 
         ...docs.map((doc) => doc.n),
         ...ids.filter((_, i) => i % 2 === 1).map((_, k) => MANY + 2 * k + 1),
       ].sort((a, b) => a - b);
-      expect(await allN(name)).toEqual(expected);
+      expect(await allAdminN(name)).toEqual(expected);
       ids.push(...fresh);
     },
     LONG,
@@ -174,7 +162,7 @@ describe.each(KINDS)("batch disabled (%s kind)", (kind) => {
     expect(error.written.slice(0, 60)).toEqual(range(0, 60));
     expect(error.written).not.toContain(60);
     expect(error.written.map((index) => (error.results[index]!.body as BaseRecord).n)).toEqual(error.written);
-    expect(await allN(name)).toEqual(error.written);
+    expect(await allAdminN(name)).toEqual(error.written);
   });
 });
 
@@ -209,7 +197,7 @@ it("the fallback tells a superuser once, on stderr, that batch would be ~5x fast
     expect(notices[0]).toMatch(/batch requests are disabled on this server; sending 2 requests one by one/);
     expect(notices[0]).toMatch(/batch: \{ enabled: true \}/);
     expect(stderr).not.toContain(pb.password);
-    expect(await allN(name)).toEqual([1, 1, 2, 2, 3, 3]);
+    expect(await allAdminN(name)).toEqual([1, 1, 2, 2, 3, 3]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -251,7 +239,7 @@ describe.each(KINDS)("an identity that may not read settings (%s kind)", (kind) 
     // The first chunk of 50 (the default) is refused as too large, then 30 = 7 + 7 + 7 + 7 + 2.
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(batches).toEqual([400, 200, 200, 200, 200, 200]);
-    expect(await allN(name)).toEqual(range(0, 30));
+    expect(await allAdminN(name)).toEqual(range(0, 30));
     // Learned once: the next job chunks to 7 from the start.
     batches.length = 0;
     await env.collection(name).deleteMany(created.map((record) => record.id));

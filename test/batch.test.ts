@@ -10,8 +10,8 @@ import {
   InvalidInputError,
 } from "../src/index.ts";
 import { type FaultProxy, faultProxy } from "./fault-proxy.ts";
-import { freshPosts, server, superuserEnv, uniqueName } from "./helpers.ts";
-import { KINDS, openEnv, openEnvWith, settle } from "./kinds.ts";
+import { allN, freshPosts, range, server, superuserEnv, uniqueName } from "./helpers.ts";
+import { failure, KINDS, openEnv, openEnvWith, settle } from "./kinds.ts";
 import { OLDEST_POCKETBASE } from "./versions.ts";
 
 // 10,000 records on the newest server; the oldest (0.23, whose deletes are ~8x slower) runs the same
@@ -20,21 +20,6 @@ const MANY = server().version === OLDEST_POCKETBASE ? 2_000 : 10_000;
 // 10,000 writes take seconds on the newest server and up to ~30 s (deletes) on 0.23 under load.
 const LONG = 240_000;
 const CHUNK = 50; // the suite server's batch.maxRequests (test/global-setup.ts)
-
-/** Every record's `n`, read back from the server, sorted. */
-async function allN(env: AsyncEnvironment, name: string): Promise<number[]> {
-  const records = await env.collection(name).getFullList({ fields: "id,n" });
-  expect(new Set(records.map((record) => record.id)).size).toBe(records.length);
-  return records.map((record) => Number(record.n)).sort((a, b) => a - b);
-}
-
-const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
-
-const failure = (call: () => unknown) =>
-  settle(call).then(
-    () => expect.unreachable("the call succeeded"),
-    (error: unknown) => error,
-  );
 
 describe.each(KINDS)(`${MANY} records through /api/batch (%s kind)`, (kind) => {
   const env = openEnv(kind);

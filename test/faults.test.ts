@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BadRequestError, BatchError, PocketBaseError, ServerError } from "../src/index.ts";
 import { type FaultProxy, faultProxy } from "./fault-proxy.ts";
-import { freshPosts, server, superuserEnv } from "./helpers.ts";
-import { KINDS, openEnvWith, settle } from "./kinds.ts";
+import { freshPosts, superuserEnv, superuserToken } from "./helpers.ts";
+import { failure, KINDS, openEnvWith } from "./kinds.ts";
 
 let proxy: FaultProxy;
 let name: string;
@@ -17,21 +17,9 @@ beforeAll(async () => {
   name = await freshPosts(admin, "faults");
   for (let n = 0; n < 3; n++) recordId = (await admin.collection(name).create({ title: `t${n}`, n })).id;
   await admin.close();
-  const { url, email, password } = server();
-  const response = await fetch(`${url}/api/collections/_superusers/auth-with-password`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ identity: email, password }),
-  });
-  token = ((await response.json()) as { token: string }).token;
+  token = await superuserToken();
 });
 afterAll(() => proxy.close());
-
-const failure = (call: () => unknown) =>
-  settle(call).then(
-    () => expect.unreachable("the call succeeded"),
-    (error: unknown) => error as PocketBaseError,
-  );
 
 describe.each(KINDS)("a damaged 2xx answer is an error (%s kind)", (kind) => {
   let proxied: ReturnType<typeof openEnvWith>;

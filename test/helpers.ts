@@ -1,9 +1,30 @@
 import { randomBytes } from "node:crypto";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 import { type AsyncEnvironment, NotFoundError, setup } from "../src/index.ts";
 import { postsModel } from "./collections.ts";
 
 export const server = () => inject("pocketbase");
+
+/** A superuser token for the suite's server, by a plain login (for environments set up with `token`). */
+export async function superuserToken(): Promise<string> {
+  const { url, email, password } = server();
+  const response = await fetch(`${url}/api/collections/_superusers/auth-with-password`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ identity: email, password }),
+  });
+  return ((await response.json()) as { token: string }).token;
+}
+
+/** The integers from `from` up to (not including) `to`. */
+export const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+/** Every record's `n`, read back from the server, sorted; fails if any record is there twice. */
+export async function allN(env: AsyncEnvironment, name: string): Promise<number[]> {
+  const records = await env.collection(name).getFullList({ fields: "id,n" });
+  expect(new Set(records.map((record) => record.id)).size).toBe(records.length);
+  return records.map((record) => Number(record.n)).sort((a, b) => a - b);
+}
 
 /** An async environment on the suite's server, as the superuser. */
 export function superuserEnv(): AsyncEnvironment {

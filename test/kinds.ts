@@ -1,6 +1,7 @@
 // The parity suites run once per environment kind, from one source. Tests await every call: awaiting
 // a sync result is a no-op, and `for await` walks a sync iterable, so one body serves both kinds.
-import { type AsyncEnvironment, type SetupOptions, setup } from "../src/index.ts";
+import { expect } from "vitest";
+import { type AsyncEnvironment, type PocketBaseError, type SetupOptions, setup } from "../src/index.ts";
 import { server } from "./helpers.ts";
 
 export const KINDS = ["async", "sync"] as const;
@@ -23,4 +24,12 @@ export function openEnv(kind: TestKind): AsyncEnvironment {
 /** The call's outcome as a promise, whether the kind throws (sync) or rejects (async). */
 export function settle<T>(call: () => T | Promise<T>): Promise<T> {
   return Promise.resolve().then(call);
+}
+
+/** The error a call fails with, whatever the kind; a call that succeeds fails the test. */
+export function failure(call: () => unknown): Promise<PocketBaseError> {
+  return settle(call).then(
+    () => expect.unreachable("the call succeeded"),
+    (error: unknown) => error as PocketBaseError,
+  );
 }

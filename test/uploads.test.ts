@@ -2,7 +2,7 @@
 // byte for byte (downloaded back and compared).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AsyncEnvironment, BaseRecord } from "../src/index.ts";
-import { server, superuserEnv, uniqueName } from "./helpers.ts";
+import { server, superuserEnv, superuserToken, uniqueName } from "./helpers.ts";
 import { KINDS, openEnv } from "./kinds.ts";
 
 // Every byte value, twice, so that a text or UTF-8 round trip anywhere would show.
@@ -24,13 +24,7 @@ beforeAll(async () => {
     ],
   });
   await admin.close();
-  const { url, email, password } = server();
-  const response = await fetch(`${url}/api/collections/_superusers/auth-with-password`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ identity: email, password }),
-  });
-  token = ((await response.json()) as { token: string }).token;
+  token = await superuserToken();
 });
 
 async function download(record: BaseRecord, filename: string): Promise<Uint8Array> {
