@@ -66,6 +66,20 @@ async function streamCutter(target: string) {
   };
 }
 
+/** The `disconnect` and `reconnect` events an environment emits, in order. */
+function connectionStates(env: {
+  on(name: "disconnect" | "reconnect", listener: () => void): unknown;
+}): string[] {
+  const states: string[] = [];
+  env.on("disconnect", () => {
+    states.push("disconnect");
+  });
+  env.on("reconnect", () => {
+    states.push("reconnect");
+  });
+  return states;
+}
+
 describe.each(KINDS)("realtime (%s kind)", (kind: TestKind) => {
   const admin = superuserEnv();
   let env: AsyncEnvironment;
@@ -287,13 +301,7 @@ describe.each(KINDS)("realtime (%s kind)", (kind: TestKind) => {
     const proxy = await streamCutter(server().url);
     const { email, password } = server();
     const local = openEnvWith(kind, { url: proxy.url, email, password });
-    const states: string[] = [];
-    local.on("disconnect", () => {
-      states.push("disconnect");
-    });
-    local.on("reconnect", () => {
-      states.push("reconnect");
-    });
+    const states = connectionStates(local);
     try {
       const all = await listen(local, name, "*");
       const first = await local.collection(name).create({ title: "before the cut" });
@@ -322,13 +330,7 @@ describe.each(KINDS)("realtime (%s kind)", (kind: TestKind) => {
     const port = new URL(first.url).port;
     let again: ChildProcess | undefined;
     const local = openEnvWith(kind, { url: first.url, email: first.email, password: first.password });
-    const states: string[] = [];
-    local.on("disconnect", () => {
-      states.push("disconnect");
-    });
-    local.on("reconnect", () => {
-      states.push("reconnect");
-    });
+    const states = connectionStates(local);
     try {
       await local.createCollection({
         name: "things",
