@@ -56,6 +56,23 @@ describe("transport", () => {
     await expect(pending).rejects.toBeInstanceOf(AbortError);
   });
 
+  it("reports a request that got no answer (timeout, dropped connection, abort) as status 0", async () => {
+    for (const mode of ["silent", "drop"] as const) {
+      const { env } = await against(mode, { timeout: 100, retries: 0 });
+      const statuses: number[] = [];
+      env.on("request", ({ data }) => {
+        statuses.push(data.status);
+      });
+      await env.posts!.list().catch(() => undefined);
+      const controller = new AbortController();
+      const pending = env.posts!.list({ signal: controller.signal }).catch(() => undefined);
+      controller.abort();
+      await pending;
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(statuses).toEqual([0, 0]);
+    }
+  });
+
   it("retries a write whose connection was refused, since it never left", async () => {
     // Find a port, close it, and start listening on it only after the first attempt has failed.
     const { createServer } = await import("node:net");
