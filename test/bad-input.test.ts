@@ -329,6 +329,28 @@ function badInputCases(env: () => AsyncEnvironment): [string, () => Promise<unkn
       /anonymous must be true or false/,
     ],
     ["a send() path that is not a path", () => env().send("api/health"), /path starting with "\/"/],
+    // Bulk helpers name the caller's own input and its position, not the batch request they become.
+    [
+      "NaN in the third doc of createMany",
+      () => posts().createMany([{ n: 1 }, { n: 2 }, { n: Number.NaN }]),
+      /^pocketmap: docs\[2\]\.n is NaN/,
+    ],
+    [
+      "a Map in the second patch of updateMany",
+      () =>
+        posts().updateMany([{ id: "aaaaaaaaaaaaaaa" }, { id: "bbbbbbbbbbbbbbb", tags: new Map() } as never]),
+      /^pocketmap: patches\[1\]\.tags is a Map object/,
+    ],
+    [
+      "a function in the second doc of upsertMany",
+      () => posts().upsertMany([{ n: 1 }, { n: 2, f: fn } as never]),
+      /^pocketmap: docs\[1\]\.f is a function/,
+    ],
+    [
+      "a Set nested in a doc of createMany",
+      () => posts().createMany([{ meta: { tags: [1, new Set([2])] } }]),
+      /^pocketmap: docs\[0\]\.meta\.tags\[1\] is a Set object/,
+    ],
   ];
 }
 

@@ -28,7 +28,11 @@ export interface PreparedRequest {
  * Validates and encodes every request of a batch before any is sent, so that bad input in the last
  * chunk cannot leave the first chunks written.
  */
-export function prepareBatchRequests(requests: readonly BatchRequest[]): PreparedRequest[] {
+export function prepareBatchRequests(
+  requests: readonly BatchRequest[],
+  /** What errors call request `index`'s body: the caller's own name for it (`docs[3]`), by default `requests[3].body`. */
+  bodyName: (index: number) => string = (index) => `requests[${index}].body`,
+): PreparedRequest[] {
   if (!Array.isArray(requests)) throw new InvalidInputError("pocketmap: batch() takes an array of requests");
   return requests.map((request, index) => {
     const where = `requests[${index}]`;
@@ -45,11 +49,12 @@ export function prepareBatchRequests(requests: readonly BatchRequest[]): Prepare
     let body: Record<string, unknown> | undefined;
     let files: PreparedRequest["files"] = [];
     if (request.body !== undefined && request.body !== null) {
-      assertPlainObject(request.body, `${where}.body`);
-      ({ rest: body, files } = splitFiles(request.body, `${where}.body`));
+      const name = bodyName(index);
+      assertPlainObject(request.body, name);
+      ({ rest: body, files } = splitFiles(request.body, name));
+      // method and url are checked strings already; only the data needs the walk.
+      assertJsonData(body, name);
     }
-    // method and url are checked strings already; only the data needs the walk.
-    if (body !== undefined) assertJsonData(body, `${where}.body`);
     if (request.headers !== undefined) assertJsonData(request.headers, `${where}.headers`);
     const json = JSON.stringify({ method: request.method, url: request.url, body, headers: request.headers });
     return { method: request.method, url: request.url, body, headers: request.headers, json, files };

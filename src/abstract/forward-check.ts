@@ -86,14 +86,17 @@ function collectionCall(collection: string, method: string, args: unknown[]): un
         if (method === "updateMany") {
           assertPlainObject(doc, `patches[${i}]`);
           const { id, ...rest } = doc;
-          if (id !== undefined) prepareBatchRequests([recordRequests.update(collection, id as string, rest)]);
+          if (id !== undefined) {
+            const request = recordRequests.update(collection, id as string, rest, `patches[${i}]`);
+            prepareBatchRequests([request], () => `patches[${i}]`);
+          }
         } else {
           const request = (method === "createMany" ? recordRequests.create : recordRequests.upsert)(
             collection,
             doc,
             `docs[${i}]`,
           );
-          prepareBatchRequests([request]);
+          prepareBatchRequests([request], () => `docs[${i}]`);
         }
       });
       return [docs.map((doc) => recordData(doc)), ...args.slice(1)];

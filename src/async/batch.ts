@@ -50,6 +50,8 @@ export interface RunOptions extends BatchOptions {
   missingIsResult?: boolean;
   /** The record helpers: every result of a chunk must be a record (a 2xx whose body has a string id). */
   records?: boolean;
+  /** The record helpers: what the caller called its inputs, for errors about them (`docs[3].email`). */
+  inputs?: "docs" | "patches";
 }
 
 const OPTION_KEYS = ["atomic", "onProgress"];
@@ -71,7 +73,8 @@ export async function runBatch(
   requests: readonly BatchRequest[],
   options: RunOptions = {},
 ): Promise<BatchResult[]> {
-  const prepared = prepareBatchRequests(requests);
+  const { inputs } = options;
+  const prepared = prepareBatchRequests(requests, inputs && ((index) => `${inputs}[${index}]`));
   if (prepared.length === 0) return [];
   return new Job(client, prepared, options).run();
 }

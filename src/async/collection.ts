@@ -201,7 +201,7 @@ export class AsyncCollection<T extends object = BaseRecord>
   ): Promise<RecordOf<T>[]> {
     const list = this.#inputs(docs, "createMany", options);
     const requests = list.map((doc, i) => recordRequests.create(this.name, doc, `docs[${i}]`));
-    const results = await this.#job(requests, { ...options, records: true });
+    const results = await this.#job(requests, { ...options, records: true, inputs: "docs" });
     const created = results.map((result) => result.body as RecordOf<T>);
     for (const record of created) this.#emit("created", record);
     return created;
@@ -218,7 +218,7 @@ export class AsyncCollection<T extends object = BaseRecord>
       if (id === undefined) throw new InvalidInputError(`pocketmap: patches[${i}] has no id`);
       return recordRequests.update(this.name, id as string, rest, `patches[${i}]`);
     });
-    const results = await this.#job(requests, { ...options, records: true });
+    const results = await this.#job(requests, { ...options, records: true, inputs: "patches" });
     const updated = results.map((result) => result.body as RecordOf<T>);
     for (const record of updated) this.#emit("updated", record);
     return updated;
@@ -227,7 +227,7 @@ export class AsyncCollection<T extends object = BaseRecord>
   async upsertMany(docs: readonly RecordInput<T>[], options?: BatchOptions): Promise<RecordOf<T>[]> {
     const list = this.#inputs(docs, "upsertMany", options);
     const requests = list.map((doc, i) => recordRequests.upsert(this.name, doc, `docs[${i}]`));
-    const results = await this.#job(requests, { ...options, records: true });
+    const results = await this.#job(requests, { ...options, records: true, inputs: "docs" });
     return results.map((result) => {
       const record = result.body as RecordOf<T>;
       // PocketBase answers an upsert the same way either way; a record whose autodates are equal was
