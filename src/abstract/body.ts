@@ -2,7 +2,7 @@ import { InvalidInputError } from "./errors/invalid-input.ts";
 import { assertPlainObject, toJsonBody } from "./validate.ts";
 
 /** A file a record field may hold: a Blob (File) or bytes (Buffer, Uint8Array). */
-export const isFile = (value: unknown): value is Blob | Uint8Array =>
+const isFile = (value: unknown): value is Blob | Uint8Array =>
   value instanceof Blob || value instanceof Uint8Array;
 
 /** Whether a field's value is a file, or an array holding one. */

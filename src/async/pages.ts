@@ -15,7 +15,7 @@ import type { ListOptions, ListResult } from "../abstract/types.ts";
 
 type List<R> = (options: ListOptions) => Promise<ListResult<R>>;
 
-export interface PageQuery {
+interface PageQuery {
   /** The records path, for errors. */
   path: string;
   pageSize: number;
