@@ -26,7 +26,7 @@ const created = await env.posts.create({ title: "Created with create()", views: 
 console.log("created:", created.id, created.title);
 
 console.log("get:", (await env.posts.get("hello0000000001"))?.title);
-console.log("size:", await env.posts.size());
+console.log("size:", await env.posts.size);
 for await (const [id, post] of env.posts) console.log("read back:", id, post.title, post.views);
 
 const popular = await env.posts.list({ filter: { views: [3, 5] }, sort: "-views" });

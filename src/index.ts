@@ -1,20 +1,5 @@
-export type { FieldError, SerializedError } from "./abstract/errors/index.ts";
-export {
-  AbortError,
-  BadRequestError,
-  BatchError,
-  ForbiddenError,
-  InvalidInputError,
-  MFARequiredError,
-  NetworkError,
-  NotFoundError,
-  PocketBaseError,
-  ServerError,
-  SyncWorkerError,
-  TimeoutError,
-  TooManyRequestsError,
-  UnauthorizedError,
-} from "./abstract/errors/index.ts";
+// Every error class (and FieldError, SerializedError): a class added there is exported with no edit here.
+export * from "./abstract/errors/classes.ts";
 export type { FilterInput, FilterObject, FilterValue } from "./abstract/filter.ts";
 export { escapeFilterValue, filter } from "./abstract/filter.ts";
 export type { SetupOptions } from "./abstract/options.ts";

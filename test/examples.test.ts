@@ -35,7 +35,7 @@ describe("examples", () => {
     expect((await example("cli.ts", [name, "delete", id], env)).stdout.trim()).toBe(`deleted ${id}`);
     expect((await example("cli.ts", [name, "delete", id], env)).stdout.trim()).toBe(`no record ${id}`);
     await expect(example("cli.ts", [name, "get", id], env)).rejects.toMatchObject({ code: 1 });
-    expect(await admin.collection(name).size()).toBe(0);
+    expect(await admin.collection(name).size).toBe(0);
   });
 
   it("quickstart.ts runs against an embedded PocketBase", async () => {

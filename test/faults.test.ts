@@ -61,7 +61,7 @@ describe.each(KINDS)("a damaged 2xx answer is an error (%s kind)", (kind) => {
 
   it("JSON of the wrong shape", async () => {
     await proxy.inject({ path: records, action: "json", body: '{"items":"nope","page":1}' });
-    const list = await failure(() => proxied.collection(name).size());
+    const list = await failure(() => proxied.collection(name).size);
     expect(list.message).toMatch(/a list without an items array/);
     await proxy.inject({ path: records, action: "json", body: '{"title":"no id"}' });
     expect((await failure(() => proxied.collection(name).getOne(recordId))).message).toMatch(

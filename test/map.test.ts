@@ -33,13 +33,13 @@ describe.each(KINDS)("collections behave like a Map (%s kind)", (kind) => {
     expect(await posts().get(id)).toMatchObject({ id, title: "first", n: 1 });
     await posts().set(id, { title: "second" });
     expect(await posts().get(id)).toMatchObject({ id, title: "second", n: 1 });
-    expect(await posts().size()).toBe(1);
+    expect(await posts().size).toBe(1);
   });
 
   it("concurrent sets of one new id create it once", async () => {
     const id = "raceid000000001";
     await Promise.all(Array.from({ length: 8 }, (_, n) => posts().set(id, { n })));
-    expect(await posts().size()).toBe(1);
+    expect(await posts().size).toBe(1);
     expect((await posts().get(id))?.n).toBeTypeOf("number");
   });
 
@@ -117,13 +117,13 @@ describe.each(KINDS)("collections behave like a Map (%s kind)", (kind) => {
   });
 
   it("size counts and clear deletes every record across batches", async () => {
-    expect(await posts().size()).toBe(0);
+    expect(await posts().size).toBe(0);
     for (let n = 0; n < 130; n++) await posts().create({ n });
-    expect(await posts().size()).toBe(130);
+    expect(await posts().size).toBe(130);
     await posts().clear();
-    expect(await posts().size()).toBe(0);
+    expect(await posts().size).toBe(0);
     await posts().clear();
-    expect(await posts().size()).toBe(0);
+    expect(await posts().size).toBe(0);
   });
 
   it("clear deletes what it may and says so when the rules keep records it can list", async () => {

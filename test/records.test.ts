@@ -225,7 +225,7 @@ describe.each(KINDS)("records (%s kind)", (kind) => {
       const missing = uniqueName("nosuchthing");
       const collection = env.collection(missing);
       const calls: Record<string, () => unknown> = {
-        size: () => collection.size(),
+        size: () => collection.size,
         count: () => collection.count(),
         list: () => collection.list(),
         getOne: () => collection.getOne("abcdefghijklmno"),

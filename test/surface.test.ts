@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveOptions } from "../src/abstract/options.ts";
 import { adminCollectionsSurface, collectionSurface, environmentSurface } from "../src/abstract/surface.ts";
+import { InvalidInputError } from "../src/index.ts";
 import { call, closeEnvironment, register, subscribe } from "../src/sync/worker-host.ts";
 import { freshPosts, server, superuserEnv, uniqueName } from "./helpers.ts";
 import { KINDS, openEnv, settle } from "./kinds.ts";
@@ -75,9 +76,9 @@ describe.each(KINDS)("env.admin.collections (%s kind)", (kind) => {
     expect((env as unknown as Record<string, { name: string }>).forward!.name).toBe("forward");
   });
 
-  it("refuses a subscribe without a callback, with a TypeError", async () => {
+  it("refuses a subscribe without a callback, with an InvalidInputError", async () => {
     const posts = env.collection(uniqueName("nocallback"));
-    await expect(settle(() => posts.subscribe("*", undefined as never))).rejects.toThrow(TypeError);
+    await expect(settle(() => posts.subscribe("*", undefined as never))).rejects.toThrow(InvalidInputError);
     await expect(settle(() => env.subscribe("custom", "nope" as never))).rejects.toThrow(/takes a callback/);
   });
 
@@ -127,11 +128,15 @@ describe("the sync worker", () => {
   it("subscribes only what the tables list as subscribe or changes", async () => {
     const listen = (target: object, method: string) =>
       settle(() =>
-        subscribe(
+        subscribe(envId, {
+          op: "subscribe",
           envId,
-          { op: "subscribe", envId, target, method, args: [], callback: -1, events: false },
-          () => {},
-        ),
+          target,
+          method,
+          args: [],
+          subscription: -1,
+          events: false,
+        }),
       );
     await expect(listen({ collection: "authors" }, "list")).rejects.toThrow(/no method list/);
     await expect(listen({}, "health")).rejects.toThrow(/no method health/);

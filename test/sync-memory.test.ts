@@ -52,7 +52,7 @@ describe("sync iteration", () => {
   it("pages lazily with flat main-thread memory", () => {
     const env = setup({ url: pb.url, email: pb.email, password: pb.password });
     const big = env.collection("big");
-    expect(big.size()).toBe(RECORDS);
+    expect(big.size).toBe(RECORDS);
 
     const base = heapUsed();
     let count = 0;

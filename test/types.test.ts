@@ -2,7 +2,9 @@
 // return type of setup() follows the literal, both kinds implement the one Collection interface, plain
 // interfaces type records, sync calls return values, and writes to a typed collection refuse unknown
 // fields. Nothing here runs a request: the bodies that would are inside functions never called.
+
 import { describe, expectTypeOf, it } from "vitest";
+import { type AnyParam, data, id, optional, options } from "../src/abstract/params.ts";
 import { collectionSurface, type Surface } from "../src/abstract/surface.ts";
 import type {
   AsyncCollection,
@@ -86,6 +88,29 @@ describe("types", () => {
     collectionSurface satisfies Surface<Collection<"async">>;
   });
 
+  it("a table entry's parameters must match its method's, kind by kind and position by position", () => {
+    const entry = <P extends readonly AnyParam[]>(...params: P) => ({ crossing: "call" as const, params });
+    // @ts-expect-error: getOne takes an id first, not options
+    ({ ...collectionSurface, getOne: entry(options("record"), options("record")) }) satisfies Surface<
+      Collection<"async">
+    >;
+    // @ts-expect-error: getOne's options are record options, not list options
+    ({ ...collectionSurface, getOne: entry(id, options("list")) }) satisfies Surface<Collection<"async">>;
+    // @ts-expect-error: a parameter too few
+    ({ ...collectionSurface, update: entry(id, data) }) satisfies Surface<Collection<"async">>;
+    // @ts-expect-error: a parameter too many
+    ({ ...collectionSurface, has: entry(id, id) }) satisfies Surface<Collection<"async">>;
+    // @ts-expect-error: set takes an object only; data also takes JSON text
+    ({ ...collectionSurface, set: entry(id, data) }) satisfies Surface<Collection<"async">>;
+    // @ts-expect-error: a required parameter declared optional
+    ({ ...collectionSurface, has: entry(optional(id)) }) satisfies Surface<Collection<"async">>;
+    // @ts-expect-error: subscribe's callback must be declared a callback
+    ({ ...collectionSurface, subscribe: entry(id, id, options("subscribe")) }) satisfies Surface<
+      Collection<"async">
+    >;
+    ({ ...collectionSurface, getOne: entry(id, options("record")) }) satisfies Surface<Collection<"async">>;
+  });
+
   it("services under env.admin follow the kind", () => {
     type SyncAdmin = SyncEnvironment["admin"]["collections"];
     type AsyncAdmin = AsyncEnvironment["admin"]["collections"];
@@ -125,7 +150,7 @@ describe("types", () => {
       expectTypeOf(sync.products.getFullList()).toEqualTypeOf<RecordOf<Product>[]>();
       expectTypeOf(sync.products.list().items).toEqualTypeOf<RecordOf<Product>[]>();
       expectTypeOf(sync.products.count()).toEqualTypeOf<number>();
-      expectTypeOf(sync.products.size()).toEqualTypeOf<number>();
+      expectTypeOf(sync.products.size).toEqualTypeOf<number>();
       expectTypeOf(sync.products.has("p")).toEqualTypeOf<boolean>();
       expectTypeOf(sync.products.delete("p")).toEqualTypeOf<boolean>();
       expectTypeOf(sync.products.create({ title: "x", price: 1 })).toEqualTypeOf<RecordOf<Product>>();

@@ -2,13 +2,10 @@
 // what `env.as()` takes. No I/O.
 
 import { InvalidInputError } from "./errors/invalid-input.ts";
-import { collectionPath, optionKeys, type RequestSpec, recordPath } from "./operations.ts";
-import { assertKnownOptions } from "./options.ts";
+import { collectionPath, type RequestSpec, recordPath } from "./operations.ts";
+import { checkOptions } from "./option-checks.ts";
 import type { IdentityInput, OAuth2Options, QueryValue, RecordOptions } from "./types.ts";
 import { normalizeExpand, normalizeFields, toJsonBody } from "./validate.ts";
-
-const AUTH_KEYS = [...optionKeys.record, "mfaId"];
-const OAUTH2_KEYS = [...AUTH_KEYS, "createData"];
 
 function text(value: unknown, name: string): string {
   if (typeof value !== "string" || value === "") {
@@ -61,7 +58,7 @@ function login(
 
 export const auth = {
   withPassword(collection: string, identity: string, password: string, options?: RecordOptions): RequestSpec {
-    assertKnownOptions(options, AUTH_KEYS, "auth.withPassword()");
+    checkOptions("auth", options, "auth.withPassword()");
     text(identity, "identity");
     text(password, "password");
     return login(collection, "auth-with-password", { identity, password }, options, [password]);
@@ -75,7 +72,7 @@ export const auth = {
     );
   },
   withOTP(collection: string, otpId: string, code: string, options?: RecordOptions): RequestSpec {
-    assertKnownOptions(options, AUTH_KEYS, "auth.withOTP()");
+    checkOptions("auth", options, "auth.withOTP()");
     const body = { otpId: text(otpId, "otpId"), password: text(code, "code") };
     return login(collection, "auth-with-otp", body, options, [code]);
   },
@@ -87,7 +84,7 @@ export const auth = {
     redirectURL: string,
     options?: OAuth2Options,
   ): RequestSpec {
-    assertKnownOptions(options, OAUTH2_KEYS, "auth.withOAuth2Code()");
+    checkOptions("oauth2", options, "auth.withOAuth2Code()");
     const body: Record<string, unknown> = {
       provider: text(provider, "provider"),
       code: text(code, "code"),
@@ -110,11 +107,11 @@ export const auth = {
   },
   /** Sent with `token` itself, never the environment's (see the async implementation). */
   refresh(collection: string, options?: RecordOptions): RequestSpec {
-    assertKnownOptions(options, optionKeys.record, "auth.refresh()");
+    checkOptions("record", options, "auth.refresh()");
     return post(collection, "auth-refresh", {}, { query: authQuery(options), auth: false, expect: "auth" });
   },
   impersonate(collection: string, id: string, duration?: number, options?: RecordOptions): RequestSpec {
-    assertKnownOptions(options, optionKeys.record, "auth.impersonate()");
+    checkOptions("record", options, "auth.impersonate()");
     if (duration !== undefined && (!Number.isInteger(duration) || duration < 0)) {
       throw new InvalidInputError("pocketmap: duration must be a whole number of seconds (0: the default)");
     }

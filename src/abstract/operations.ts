@@ -6,7 +6,7 @@ import { DEFAULT_PAGE_SIZE } from "./constants.ts";
 import type { Expect } from "./decode.ts";
 import { InvalidInputError } from "./errors/invalid-input.ts";
 import { buildFilter } from "./filter.ts";
-import { assertBoolean, checkOptions } from "./request-options.ts";
+import { checkOptions } from "./option-checks.ts";
 import type {
   CountOptions,
   IterateOptions,
@@ -21,6 +21,8 @@ import {
   describe,
   normalizeExpand,
   normalizeFields,
+  normalizeSort,
+  positiveInteger,
   toJsonBody,
 } from "./validate.ts";
 
@@ -39,40 +41,6 @@ export interface RequestSpec {
   expect?: Expect;
   /** Secrets this request carries, kept out of any error (the token and body fields are found anyway). */
   secrets?: readonly string[];
-}
-
-const REQUEST_KEYS = ["signal", "timeout", "headers", "query"];
-const RECORD_KEYS = [...REQUEST_KEYS, "expand", "fields"];
-const FILTER_KEYS = ["filter", "params"];
-const LIST_KEYS = [...RECORD_KEYS, ...FILTER_KEYS, "sort", "page", "perPage", "skipTotal"];
-const ITERATE_KEYS = [...RECORD_KEYS, ...FILTER_KEYS, "sort", "pageSize"];
-const COUNT_KEYS = [...REQUEST_KEYS, ...FILTER_KEYS];
-const SEND_KEYS = [...REQUEST_KEYS, "method", "body", "anonymous"];
-
-export const optionKeys = {
-  request: REQUEST_KEYS,
-  record: RECORD_KEYS,
-  list: LIST_KEYS,
-  iterate: ITERATE_KEYS,
-  count: COUNT_KEYS,
-  send: SEND_KEYS,
-} as const;
-
-function positiveInteger(value: unknown, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new InvalidInputError(
-      `pocketmap: ${name} must be an integer from 1 to ${max}, got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
-function normalizeSort(sort: unknown): string | undefined {
-  if (sort === undefined || sort === "") return undefined;
-  if (typeof sort === "string") return sort;
-  if (Array.isArray(sort) && sort.every((key) => typeof key === "string")) return sort.join(",");
-  throw new InvalidInputError("pocketmap: sort must be a string or an array of strings");
 }
 
 export function collectionPath(collection: string): string {
@@ -119,15 +87,15 @@ export function listQuery(options: ListOptions | undefined): Record<string, Quer
 
 export const records = {
   list(collection: string, options?: ListOptions): RequestSpec {
-    checkOptions(options, LIST_KEYS, "list()");
+    checkOptions("list", options, "list()");
     return { method: "GET", path: recordsPath(collection), query: listQuery(options), expect: "list" };
   },
   getOne(collection: string, id: string, options?: RecordOptions): RequestSpec {
-    checkOptions(options, RECORD_KEYS, "getOne()");
+    checkOptions("record", options, "getOne()");
     return { method: "GET", path: recordPath(collection, id), query: recordQuery(options), expect: "record" };
   },
   create(collection: string, data: unknown, options?: RecordOptions): RequestSpec {
-    checkOptions(options, RECORD_KEYS, "create()");
+    checkOptions("record", options, "create()");
     return {
       method: "POST",
       path: recordsPath(collection),
@@ -137,7 +105,7 @@ export const records = {
     };
   },
   update(collection: string, id: string, data: unknown, options?: RecordOptions): RequestSpec {
-    checkOptions(options, RECORD_KEYS, "update()");
+    checkOptions("record", options, "update()");
     return {
       method: "PATCH",
       path: recordPath(collection, id),
@@ -147,7 +115,7 @@ export const records = {
     };
   },
   remove(collection: string, id: string, options?: RequestOptions): RequestSpec {
-    checkOptions(options, REQUEST_KEYS, "remove()");
+    checkOptions("request", options, "remove()");
     return {
       method: "DELETE",
       path: recordPath(collection, id),
@@ -156,7 +124,7 @@ export const records = {
     };
   },
   count(collection: string, options?: CountOptions): RequestSpec {
-    checkOptions(options, COUNT_KEYS, "count()");
+    checkOptions("count", options, "count()");
     const query = listQuery({ filter: options?.filter, params: options?.params, perPage: 1, fields: "id" });
     return {
       method: "GET",
@@ -192,11 +160,8 @@ export function iterateOptions(
   options: IterateOptions | undefined,
   defaultPageSize = DEFAULT_PAGE_SIZE,
 ): IterateOptions & { pageSize: number } {
-  checkOptions(options, ITERATE_KEYS, "iterate()");
-  const pageSize = positiveInteger(options?.pageSize, "pageSize", 1000) ?? defaultPageSize;
-  recordQuery(options);
-  buildFilter(options?.filter, options?.params);
-  normalizeSort(options?.sort);
+  checkOptions("iterate", options, "iterate()");
+  const pageSize = options?.pageSize ?? defaultPageSize;
   return { ...options, pageSize };
 }
 
@@ -213,14 +178,8 @@ export function sendSpec(path: unknown, options: SendSpecOptions | undefined): R
   if (typeof path !== "string" || !path.startsWith("/")) {
     throw new InvalidInputError(`pocketmap: send() takes a path starting with "/", got ${describe(path)}`);
   }
-  checkOptions(options, SEND_KEYS, "send()");
+  checkOptions("send", options, "send()");
   const method = options?.method ?? "GET";
-  if (!BATCH_METHODS.has(method)) {
-    throw new InvalidInputError(
-      `pocketmap: send() method must be one of ${[...BATCH_METHODS].join(", ")}, got ${describe(method)}`,
-    );
-  }
-  assertBoolean(options?.anonymous, "anonymous");
   return {
     method,
     path,
@@ -266,9 +225,6 @@ export const settings = {
     return { method: "PATCH", path: "/api/settings", body: toJsonBody(body, "settings"), expect: "object" };
   },
 };
-
-/** The methods `send()` (and a batch request) may use. */
-const BATCH_METHODS = new Set(["GET", "POST", "PATCH", "PUT", "DELETE"]);
 
 export function health(): RequestSpec {
   return { method: "GET", path: "/api/health", auth: false, expect: "object" };

@@ -6,10 +6,9 @@
 import { InvalidInputError } from "./errors/index.ts";
 import { buildFilter } from "./filter.ts";
 import type { RequestSpec } from "./operations.ts";
+import { checkOptions } from "./option-checks.ts";
 import type { SubscribeOptions } from "./types.ts";
 import { assertCollectionName, normalizeExpand, normalizeFields } from "./validate.ts";
-
-const SUBSCRIBE_KEYS = new Set(["filter", "params", "expand", "fields", "query", "headers"]);
 
 /** Record topics: `"*"` (every record of the collection) or one record id. */
 export function recordTopic(collection: string, topic: unknown): string {
@@ -34,12 +33,7 @@ export function topicString(topic: string, options?: SubscribeOptions): string {
     );
   }
   if (options === undefined) return topic;
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new InvalidInputError("pocketmap: subscribe options must be an object");
-  }
-  for (const key of Object.keys(options)) {
-    if (!SUBSCRIBE_KEYS.has(key)) throw new InvalidInputError(`pocketmap: unknown subscribe option "${key}"`);
-  }
+  checkOptions("subscribe", options, "subscribe()");
   const query: Record<string, string> = {};
   for (const [key, value] of Object.entries(options.query ?? {})) {
     if (value !== undefined && value !== null) query[key] = String(value);

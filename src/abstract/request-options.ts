@@ -57,6 +57,11 @@ export function assertHeaders(
         `pocketmap: ${what} has an invalid header name ${describe(name)} (letters, digits and !#$%&'*+-.^_\`|~ only)`,
       );
     }
+    if (name.toLowerCase() === "authorization") {
+      throw new InvalidInputError(
+        `pocketmap: ${what} cannot set "${name}": an identity's own token is the only one pocketmap sends; act as another identity with env.as(token), or change requests in a beforeSend hook`,
+      );
+    }
     if (MANAGED_HEADERS.has(name.toLowerCase())) {
       throw new InvalidInputError(
         `pocketmap: ${what} cannot set "${name}"; the HTTP client manages that header`,
@@ -99,36 +104,6 @@ export function assertBoolean(value: unknown, what: string): void {
   if (value !== undefined && typeof value !== "boolean") {
     throw new InvalidInputError(`pocketmap: ${what} must be true or false, got ${describe(value)}`);
   }
-}
-
-/**
- * Checks a call's options before anything is sent: a plain object (or nothing) whose keys are in
- * `known`, with a valid `signal`, `timeout`, `headers`, `query` and `skipTotal`. The other typed
- * options (page, perPage, pageSize, sort, expand, fields, filter, params) are checked where they are
- * turned into the request, which also happens before anything is sent.
- */
-export function checkOptions(options: unknown, known: readonly string[], where: string): void {
-  if (options === undefined || options === null) return;
-  if (!isPlainObject(options)) {
-    throw new InvalidInputError(
-      `pocketmap: ${where} options must be a plain object, got ${describe(options)}`,
-    );
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new InvalidInputError(
-        `pocketmap: unknown option "${key}" for ${where}; expected one of: ${known.join(", ")}`,
-      );
-    }
-  }
-  const { signal, timeout, headers, query, skipTotal } = options as Record<string, unknown>;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new InvalidInputError(`pocketmap: signal must be an AbortSignal, got ${describe(signal)}`);
-  }
-  if (timeout !== undefined) assertTimeout(timeout);
-  assertHeaders(headers);
-  assertQuery(query);
-  assertBoolean(skipTotal, "skipTotal");
 }
 
 /** Options of `getFirst()`: checked as given (a Map spread would become `{}`), then the first page of one. */

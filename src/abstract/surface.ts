@@ -1,97 +1,171 @@
-// The method tables: for every target (the environment, the collection, each service), how each of
-// its methods crosses from the sync kind's main thread to the worker that runs the async kind. The sync
-// proxies and the worker's dispatch are generated from these tables; each table is checked against its
-// interface (`satisfies`), so a method missing from it, or one too many, fails to compile.
+// The method tables: for every target (the environment, the collection, its auth namespace, each
+// service), each method's parameters (params.ts: what each is, so how it is checked and how it
+// crosses) and how its result crosses from the worker to the sync kind. Both kinds are built from
+// these tables: the async kind guards each method with its parameters' checks, the sync kind's
+// proxies and the worker's dispatch are generated from them. Each table is checked against its
+// interface (`satisfies Surface<…>`): a method missing, one too many, or a parameter list that does
+// not match the method's (a wrong kind, a wrong count, an optional one declared required) fails to
+// compile.
+import {
+  type AnyParam,
+  callback,
+  collectionName,
+  data,
+  docs,
+  id,
+  identity,
+  ids,
+  json,
+  optional,
+  options,
+  type Param,
+  patches,
+  path,
+  record,
+  recordTopicParam as recordTopic,
+  requests,
+  seconds,
+  string,
+  text,
+  token,
+  topic,
+  upsertDocs,
+} from "./params.ts";
 import type { Admin, AdminCollections, Auth, Collection, Environment } from "./types.ts";
 
 /**
- * How a method crosses to the sync kind:
+ * How a method's result crosses to the sync kind:
  * - `call`: the worker runs it and returns its (plain data) result;
  * - `iterate`: it returns an async iterator in the worker; the sync kind pulls it in chunks;
  * - `self`: the worker runs it; the sync kind returns its own target (e.g. `set()` returns the collection);
- * - `subscribe`: the worker runs it with its one callback argument replaced by a pusher, and keeps the
- *   unsubscribe function it resolves to; the callback runs on the main thread with each message pushed
- *   (the push channel), and the sync kind returns the unsubscribe function;
+ * - `subscribe`: the worker runs it (its callback parameter crosses as a stand-in that pushes to the
+ *   calling thread) and keeps the unsubscribe function it resolves to; the sync kind returns a
+ *   function that ends it;
  * - `changes`: it returns the async kind's live feed (`AsyncChanges`) in the worker, which pumps it to
- *   the main thread; the sync kind returns a `SyncChanges` (`on("change", fn)`, `cancel()`);
- * - `local`: the sync kind implements it on the main thread (it takes a callback, or needs no worker).
+ *   the calling thread; the sync kind returns a `SyncChanges` (`on("change", fn)`, `cancel()`);
+ * - `local`: the sync kind implements it on the calling thread (it needs no worker).
  */
 export type Crossing = "call" | "iterate" | "self" | "subscribe" | "changes" | "local";
+
+/** A table entry: how the result crosses, and what each parameter is. */
+export interface Entry<P extends readonly AnyParam[] = readonly AnyParam[]> {
+  readonly crossing: Crossing;
+  readonly params: P;
+}
 
 /** The names of `T`'s methods (its function-valued string keys). */
 export type MethodsOf<T> = {
   [P in keyof T & string]: T[P] extends (...args: never[]) => unknown ? P : never;
 }[keyof T & string];
 
-/** A method table: every method of `T`, and nothing else, with its crossing. */
-export type Surface<T> = Record<MethodsOf<T>, Crossing>;
+/**
+ * The declaration a parameter of type `X` needs: a callback for a function (whose own type the
+ * interface gives), else a `Param` of exactly `X`'s type; optional exactly when `X` is.
+ */
+type Expected<X, O extends boolean> =
+  NonNullable<X> extends (...args: never[]) => unknown
+    ? Omit<AnyParam, "type"> & { readonly optional: O; readonly isCallback: true }
+    : // Written out rather than as Param<X, O>: TS would compare two Params by the variance of their
+      // type argument, and options types that differ only in optional keys pass that both ways.
+      Omit<AnyParam, "type"> & {
+        readonly optional: O;
+        readonly type?: <T>() => T extends NonNullable<X> ? 1 : 2;
+      };
+
+/** The parameter declarations a method of type `F` must have, position by position. */
+type ParamsOf<F> = F extends (...args: infer P) => unknown
+  ? { readonly [I in keyof P]-?: Expected<P[I], undefined extends P[I] ? true : false> }
+  : never;
+
+/** A method table: every method of `T`, and nothing else, with its entry. */
+export type Surface<T> = {
+  readonly [M in MethodsOf<T>]: { readonly crossing: Crossing; readonly params: ParamsOf<T[M]> };
+};
+
+function entry<C extends Crossing, P extends readonly AnyParam[]>(
+  crossing: C,
+  params: P,
+): Entry<P> & { crossing: C } {
+  return { crossing, params };
+}
+const call = <P extends readonly AnyParam[]>(...params: P) => entry("call", params);
+const iterate = <P extends readonly AnyParam[]>(...params: P) => entry("iterate", params);
+const local = <P extends readonly AnyParam[]>(...params: P) => entry("local", params);
+const self = <P extends readonly AnyParam[]>(...params: P) => entry("self", params);
+const subscribe = <P extends readonly AnyParam[]>(...params: P) => entry("subscribe", params);
+const changes = <P extends readonly AnyParam[]>(...params: P) => entry("changes", params);
 
 export const environmentSurface = {
-  collection: "local",
-  keys: "call",
-  has: "call",
-  delete: "call",
-  createCollection: "call",
-  health: "call",
-  batch: "call",
-  send: "call",
-  url: "call",
-  subscribe: "subscribe",
-  close: "local",
-  // The sync kind derives its own identity on the main thread; the worker opens its twin on first use.
-  as: "local",
+  collection: local(collectionName),
+  keys: call(),
+  has: call(collectionName),
+  delete: call(collectionName),
+  createCollection: call(json("collection")),
+  health: call(),
+  batch: call(requests, options("batch")),
+  send: call(path, options("send")),
+  url: call(),
+  subscribe: subscribe(topic, callback("callback"), options("subscribe")),
+  close: local(),
+  // The sync kind derives its own identity on the calling thread; the worker opens its twin on first use.
+  as: local(identity),
 } as const satisfies Surface<Environment<"async">>;
 
 export const collectionSurface = {
-  list: "call",
-  getOne: "call",
-  getFirst: "call",
-  getFullList: "call",
-  iterate: "iterate",
-  create: "call",
-  update: "call",
-  remove: "call",
-  count: "call",
-  createMany: "call",
-  updateMany: "call",
-  upsertMany: "call",
-  deleteMany: "call",
-  get: "call",
-  has: "call",
-  set: "self",
-  delete: "call",
-  keys: "iterate",
-  values: "iterate",
-  entries: "iterate",
-  forEach: "local",
-  size: "call",
-  clear: "call",
-  subscribe: "subscribe",
-  changes: "changes",
-  // A function with members: the sync kind builds it (sync/auth.ts) from `authSurface`.
-  auth: "local",
+  list: call(options("list")),
+  getOne: call(id, options("record")),
+  getFirst: call(options("list")),
+  getFullList: call(options("iterate")),
+  iterate: iterate(options("iterate")),
+  create: call(data, options("record")),
+  update: call(id, data, options("record")),
+  remove: call(id, options("request")),
+  count: call(options("count")),
+  createMany: call(docs, options("batch")),
+  updateMany: call(patches, options("batch")),
+  upsertMany: call(upsertDocs, options("batch")),
+  deleteMany: call(ids, options("batch")),
+  get: call(id, options("record")),
+  has: call(id),
+  set: self(id, record),
+  delete: call(id),
+  keys: iterate(),
+  values: iterate(),
+  entries: iterate(),
+  forEach: local(callback("callback")),
+  clear: call(),
+  subscribe: subscribe(recordTopic, callback("callback"), options("subscribe")),
+  changes: changes(options("subscribe")),
+  // A function with members: the sync kind builds it (sync/auth.ts); calling it is `withPassword`.
+  auth: local(text("identity"), text("password"), options("auth")),
 } as const satisfies Surface<Collection<"async">>;
 
 /** `collection.auth`'s members; calling `auth(…)` itself crosses as `withPassword`. */
 export const authSurface = {
-  withPassword: "call",
-  requestOTP: "call",
-  withOTP: "call",
-  withOAuth2Code: "call",
-  methods: "call",
-  refresh: "call",
-  impersonate: "call",
-  requestVerification: "call",
-  confirmVerification: "call",
-  requestPasswordReset: "call",
-  confirmPasswordReset: "call",
-  requestEmailChange: "call",
-  confirmEmailChange: "call",
+  withPassword: call(text("identity"), text("password"), options("auth")),
+  requestOTP: call(text("email")),
+  withOTP: call(text("otpId"), text("code"), options("auth")),
+  withOAuth2Code: call(
+    text("provider"),
+    text("code"),
+    string("codeVerifier"),
+    text("redirectURL"),
+    options("oauth2"),
+  ),
+  methods: call(),
+  refresh: call(token, options("record")),
+  impersonate: call(id, seconds("duration"), options("record")),
+  requestVerification: call(text("email")),
+  confirmVerification: call(text("token")),
+  requestPasswordReset: call(text("email")),
+  confirmPasswordReset: call(text("token"), text("password"), optional(text("passwordConfirm"))),
+  requestEmailChange: call(text("newEmail")),
+  confirmEmailChange: call(text("token"), text("password")),
 } as const satisfies Surface<Auth<"async">>;
 
 export const adminCollectionsSurface = {
-  get: "call",
-  list: "call",
+  get: call(collectionName, options("request")),
+  list: call(options("list")),
 } as const satisfies Surface<AdminCollections<"async">>;
 
 /** Every service, by its path from the environment, with its table; one entry per member of `Admin`. */
@@ -110,14 +184,21 @@ export interface TargetPath {
 }
 
 /** The table of a target; undefined for a service that does not exist. */
-export function surfaceOf(target: TargetPath): Readonly<Record<string, Crossing>> | undefined {
+export function surfaceOf(target: TargetPath): Readonly<Record<string, Entry>> | undefined {
   if (target.collection !== undefined) return target.auth ? authSurface : collectionSurface;
   if (target.service === undefined) return environmentSurface;
   return Object.hasOwn(serviceSurfaces, target.service) ? serviceSurfaces[target.service] : undefined;
 }
 
-/** The crossing of `method` on a target, or undefined when the target has no such method. */
-export function crossingOf(target: TargetPath, method: string): Crossing | undefined {
+/** The entry of `method` on a target, or undefined when the target has no such method. */
+export function entryOf(target: TargetPath, method: string): Entry | undefined {
   const surface = surfaceOf(target);
   return surface && Object.hasOwn(surface, method) ? surface[method] : undefined;
+}
+
+/** How errors name a call of `method` on a target: `"getOne()"`, `"auth.refresh()"`, `"admin.collections.get()"`. */
+export function callName(target: TargetPath, method: string): string {
+  if (target.auth) return `auth.${method}()`;
+  if (target.service !== undefined) return `${target.service}.${method}()`;
+  return `${method}()`;
 }

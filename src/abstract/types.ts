@@ -253,7 +253,8 @@ export interface Collection<K extends Kind, T extends object = BaseRecord> {
   values(): Iter<K, RecordOf<T>>;
   entries(): Iter<K, [string, RecordOf<T>]>;
   forEach(callback: (record: RecordOf<T>, id: string, collection: this) => unknown): Ret<K, void>;
-  size(): Ret<K, number>;
+  /** The number of records, as on a `Map` (a getter; a Promise of it in the async kind). `count(options)` filters. */
+  readonly size: Ret<K, number>;
   clear(): Ret<K, void>;
 
   /**

@@ -190,3 +190,26 @@ export function assertPlainObject(value: unknown, what: string): asserts value i
     throw new InvalidInputError(`pocketmap: ${what} must be a plain object, got ${describe(value)}`);
   }
 }
+
+/** An integer from 1 to `max`, or undefined when not given. */
+export function positiveInteger(
+  value: unknown,
+  name: string,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new InvalidInputError(
+      `pocketmap: ${name} must be an integer from 1 to ${max}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Normalises `sort` (a comma list or an array) to PocketBase's comma list. */
+export function normalizeSort(sort: unknown): string | undefined {
+  if (sort === undefined || sort === "") return undefined;
+  if (typeof sort === "string") return sort;
+  if (Array.isArray(sort) && sort.every((key) => typeof key === "string")) return sort.join(",");
+  throw new InvalidInputError("pocketmap: sort must be a string or an array of strings");
+}

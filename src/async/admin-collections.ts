@@ -1,6 +1,7 @@
 import { NotFoundError } from "../abstract/errors/index.ts";
-import { collections, listQuery, optionKeys } from "../abstract/operations.ts";
-import { assertKnownOptions } from "../abstract/options.ts";
+import { collections, listQuery } from "../abstract/operations.ts";
+import { checkOptions } from "../abstract/option-checks.ts";
+import { adminCollectionsSurface } from "../abstract/surface.ts";
 import type {
   AdminCollections,
   CollectionModel,
@@ -9,6 +10,7 @@ import type {
   RequestOptions,
 } from "../abstract/types.ts";
 import type { Client } from "./client.ts";
+import { guardMethods } from "./guard.ts";
 
 /** `env.admin.collections`: the collections' models (superuser). */
 export class AsyncAdminCollections implements AdminCollections<"async"> {
@@ -19,7 +21,7 @@ export class AsyncAdminCollections implements AdminCollections<"async"> {
   }
 
   async get(nameOrId: string, options?: RequestOptions): Promise<CollectionModel | undefined> {
-    assertKnownOptions(options, optionKeys.request, "admin.collections.get()");
+    checkOptions("request", options, "admin.collections.get()");
     return this.#client
       .request<CollectionModel>(collections.getOne(nameOrId, options?.query), options)
       .catch((error: unknown) => {
@@ -29,7 +31,11 @@ export class AsyncAdminCollections implements AdminCollections<"async"> {
   }
 
   async list(options?: ListOptions): Promise<ListResult<CollectionModel>> {
-    assertKnownOptions(options, optionKeys.list, "admin.collections.list()");
+    checkOptions("list", options, "admin.collections.list()");
     return this.#client.request(collections.list(listQuery(options)), options);
   }
 }
+
+guardMethods(AsyncAdminCollections.prototype, adminCollectionsSurface, (_, method) => ({
+  where: `admin.collections.${method}()`,
+}));

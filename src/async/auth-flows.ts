@@ -4,6 +4,7 @@
 import { auth as operations } from "../abstract/auth-operations.ts";
 import { InvalidInputError } from "../abstract/errors/index.ts";
 import type { RequestSpec } from "../abstract/operations.ts";
+import { authSurface } from "../abstract/surface.ts";
 import type {
   Auth,
   AuthMethods,
@@ -15,6 +16,7 @@ import type {
   RecordOptions,
 } from "../abstract/types.ts";
 import type { Client } from "./client.ts";
+import { guardMethods } from "./guard.ts";
 
 /** The async kind's `collection.auth` for collection `name`. */
 export function createAuth<T extends object = BaseRecord>(client: Client, name: string): Auth<"async", T> {
@@ -35,45 +37,43 @@ export function createAuth<T extends object = BaseRecord>(client: Client, name: 
   const withPassword = async (identity: string, password: string, options?: AuthOptions) =>
     login(operations.withPassword(name, identity, password, options), options);
 
-  const members: Auth<"async", T> = Object.assign(
-    async (identity: string, password: string, options?: AuthOptions) =>
-      withPassword(identity, password, options),
-    {
-      withPassword,
-      requestOTP: async (email: string) =>
-        client.request<{ otpId: string }>(operations.requestOTP(name, email)),
-      withOTP: async (otpId: string, code: string, options?: AuthOptions) =>
-        login(operations.withOTP(name, otpId, code, options), options),
-      withOAuth2Code: async (
-        provider: string,
-        code: string,
-        codeVerifier: string,
-        redirectURL: string,
-        options?: OAuth2Options,
-      ) =>
-        login(operations.withOAuth2Code(name, provider, code, codeVerifier, redirectURL, options), options),
-      methods: async () => client.request<AuthMethods>(operations.methods(name)),
-      refresh: async (token: string, options?: RecordOptions) => {
-        if (typeof token !== "string" || token === "" || /\s/.test(token)) {
-          throw new InvalidInputError("pocketmap: auth.refresh() takes the token to refresh");
-        }
-        // Sent with that token, not the environment's.
-        return login(operations.refresh(name, options), {
-          ...options,
-          headers: { ...options?.headers, authorization: token },
-        });
-      },
-      impersonate: async (id: string, duration?: number, options?: RecordOptions) =>
-        login(operations.impersonate(name, id, duration, options), options),
-      requestVerification: async (email: string) => send(operations.requestVerification(name, email)),
-      confirmVerification: async (token: string) => send(operations.confirmVerification(name, token)),
-      requestPasswordReset: async (email: string) => send(operations.requestPasswordReset(name, email)),
-      confirmPasswordReset: async (token: string, password: string, passwordConfirm?: string) =>
-        send(operations.confirmPasswordReset(name, token, password, passwordConfirm)),
-      requestEmailChange: async (newEmail: string) => send(operations.requestEmailChange(name, newEmail)),
-      confirmEmailChange: async (token: string, password: string) =>
-        send(operations.confirmEmailChange(name, token, password)),
+  const members = {
+    withPassword,
+    requestOTP: async (email: string) =>
+      client.request<{ otpId: string }>(operations.requestOTP(name, email)),
+    withOTP: async (otpId: string, code: string, options?: AuthOptions) =>
+      login(operations.withOTP(name, otpId, code, options), options),
+    withOAuth2Code: async (
+      provider: string,
+      code: string,
+      codeVerifier: string,
+      redirectURL: string,
+      options?: OAuth2Options,
+    ) => login(operations.withOAuth2Code(name, provider, code, codeVerifier, redirectURL, options), options),
+    methods: async () => client.request<AuthMethods>(operations.methods(name)),
+    refresh: async (token: string, options?: RecordOptions) => {
+      if (typeof token !== "string" || token === "" || /\s/.test(token)) {
+        throw new InvalidInputError("pocketmap: auth.refresh() takes the token to refresh");
+      }
+      // Sent with that token, not the environment's.
+      return login(operations.refresh(name, options), {
+        ...options,
+        headers: { ...options?.headers, authorization: token },
+      });
     },
-  );
-  return members;
+    impersonate: async (id: string, duration?: number, options?: RecordOptions) =>
+      login(operations.impersonate(name, id, duration, options), options),
+    requestVerification: async (email: string) => send(operations.requestVerification(name, email)),
+    confirmVerification: async (token: string) => send(operations.confirmVerification(name, token)),
+    requestPasswordReset: async (email: string) => send(operations.requestPasswordReset(name, email)),
+    confirmPasswordReset: async (token: string, password: string, passwordConfirm?: string) =>
+      send(operations.confirmPasswordReset(name, token, password, passwordConfirm)),
+    requestEmailChange: async (newEmail: string) => send(operations.requestEmailChange(name, newEmail)),
+    confirmEmailChange: async (token: string, password: string) =>
+      send(operations.confirmEmailChange(name, token, password)),
+  } satisfies Omit<Auth<"async", T>, never>;
+  guardMethods(members, authSurface, (_, method) => ({ where: `auth.${method}()`, collection: name }));
+  const call = (identity: string, password: string, options?: AuthOptions) =>
+    members.withPassword(identity, password, options);
+  return Object.assign(call, members) as Auth<"async", T>;
 }

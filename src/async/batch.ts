@@ -26,7 +26,7 @@ import {
   NotFoundError,
   PocketBaseError,
 } from "../abstract/errors/index.ts";
-import { assertKnownOptions } from "../abstract/options.ts";
+import { checkOptions } from "../abstract/option-checks.ts";
 import type { BatchOptions, BatchRequest, BatchResult } from "../abstract/types.ts";
 import { type BatchLimits, batchLimits, remember } from "./batch-limits.ts";
 import type { Client } from "./client.ts";
@@ -54,14 +54,9 @@ export interface RunOptions extends BatchOptions {
   inputs?: "docs" | "patches";
 }
 
-const OPTION_KEYS = ["atomic", "onProgress"];
-
 /** Checks batch options (unknown keys, a non-function onProgress) before anything is sent. */
 export function assertBatchOptions(options: BatchOptions | undefined, where: string): void {
-  assertKnownOptions(options, OPTION_KEYS, where);
-  if (options?.onProgress !== undefined && typeof options.onProgress !== "function") {
-    throw new InvalidInputError(`pocketmap: ${where} onProgress must be a function`);
-  }
+  checkOptions("batch", options, where);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { AsIdentity } from "../abstract/auth-operations.ts";
 import type { EventSink } from "../abstract/emitter.ts";
-import { UnauthorizedError } from "../abstract/errors/index.ts";
+import { ClosedError, UnauthorizedError } from "../abstract/errors/index.ts";
 import type { RequestSpec } from "../abstract/operations.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import type { ServerTarget } from "../abstract/target.ts";
@@ -34,7 +34,7 @@ export class Pool {
   }
 
   open(): Promise<Opened> {
-    if (this.closed) return Promise.reject(new Error("pocketmap: this environment is closed"));
+    if (this.closed) return Promise.reject(new ClosedError());
     if (!this.#opened) {
       const opened = this.#open();
       this.#opened = opened;
@@ -117,7 +117,7 @@ export class Client {
 
   /** A client acting as `identity` on the same pool; opens nothing. */
   as(identity: AsIdentity, events: EventSink): Client {
-    if (this.#closed || this.#pool.closed) throw new Error("pocketmap: this environment is closed");
+    if (this.#closed || this.#pool.closed) throw new ClosedError();
     return new Client({ pool: this.#pool, identity }, this.#options, events);
   }
 
@@ -136,7 +136,7 @@ export class Client {
 
   /** This identity's realtime connection, made on first use (it connects on the first subscription). */
   get realtime(): RealtimeConnection {
-    if (this.#closed) throw new Error("pocketmap: this environment is closed");
+    if (this.#closed) throw new ClosedError();
     this.#realtime ??= new RealtimeConnection({
       url: async () => (await this.connect()).transport.url,
       request: (spec) => this.request(spec),
@@ -148,7 +148,7 @@ export class Client {
   }
 
   async connect(): Promise<Connection> {
-    if (this.#closed) throw new Error("pocketmap: this environment is closed");
+    if (this.#closed) throw new ClosedError();
     const opened = await this.#pool.open();
     // The configured identity, whole; embedded mode's generated superuser only when none is configured.
     this.#auth ??= this.#authState(

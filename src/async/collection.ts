@@ -11,6 +11,7 @@ import { fieldsIncludeId } from "../abstract/fields.ts";
 import { iterateOptions, listQuery, type RequestSpec, records, recordsPath } from "../abstract/operations.ts";
 import { recordTopic, topicString } from "../abstract/realtime.ts";
 import { firstOptions } from "../abstract/request-options.ts";
+import { collectionSurface } from "../abstract/surface.ts";
 import type {
   AsyncChanges,
   Auth,
@@ -41,6 +42,7 @@ import { assertBatchOptions, type RunOptions, runBatch } from "./batch.ts";
 import { ChangeFeed } from "./changes.ts";
 import type { Client } from "./client.ts";
 import { flattenPages } from "./flatten-pages.ts";
+import { guardMethods } from "./guard.ts";
 import { readPages } from "./pages.ts";
 
 /** A PocketBase collection: its record API, and a Map of its records keyed by id. */
@@ -312,7 +314,8 @@ export class AsyncCollection<T extends object = BaseRecord>
     for await (const record of this.iterate()) await callback(record, record.id, this);
   }
 
-  async size(): Promise<number> {
+  /** The number of records, as on a `Map`: a getter, a Promise of the count. */
+  get size(): Promise<number> {
     return this.count();
   }
 
@@ -365,6 +368,11 @@ export class AsyncCollection<T extends object = BaseRecord>
     }
   }
 }
+
+guardMethods(AsyncCollection.prototype, collectionSurface, (self, method) => ({
+  where: `${method}()`,
+  collection: (self as AsyncCollection).name,
+}));
 
 // PocketBase's 404 for a collection that does not exist ("Missing collection context." on the record
 // routes, "Missing or invalid collection context." on some); a missing record's says something else.

@@ -6,6 +6,7 @@ import { NotFoundError } from "../abstract/errors/index.ts";
 import { collections, health, sendSpec } from "../abstract/operations.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import { topicString } from "../abstract/realtime.ts";
+import { environmentSurface } from "../abstract/surface.ts";
 import type { ServerTarget } from "../abstract/target.ts";
 import type {
   Admin,
@@ -26,6 +27,7 @@ import { AsyncAdminCollections } from "./admin-collections.ts";
 import { assertBatchOptions, runBatch } from "./batch.ts";
 import { Client } from "./client.ts";
 import { AsyncCollection } from "./collection.ts";
+import { guardMethods } from "./guard.ts";
 
 /** The async environment: collections by property, index or `collection()`, and the services. */
 export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
@@ -171,6 +173,8 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
     return this.close();
   }
 }
+
+guardMethods(AsyncEnvironmentBase.prototype, environmentSurface, (_, method) => ({ where: `${method}()` }));
 
 /** Collections reachable as properties, typed by the schema where it names them. */
 export type AsyncCollections<S extends SchemaOf<S>> = {

@@ -5,6 +5,7 @@
 // environment hears `disconnect` and `reconnect` so that it knows changes may have been missed.
 import type { Client as UndiciClient } from "undici";
 import {
+  ClosedError,
   InvalidInputError,
   NetworkError,
   NotFoundError,
@@ -39,8 +40,6 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-const closedError = () => new Error("pocketmap: this environment is closed");
-
 /** The realtime connection of one identity (one environment). */
 export class RealtimeConnection {
   readonly #options: RealtimeOptions;
@@ -73,7 +72,7 @@ export class RealtimeConnection {
    * with a TimeoutError when the server does not take it within the timeout.
    */
   async subscribe(key: string, listener: TopicListener): Promise<() => Promise<void>> {
-    if (this.#closed) throw closedError();
+    if (this.#closed) throw new ClosedError();
     let listeners = this.#topics.get(key);
     const known = listeners !== undefined;
     if (!listeners) {
@@ -104,7 +103,7 @@ export class RealtimeConnection {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const pending of this.#pending) pending.reject(closedError());
+    for (const pending of this.#pending) pending.reject(new ClosedError());
     this.#pending.clear();
     const listeners = [...this.#topics.values()].flatMap((set) => [...set]);
     this.#topics.clear();

@@ -28,6 +28,11 @@ export class SyncCollection<T extends object = BaseRecord> {
     return this.#auth;
   }
 
+  /** The number of records, as on a `Map` (a getter; `count(options)` is the method form). */
+  get size(): number {
+    return this.count();
+  }
+
   [Symbol.iterator](): IterableIterator<[string, RecordOf<T>]> {
     return this.entries();
   }

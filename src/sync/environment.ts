@@ -1,6 +1,7 @@
 import { type AsIdentity, asIdentity } from "../abstract/auth-operations.ts";
 import { CollectionCache, withCollectionProperties } from "../abstract/collection-properties.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
+import { ClosedError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import { environmentSurface } from "../abstract/surface.ts";
 import type {
@@ -33,9 +34,19 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
 
   readonly #id: number;
   readonly #options: ResolvedOptions;
+  #closed = false;
+  /** The pool's state, shared with every identity made with `as()`: closed with its owner. */
+  readonly #pool: { closed: boolean };
+  readonly #owner: boolean;
 
-  constructor(options: ResolvedOptions, derived?: { parent: number; identity: AsIdentity }) {
+  constructor(
+    options: ResolvedOptions,
+    derived?: { parent: number; identity: AsIdentity },
+    pool: { closed: boolean } = { closed: false },
+  ) {
     super();
+    this.#pool = pool;
+    this.#owner = derived === undefined;
     const id = register(
       options,
       (events) => {
@@ -60,7 +71,13 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
    */
   as(identity: IdentityInput): SyncEnvironment<S> {
     const checked = asIdentity(identity);
-    const environment = new SyncEnvironmentBase<S>(this.#options, { parent: this.#id, identity: checked });
+    // As the async kind: an identity on a closed environment's pool is refused at once.
+    if (this.#closed || this.#pool.closed) throw new ClosedError();
+    const environment = new SyncEnvironmentBase<S>(
+      this.#options,
+      { parent: this.#id, identity: checked },
+      this.#pool,
+    );
     return withCollectionProperties(environment, (name) =>
       environment.collection(name),
     ) as SyncEnvironment<S>;
@@ -83,6 +100,8 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
 
   /** Closes the worker-side pool and stops an embedded server. */
   close(): void {
+    this.#closed = true;
+    if (this.#owner) this.#pool.closed = true;
     this.#forwarder.close();
   }
 

@@ -1,8 +1,9 @@
-import { checkForwardedCall } from "../abstract/forward-check.ts";
+import { ClosedError } from "../abstract/errors/index.ts";
+import type { CallbackMode, CallbackRef } from "../abstract/params.ts";
 import type { TargetPath } from "../abstract/surface.ts";
-import { crossingArguments } from "./crossing-arguments.ts";
 import type { Forwarder } from "./generate.ts";
 import type { IteratorChunk } from "./protocol.ts";
+import { keepCallback, releaseCallback } from "./push-channel.ts";
 import { call, closeEnvironment, subscribe, unsubscribe } from "./worker-host.ts";
 
 /** One sync environment's line to the worker: its calls, its iterators, its subscriptions, its close. */
@@ -19,23 +20,28 @@ export class EnvironmentForwarder implements Forwarder {
     this.#listening = listening;
   }
 
-  forward(target: TargetPath, method: string, args: unknown[]): unknown {
-    if (this.#closed) throw new Error("pocketmap: this environment is closed");
+  #assertOpen(): void {
+    if (this.#closed) throw new ClosedError();
+  }
+
+  keep(fn: (...args: never[]) => unknown, mode: CallbackMode): CallbackRef {
+    this.#assertOpen();
+    return keepCallback(this.#id, fn, mode);
+  }
+
+  release(ref: CallbackRef): void {
+    releaseCallback(ref.ref);
+  }
+
+  forward(target: TargetPath, method: string, args: unknown[], callbacks: readonly CallbackRef[]): unknown {
+    this.#assertOpen();
     const envId = this.#id;
-    // A batch builder runs here; an onProgress callback stays here (crossing-arguments.ts).
-    const crossing = crossingArguments(target, method, args);
-    args = checkForwardedCall(target, method, crossing.args);
-    return call(
-      envId,
-      { op: "call", envId, target, method, args, events: this.#listening() },
-      crossing.onProgress,
-    );
+    return call(envId, { op: "call", envId, target, method, args, events: this.#listening() }, callbacks);
   }
 
   *iterate(target: TargetPath, method: string, args: unknown[]): IterableIterator<unknown> {
-    if (this.#closed) throw new Error("pocketmap: this environment is closed");
+    this.#assertOpen();
     const envId = this.#id;
-    args = checkForwardedCall(target, method, args);
     const iterator = call(envId, {
       op: "iterate",
       envId,
@@ -63,27 +69,18 @@ export class EnvironmentForwarder implements Forwarder {
     }
   }
 
-  subscribe(
-    target: TargetPath,
-    method: string,
-    args: unknown[],
-    callback: number,
-    listener: (message: unknown) => void,
-  ): () => void {
-    if (this.#closed) throw new Error("pocketmap: this environment is closed");
+  subscribe(target: TargetPath, method: string, args: unknown[], subscription: CallbackRef): () => void {
     const envId = this.#id;
-    const request = {
-      op: "subscribe",
-      envId,
-      target,
-      method,
-      args,
-      callback,
-      events: this.#listening(),
-    } as const;
-    const subscription = subscribe(envId, request, listener);
+    try {
+      this.#assertOpen();
+      const request = { op: "subscribe", envId, target, method, args, events: this.#listening() } as const;
+      subscribe(envId, { ...request, subscription: subscription.ref });
+    } catch (error) {
+      releaseCallback(subscription.ref);
+      throw error;
+    }
     // May be called more than once; only the first unsubscribes.
-    return () => unsubscribe(envId, subscription);
+    return () => unsubscribe(envId, subscription.ref);
   }
 
   /** Closes the worker-side pool and stops an embedded server. */

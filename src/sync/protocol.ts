@@ -23,10 +23,9 @@ export type WorkerRequest =
   | { op: "return"; envId: number; iterator: number }
   | { op: "close"; envId: number }
   /**
-   * Realtime (a method whose table crossing is `subscribe` or `changes`): callbacks cannot cross, so the
-   * main thread keeps them by subscription id and the worker pushes { subscription, message } (see
-   * PushItem). For `subscribe`, `callback` is the index in `args` of the callback, which the worker
-   * replaces with its pusher; for `changes`, the worker pumps the feed the method returns.
+   * Realtime (a method whose table crossing is `subscribe` or `changes`). `subscription` is the push
+   * callback that hears it (its callback parameter's stand-in, or the change feed's); the worker keeps
+   * what ends it under that number.
    */
   | {
       op: "subscribe";
@@ -35,7 +34,6 @@ export type WorkerRequest =
       target: TargetPath;
       method: string;
       args: unknown[];
-      callback: number;
       events: boolean;
     }
   | { op: "unsubscribe"; envId: number; subscription: number }
@@ -45,16 +43,17 @@ export type WorkerRequest =
 /** An event the worker's environment emitted, relayed to the main thread (pushed, see PushItem). */
 export type RelayedEvent = [name: string, data: unknown];
 
-export type WorkerReply = { ok: true; value: unknown } | { ok: false; error: SerializedError };
+/** `thrown`: the call failed with what a callback (a hook) threw on the calling thread, kept there. */
+export type WorkerReply =
+  | { ok: true; value: unknown }
+  | { ok: false; error: SerializedError; thrown?: number | undefined };
 
 /**
  * What the worker pushes to the main thread as it happens (the push channel): a relayed event, or a
  * realtime message for a subscription. Pushes posted during a call are buffered by the waiting main
  * thread and delivered after the call; pushes that come while it is free are delivered at once.
  */
-export type PushItem =
-  | { envId: number; event: RelayedEvent }
-  | { envId: number; subscription: number; message: unknown };
+export type PushItem = { envId: number; event: RelayedEvent } | { callback: number; args: unknown[] };
 
 /** What opening an environment tells the main thread: an embedded server to clean up at exit. */
 export interface OpenResult {
@@ -83,19 +82,20 @@ export interface WorkerData {
 /** Output the worker wrote to stdout (1) or stderr (2); the main thread writes it after the call. */
 export type OutputChunk = [fd: 1 | 2, chunk: string | Uint8Array];
 
-export type ToWorker = { id: number; request: WorkerRequest };
+/** The answer to a call callback (a hook), as it crosses back to the worker. */
+export type CallbackAnswer =
+  | { ok: true; value: unknown }
+  | { ok: false; thrown: number; name: string; message: string };
 
-/**
- * Stands in for an `onProgress` function in a call's options (functions cannot cross the thread
- * boundary): the worker replaces it by a function that posts `{ id, progress }` messages, and the
- * main thread, blocked in wait(), calls the real callback for each (worker-host.ts).
- */
-export const PROGRESS_CALLBACK = "pocketmap:onProgress";
+/** A request, or the answer of a call callback (a hook) the worker asked the main thread to run. */
+export type ToWorker = { id: number; request: WorkerRequest } | { answer: number; result: CallbackAnswer };
 
 export type FromWorker =
   | { id: number; reply: WorkerReply; output: OutputChunk[] }
-  /** A progress report of call `id`, for its onProgress callback on the main thread. */
-  | { id: number; progress: { done: number; total: number }; output: OutputChunk[] }
+  /** Run notify callback `notify` with `args` (while the call that handed it over blocks). */
+  | { notify: number; args: unknown[]; output: OutputChunk[] }
+  /** Run call callback `callback` with `args` and post its answer back as `{ answer, result }`. */
+  | { callback: number; args: unknown[]; answer: number; output: OutputChunk[] }
   /** Events and realtime messages, pushed as they happen; always posted before the reply of their call. */
   | { push: PushItem[]; output: OutputChunk[] }
   /** The worker is ending (any exit, including an uncaught error); `received` is the last request id it took. */

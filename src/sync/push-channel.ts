@@ -1,20 +1,32 @@
-// The push channel, main side. The worker pushes events and realtime messages as they happen
-// ({ push: PushItem[] }). While this thread is free, the port's 'message' listener runs the listeners
-// at once. While a call blocks, wait() takes pushes off the port with the reply and buffers them; they
-// run once the call has returned and the thread is free again (a setImmediate), before any later push,
-// so order is kept and a sync call made inside a listener works. The port is ref'd only while a
-// realtime subscription is live: a script waiting for changes stays alive, one that never subscribed
-// (or unsubscribed, or closed) exits. The thread is never blocked while waiting, so Ctrl-C ends it.
-import type { PushItem, RelayedEvent } from "./protocol.ts";
+// The callback channel, calling thread's side. Functions never cross to the worker: each one a call
+// hands over is kept here under a number, and crosses as a stand-in `{ ref, mode }` (params.ts) that
+// the worker turns back into a function which
+// - `push`: pushes its arguments here, to run when this thread is free (realtime callbacks, change
+//   feeds), in order with the environment's relayed events;
+// - `notify`: asks this thread to run it while the call that handed it over blocks (onProgress);
+// - `call`: asks this thread to run it and waits for its answer (hooks).
+// While this thread is free, the port's 'message' listener runs what arrives at once. While a call
+// blocks, wait() runs notify and call callbacks as they come and buffers pushes; those run once the
+// call has returned and the thread is free again (a setImmediate), before any later push, so order
+// is kept and a sync call made inside a listener works. The port is ref'd only while a push callback
+// (a realtime subscription) is live: a script waiting for changes stays alive, one that never
+// subscribed (or unsubscribed, or closed) exits. The thread never blocks while it waits for pushes,
+// so Ctrl-C ends it.
+import { InvalidInputError } from "../abstract/errors/index.ts";
+import type { CallbackMode, CallbackRef } from "../abstract/params.ts";
+import type { CallbackAnswer, PushItem, RelayedEvent } from "./protocol.ts";
 
-interface Subscription {
+interface Kept {
   envId: number;
-  callback: (message: unknown) => void;
+  mode: CallbackMode;
+  fn: (...args: unknown[]) => unknown;
+  /** A notify callback's first throw, rethrown when the call that handed it over ends. */
+  thrown?: { error: unknown };
 }
 
-/** Live realtime subscriptions by id: the callbacks stay on this thread; the worker sends the id. */
-const subscriptions = new Map<number, Subscription>();
-let nextSubscription = 1;
+const kept = new Map<number, Kept>();
+let nextRef = 1;
+let pushCallbacks = 0;
 /** Pushes taken off the port during a call, to deliver when this thread is free. */
 let buffered: PushItem[] = [];
 let flushScheduled = false;
@@ -23,6 +35,53 @@ let eventsOf: (envId: number) => ((events: RelayedEvent[]) => void) | undefined 
 
 export function routeEvents(lookup: typeof eventsOf): void {
   eventsOf = lookup;
+}
+
+/** Keeps `fn` for environment `envId`; what crosses in its place. */
+export function keepCallback(
+  envId: number,
+  fn: (...args: never[]) => unknown,
+  mode: CallbackMode,
+): CallbackRef {
+  const ref = nextRef++;
+  kept.set(ref, { envId, mode, fn: fn as Kept["fn"] });
+  if (mode === "push") pushCallbacks++;
+  return { ref, mode };
+}
+
+/** Forgets a callback; false if it was not kept. */
+export function releaseCallback(ref: number): boolean {
+  const found = kept.get(ref);
+  if (!found) return false;
+  kept.delete(ref);
+  if (found.mode === "push") pushCallbacks--;
+  return true;
+}
+
+/** The first throw of a notify callback, if it threw. */
+export function thrownBy(ref: number): { error: unknown } | undefined {
+  return kept.get(ref)?.thrown;
+}
+
+/** Forgets every callback of an environment (it closed). */
+export function releaseCallbacksOf(envId: number): void {
+  for (const [ref, found] of kept) if (found.envId === envId) releaseCallback(ref);
+}
+
+/** Whether a realtime subscription (a push callback) is live: it keeps the process alive. */
+export function hasSubscriptions(): boolean {
+  return pushCallbacks > 0;
+}
+
+/** Forgets every push callback (their worker is gone); returns the environments that had one. */
+export function dropSubscriptions(): Set<number> {
+  const envs = new Set<number>();
+  for (const [ref, found] of kept) {
+    if (found.mode !== "push") continue;
+    envs.add(found.envId);
+    releaseCallback(ref);
+  }
+  return envs;
 }
 
 /** Runs `fn`; a listener that throws is an uncaught exception (as an event listener's), after the rest run. */
@@ -42,8 +101,8 @@ function deliver(items: readonly PushItem[]): void {
       const onEvents = eventsOf(item.envId);
       if (onEvents) guarded(() => onEvents([item.event]));
     } else {
-      const found = subscriptions.get(item.subscription);
-      if (found) guarded(() => found.callback(item.message));
+      const found = kept.get(item.callback);
+      if (found) guarded(() => found.fn(...item.args));
     }
   }
 }
@@ -71,29 +130,55 @@ export function deliverNow(items: readonly PushItem[]): void {
   deliver(items);
 }
 
-/** Registers a subscription's callback (before the worker is asked, so no early message is lost). */
-export function addSubscription(envId: number, callback: (message: unknown) => void): number {
-  const id = nextSubscription++;
-  subscriptions.set(id, { envId, callback });
-  return id;
+/** Runs a notify callback: a throw does not stop the call, and is rethrown when it ends. */
+export function runNotify(ref: number, args: unknown[]): void {
+  const found = kept.get(ref);
+  if (!found) return;
+  try {
+    found.fn(...args);
+  } catch (error) {
+    found.thrown ??= { error };
+  }
 }
 
-/** Forgets a subscription; false if it was not live. */
-export function removeSubscription(id: number): boolean {
-  return subscriptions.delete(id);
+/** Errors thrown by call callbacks (hooks), by key, until the call they failed rethrows them. */
+const thrownByCalls = new Map<number, unknown>();
+let nextThrown = 1;
+
+/**
+ * Runs a call callback (a hook) and returns its answer for the worker. A throw is kept here and the
+ * worker fails the call with a stand-in, which the calling thread replaces by the original error.
+ */
+export function runCall(ref: number, args: unknown[]): CallbackAnswer {
+  const found = kept.get(ref);
+  try {
+    if (!found) throw new Error("pocketmap: this callback is gone (its environment was closed)");
+    const value = found.fn(...args);
+    if (value !== null && typeof (value as { then?: unknown } | undefined)?.then === "function") {
+      // Swallow its eventual rejection: the call fails with the error below instead.
+      void Promise.resolve(value).catch(() => {});
+      throw new InvalidInputError(
+        "pocketmap: a hook of a sync environment returned a Promise; sync-kind hooks are plain functions that return at once (use setup({ async: true }) for async hooks)",
+      );
+    }
+    return { ok: true, value };
+  } catch (error) {
+    const key = nextThrown++;
+    thrownByCalls.set(key, error);
+    const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
+    return { ok: false, thrown: key, name, message };
+  }
 }
 
-export function removeSubscriptionsOf(envId: number): void {
-  for (const [id, found] of subscriptions) if (found.envId === envId) subscriptions.delete(id);
+/** The original error a call callback threw, by its key (once). */
+export function takeThrown(key: number): { error: unknown } | undefined {
+  if (!thrownByCalls.has(key)) return undefined;
+  const error = thrownByCalls.get(key);
+  thrownByCalls.delete(key);
+  return { error };
 }
 
-export function hasSubscriptions(): boolean {
-  return subscriptions.size > 0;
-}
-
-/** Forgets every subscription (their worker is gone); returns the environments that had one. */
-export function dropSubscriptions(): Set<number> {
-  const envs = new Set([...subscriptions.values()].map((found) => found.envId));
-  subscriptions.clear();
-  return envs;
+/** Forgets throws no call claimed (the worker swallowed them): called when a call ends. */
+export function forgetThrown(): void {
+  thrownByCalls.clear();
 }

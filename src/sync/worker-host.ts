@@ -6,8 +6,9 @@
 // whatever the host (synckit's preload path broke under `node -e 'import(...)'`).
 import type { MessagePort, Worker } from "node:worker_threads";
 import type { AsIdentity } from "../abstract/auth-operations.ts";
-import { errorFromJSON, InvalidInputError, SyncWorkerError } from "../abstract/errors/index.ts";
+import { ClosedError, errorFromJSON, InvalidInputError, SyncWorkerError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
+import type { CallbackRef } from "../abstract/params.ts";
 import { nodeModules } from "../server/node-modules.ts";
 import { guardServer, type ServerGuard } from "../server/process-cleanup.ts";
 import {
@@ -23,14 +24,18 @@ import {
   type WorkerRequest,
 } from "./protocol.ts";
 import {
-  addSubscription,
   bufferPush,
   deliverNow,
   dropSubscriptions,
+  forgetThrown,
   hasSubscriptions,
-  removeSubscription,
-  removeSubscriptionsOf,
+  releaseCallback,
+  releaseCallbacksOf,
   routeEvents,
+  runCall,
+  runNotify,
+  takeThrown,
+  thrownBy,
 } from "./push-channel.ts";
 
 interface Registration {
@@ -83,7 +88,31 @@ routeEvents((envId) => registrations.get(envId)?.onEvents);
 /** node:worker_threads' own, loaded with the first worker: importing pocketmap loads no worker_threads. */
 let receiveMessageOnPort: typeof import("node:worker_threads").receiveMessageOnPort;
 
-/** What arrives while this thread is free: pushes (run now), a dead worker's report, stale replies. */
+/** Runs a callback the worker asked for (a notify or a call); false if the message is none. */
+function runCallback(
+  current: Host,
+  message: FromWorker,
+): message is Extract<FromWorker, { notify: unknown } | { callback: unknown }> {
+  if ("notify" in message) {
+    runNotify(message.notify, message.args);
+    return true;
+  }
+  if ("callback" in message) {
+    // A hook: run it here and answer, whether this thread is blocked in a call or free.
+    runningCallback++;
+    let result: ReturnType<typeof runCall>;
+    try {
+      result = runCall(message.callback, message.args);
+    } finally {
+      runningCallback--;
+    }
+    current.port.postMessage({ answer: message.answer, result } satisfies ToWorker);
+    return true;
+  }
+  return false;
+}
+
+/** What arrives while this thread is free: pushes (run now), callbacks, a dead worker's report, stale replies. */
 function onIdleMessage(current: Host, message: FromWorker): void {
   writeOutput(message.output);
   if ("exit" in message) {
@@ -91,8 +120,12 @@ function onIdleMessage(current: Host, message: FromWorker): void {
     return;
   }
   if ("push" in message) deliverNow(message.push);
+  else runCallback(current, message);
   // Otherwise: the answer to a call that was given up on.
 }
+
+/** How many callbacks run on this thread inside a blocked call (they may not make sync calls). */
+let runningCallback = 0;
 
 /** Keeps the process alive exactly while a subscription is live. */
 function updateRef(): void {
@@ -172,14 +205,7 @@ export function blockLimit(options: ResolvedOptions, request: WorkerRequest, fir
 /** The worker died before it took the request: nothing was done, so it may be sent again. */
 class NotTakenError extends SyncWorkerError {}
 
-/** A call's onProgress callback (batch jobs), run on this thread while the call blocks. */
-type OnProgress = (progress: { done: number; total: number }) => void;
-
-function send(
-  request: WorkerRequest,
-  limit: (firstCall: boolean) => number,
-  onProgress?: OnProgress,
-): WorkerReply {
+function send(request: WorkerRequest, limit: (firstCall: boolean) => number): WorkerReply {
   const current = startWorker();
   const id = current.nextId++;
   try {
@@ -192,7 +218,7 @@ function send(
     }
     throw error;
   }
-  const message = wait(current, id, limit(!current.answered), onProgress);
+  const message = wait(current, id, limit(!current.answered));
   if ("exit" in message) {
     retire(current);
     const reason = message.error ?? `it exited with code ${message.exit}`;
@@ -220,15 +246,14 @@ function drainExited(current: Host): void {
 
 /**
  * Blocks until the worker answers request `id` or reports its exit, or shows no progress for `limit` ms.
- * Progress reports of the call (batch jobs' onProgress) are handed to `onProgress` as they arrive,
- * synchronously, between waits: the callback runs on this thread while the call is still blocking.
+ * Callbacks the worker asks for (onProgress, hooks) run as they arrive, synchronously, between waits:
+ * on this thread, while the call is still blocking.
  */
 function wait(
   current: Host,
   id: number,
   limit: number,
-  onProgress?: OnProgress,
-): Exclude<FromWorker, { progress: unknown } | { push: unknown }> {
+): Extract<FromWorker, { reply: unknown } | { exit: unknown }> {
   const { shared, port } = current;
   let progress = Atomics.load(shared, PROGRESS);
   let deadline = Date.now() + limit;
@@ -238,11 +263,10 @@ function wait(
     if (message) {
       writeOutput(message.output);
       if ("push" in message) bufferPush(message.push);
-      else if ("progress" in message) {
-        // A batch job's progress report: its callback runs here, between waits.
-        if (message.id === id) onProgress?.(message.progress);
+      else if (runCallback(current, message)) {
+        // A callback ran here, between waits; a hook's answer went back to the worker.
       } else if ("exit" in message || message.id === id) return message;
-      continue; // a push, a progress report, or an answer to a call that was given up on
+      continue; // a push, a callback, or an answer to a call that was given up on
     }
     const now = Date.now();
     const seen = Atomics.load(shared, PROGRESS);
@@ -261,19 +285,22 @@ function wait(
 }
 
 function unwrap(_envId: number, reply: WorkerReply): unknown {
-  if (!reply.ok) throw errorFromJSON(reply.error);
-  return reply.value;
+  if (reply.ok) return reply.value;
+  // What a hook threw on this thread fails the call as itself, not as a copy.
+  const original = reply.thrown === undefined ? undefined : takeThrown(reply.thrown);
+  if (original) throw original.error;
+  throw errorFromJSON(reply.error);
 }
 
 function registration(envId: number): Registration {
   const found = registrations.get(envId);
-  if (!found) throw new Error("pocketmap: this environment is closed");
+  if (!found) throw new ClosedError();
   return found;
 }
 
-function sendFor(envId: number, request: WorkerRequest, onProgress?: OnProgress): WorkerReply {
+function sendFor(envId: number, request: WorkerRequest): WorkerReply {
   const { options } = registration(envId);
-  return send(request, (firstCall) => blockLimit(options, request, firstCall), onProgress);
+  return send(request, (firstCall) => blockLimit(options, request, firstCall));
 }
 
 /** Runs `attempt` once more if the worker died before it took the request (nothing was done). */
@@ -330,54 +357,43 @@ export function register(
 
 /**
  * Runs one request for an environment in the worker and returns its result, or throws its error.
- * `onProgress` receives the call's progress reports (its options carry PROGRESS_CALLBACK in place of
- * the function); a throw from it does not stop the job and is rethrown once the call has succeeded,
- * as the async kind does.
+ * `callbacks` are the notify callbacks the request's arguments hand over (onProgress): a throw from
+ * one does not stop the job and is rethrown once the call has succeeded, as the async kind does.
  */
-export function call(envId: number, request: WorkerRequest, onProgress?: OnProgress): unknown {
-  let thrown: { error: unknown } | undefined;
-  const report =
-    onProgress &&
-    ((progress: { done: number; total: number }) => {
-      try {
-        onProgress(progress);
-      } catch (error) {
-        thrown ??= { error };
-      }
+export function call(envId: number, request: WorkerRequest, callbacks: readonly CallbackRef[] = []): unknown {
+  if (runningCallback > 0) {
+    throw new InvalidInputError(
+      "pocketmap: a callback of a sync call (a hook, onProgress) cannot make sync calls while that call blocks; do the work after the call returns",
+    );
+  }
+  try {
+    const reply = onceMore(() => {
+      ensureOpen(envId);
+      return sendFor(envId, request);
     });
-  const reply = onceMore(() => {
-    ensureOpen(envId);
-    return sendFor(envId, request, report);
-  });
-  const value = unwrap(envId, reply);
-  if (thrown) throw thrown.error;
-  return value;
+    const value = unwrap(envId, reply);
+    for (const ref of callbacks) {
+      const thrown = thrownBy(ref.ref);
+      if (thrown) throw thrown.error;
+    }
+    return value;
+  } finally {
+    forgetThrown();
+  }
 }
 
 /**
- * Subscribes in the worker; `callback` runs on this thread with each message. Returns the
- * subscription id once the server has taken it (the callback is registered first, so that no message
- * pushed during the call is lost).
+ * Subscribes in the worker, heard by push callback `request.subscription` (kept already, so that no
+ * message pushed during the call is lost); returns once the server has taken it.
  */
-export function subscribe(
-  envId: number,
-  request: Omit<Extract<WorkerRequest, { op: "subscribe" }>, "subscription">,
-  callback: (message: unknown) => void,
-): number {
-  const subscription = addSubscription(envId, callback);
-  try {
-    call(envId, { ...request, subscription });
-  } catch (error) {
-    removeSubscription(subscription);
-    throw error;
-  }
+export function subscribe(envId: number, request: Extract<WorkerRequest, { op: "subscribe" }>): void {
+  call(envId, request);
   updateRef();
-  return subscription;
 }
 
 /** Ends a subscription: its callback never runs again, and the process may exit if nothing else is live. */
 export function unsubscribe(envId: number, subscription: number): void {
-  if (!removeSubscription(subscription)) return;
+  if (!releaseCallback(subscription)) return;
   updateRef();
   if (registrations.has(envId) && openInWorker.has(envId)) {
     call(envId, { op: "unsubscribe", envId, subscription });
@@ -388,7 +404,7 @@ export function unsubscribe(envId: number, subscription: number): void {
 export function closeEnvironment(envId: number): void {
   const found = registrations.get(envId);
   if (!found) return;
-  removeSubscriptionsOf(envId);
+  releaseCallbacksOf(envId);
   updateRef();
   let closedByWorker = false;
   try {

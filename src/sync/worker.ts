@@ -2,7 +2,8 @@
 // It re-implements nothing; every behaviour is the async kind's.
 import { workerData } from "node:worker_threads";
 import { errorToJSON } from "../abstract/errors/index.ts";
-import { crossingOf, type TargetPath } from "../abstract/surface.ts";
+import { type CallbackRef, reviveArguments } from "../abstract/params.ts";
+import { entryOf, type TargetPath } from "../abstract/surface.ts";
 import type { ServerTarget } from "../abstract/target.ts";
 import type { AsyncChanges } from "../abstract/types.ts";
 import { type AsyncEnvironment, createAsyncEnvironment } from "../async/environment.ts";
@@ -12,7 +13,6 @@ import {
   type OpenResult,
   type OutputChunk,
   PROGRESS,
-  PROGRESS_CALLBACK,
   type PushItem,
   postToMain,
   type RelayedEvent,
@@ -172,22 +172,39 @@ async function nextChunk(iterator: AsyncIterator<unknown>, count: number): Promi
   return { items, done: false };
 }
 
-/**
- * Options that carry PROGRESS_CALLBACK (an onProgress the main thread kept, functions cannot cross)
- * get a function that posts each report to the main thread as a `{ id, progress }` message.
- */
-function withProgress(args: unknown[], id: number): unknown[] {
-  return args.map((arg) => {
-    if ((arg as { onProgress?: unknown } | null)?.onProgress !== PROGRESS_CALLBACK) return arg;
-    const onProgress = (progress: { done: number; total: number }) => {
-      progress = { done: progress.done, total: progress.total };
-      postToMain(data, { id, progress, output: output.splice(0) });
-    };
-    return { ...(arg as object), onProgress };
-  });
+// The callback channel, worker side: a stand-in `{ ref, mode }` for a function kept on the calling
+// thread becomes a function that reaches it (see push-channel.ts).
+const pendingAnswers = new Map<
+  number,
+  { resolve: (value: unknown) => void; reject: (error: unknown) => void }
+>();
+let nextAnswer = 0;
+
+/** What a callback threw on the calling thread, standing in for it here: the reply names it. */
+class ThrownOnCallingThread extends Error {
+  readonly key: number;
+  constructor(key: number, name: string, message: string) {
+    super(message);
+    this.name = name;
+    this.key = key;
+  }
 }
 
-async function run(request: WorkerRequest, callId: number): Promise<unknown> {
+/** A function that reaches callback `ref` on the calling thread (for environment `envId`'s pushes). */
+function reviveCallback(envId: number, { ref, mode }: CallbackRef): (...args: unknown[]) => unknown {
+  if (mode === "push") return (...args) => push({ callback: ref, args });
+  if (mode === "notify") {
+    return (...args) => postToMain(data, { notify: ref, args, output: output.splice(0) });
+  }
+  return (...args) =>
+    new Promise((resolve, reject) => {
+      const answer = nextAnswer++;
+      pendingAnswers.set(answer, { resolve, reject });
+      postToMain(data, { callback: ref, args, answer, output: output.splice(0) });
+    });
+}
+
+async function run(request: WorkerRequest): Promise<unknown> {
   switch (request.op) {
     case "open":
       return open(request.envId, request.options);
@@ -198,15 +215,16 @@ async function run(request: WorkerRequest, callId: number): Promise<unknown> {
     case "iterate": {
       const entry = host(request.envId);
       // Only what the target's method table lists, crossing the way the request says.
-      const crossing = crossingOf(request.target, request.method);
+      const declared = entryOf(request.target, request.method);
+      const crossing = declared?.crossing;
       const allowed =
         request.op === "iterate" ? crossing === "iterate" : crossing === "call" || crossing === "self";
-      if (!allowed) throw new TypeError(`pocketmap: no method ${request.method}`);
+      if (!declared || !allowed) throw new TypeError(`pocketmap: no method ${request.method}`);
       const target = resolve(entry.environment, request.target);
-      const result = (target[request.method] as (...args: unknown[]) => unknown).apply(
-        target,
-        withProgress(request.args, callId),
+      const args = reviveArguments(declared.params, request.args, (ref) =>
+        reviveCallback(request.envId, ref),
       );
+      const result = (target[request.method] as (...args: unknown[]) => unknown).apply(target, args);
       if (request.op === "call") {
         const value = await result;
         // `self` returns the target, which cannot cross; the main thread returns its own.
@@ -239,27 +257,26 @@ async function run(request: WorkerRequest, callId: number): Promise<unknown> {
     case "subscribe": {
       const { envId, subscription } = request;
       const entry = host(envId);
-      const crossing = crossingOf(request.target, request.method);
-      if (crossing !== "subscribe" && crossing !== "changes") {
+      const declared = entryOf(request.target, request.method);
+      const crossing = declared?.crossing;
+      if (!declared || (crossing !== "subscribe" && crossing !== "changes")) {
         throw new TypeError(`pocketmap: no method ${request.method}`);
       }
       const target = resolve(entry.environment, request.target);
       const method = target[request.method] as (...args: unknown[]) => unknown;
-      const deliver = (message: unknown) => push({ envId, subscription, message });
+      const args = reviveArguments(declared.params, request.args, (ref) => reviveCallback(envId, ref));
       if (crossing === "subscribe") {
-        // The callback stays on the main thread; here the pusher takes its place.
-        const args = [...request.args];
-        if (request.callback >= 0) args[request.callback] = deliver;
+        // The callback stays on the main thread; its stand-in pushes each message there.
         const unsubscribe = (await method.apply(target, args)) as () => Promise<void>;
         entry.subscriptions.set(subscription, unsubscribe);
         return undefined;
       }
       // `changes`: the method returns the async kind's feed; once the server took it, pump it.
-      const feed = method.apply(target, request.args) as AsyncChanges<unknown>;
+      const feed = method.apply(target, args) as AsyncChanges<unknown>;
       await feed.ready;
       entry.subscriptions.set(subscription, () => feed.cancel());
       void (async () => {
-        for await (const change of feed) deliver(change);
+        for await (const change of feed) push({ callback: subscription, args: [change] });
       })().catch(() => {});
       return undefined;
     }
@@ -308,21 +325,32 @@ function testHook(): void {
   if (process.env.POCKETMAP_TEST_HOOKS !== "1") throw new Error("pocketmap: this hook is only for tests");
 }
 
-async function answer(request: WorkerRequest, id: number): Promise<WorkerReply> {
+async function answer(request: WorkerRequest): Promise<WorkerReply> {
   const entry = "envId" in request ? hosted.get(request.envId) : undefined;
   if (entry && "events" in request) relayEvents(request.envId, entry, request.events);
   try {
-    const value = await run(request, id);
+    const value = await run(request);
     await drain(entry);
     return { ok: true, value };
   } catch (error) {
     await drain(entry);
-    return { ok: false, error: errorToJSON(error) };
+    const thrown = error instanceof ThrownOnCallingThread ? error.key : undefined;
+    return { ok: false, error: errorToJSON(error), thrown };
   }
 }
 
-data.port.on("message", async ({ id, request }: ToWorker) => {
+data.port.on("message", async (message: ToWorker) => {
+  if ("answer" in message) {
+    // A hook answered on the calling thread.
+    const pending = pendingAnswers.get(message.answer);
+    pendingAnswers.delete(message.answer);
+    const { result } = message;
+    if (result.ok) pending?.resolve(result.value);
+    else pending?.reject(new ThrownOnCallingThread(result.thrown, result.name, result.message));
+    return;
+  }
+  const { id, request } = message;
   received = id;
-  const reply = await answer(request, id);
+  const reply = await answer(request);
   postToMain(data, { id, reply, output: output.splice(0) });
 });

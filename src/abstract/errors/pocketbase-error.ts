@@ -1,3 +1,5 @@
+import { PocketmapError } from "./pocketmap-error.ts";
+
 /** One field's validation failure, as PocketBase reports it in `data`. */
 export interface FieldError {
   code: string;
@@ -24,7 +26,7 @@ export interface SerializedError {
 }
 
 /** Every failure of a request to PocketBase, or of getting a request to it. */
-export class PocketBaseError extends Error {
+export class PocketBaseError extends PocketmapError {
   override name = "PocketBaseError";
   /** HTTP status; 0 when no response arrived (network failure, timeout, abort). */
   readonly status: number;
