@@ -3,54 +3,8 @@ export * from "./abstract/errors/classes.ts";
 export type { FilterInput, FilterObject, FilterValue } from "./abstract/filter.ts";
 export { escapeFilterValue, filter } from "./abstract/filter.ts";
 export type { SetupOptions } from "./abstract/options.ts";
-export type {
-  Admin,
-  AdminCollections,
-  AsyncChanges,
-  Auth,
-  AuthMethods,
-  AuthOptions,
-  AuthProviderInfo,
-  BaseRecord,
-  BatchBuilder,
-  BatchCollectionBuilder,
-  BatchOptions,
-  BatchProgress,
-  BatchRequest,
-  BatchResult,
-  Changes,
-  Collection,
-  CollectionModel,
-  CollectionOf,
-  CountOptions,
-  Environment,
-  EnvironmentEvents,
-  FileInput,
-  HealthResult,
-  IdentityInput,
-  Iter,
-  IterateOptions,
-  Kind,
-  ListOptions,
-  ListResult,
-  OAuth2Options,
-  RecordAction,
-  RecordEvent,
-  RecordInput,
-  RecordOf,
-  RecordOptions,
-  RequestOptions,
-  Ret,
-  Schema,
-  SchemaOf,
-  SendOptions,
-  SubscribeOptions,
-  SyncChanges,
-  SystemFields,
-  TypedRecordInput,
-  Unsubscribe,
-} from "./abstract/types.ts";
-export type { AuthResult } from "./async/auth.ts";
+// Every public type of the one surface both kinds share (types.ts holds nothing internal).
+export type * from "./abstract/types.ts";
 export { AsyncCollection } from "./async/collection.ts";
 export type { AsyncEnvironment } from "./async/environment.ts";
 export { setup } from "./env/setup.ts";

@@ -12,7 +12,16 @@ export interface FaultProxy {
   inject(fault: Fault | Fault[] | undefined): Promise<void>;
   /** "hang": requests held now, and held ones the client has given up on (closed). */
   hung(): Promise<{ hanging: number; released: number }>;
+  /** The requests that arrived since the last look (method, path, raw header lines), and forgets them. */
+  seen(): Promise<SeenRequest[]>;
   close(): Promise<void>;
+}
+
+export interface SeenRequest {
+  method: string;
+  path: string;
+  /** Raw header lines, name and value alternating, as they arrived (repeats included). */
+  headers: string[];
 }
 
 export async function faultProxy(): Promise<FaultProxy> {
@@ -44,6 +53,7 @@ export async function faultProxy(): Promise<FaultProxy> {
         hanging,
         released,
       })),
+    seen: () => ask<{ seen: SeenRequest[] }>({ seen: true }).then((reply) => reply.seen),
     async close() {
       await worker.terminate();
     },

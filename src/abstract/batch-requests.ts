@@ -6,6 +6,7 @@ import { type FilePart, multipartBody, recordObject, splitFiles } from "./body.t
 import { InvalidInputError } from "./errors/invalid-input.ts";
 import type { RequestSpec } from "./operations.ts";
 import { recordPath, recordsPath } from "./operations.ts";
+import { assertHeaders } from "./request-options.ts";
 import type { BatchBuilder, BatchCollectionBuilder, BatchRequest, QueryValue } from "./types.ts";
 import { assertJsonData, assertPlainObject } from "./validate.ts";
 
@@ -55,7 +56,7 @@ export function prepareBatchRequests(
       // method and url are checked strings already; only the data needs the walk.
       assertJsonData(body, name);
     }
-    if (request.headers !== undefined) assertJsonData(request.headers, `${where}.headers`);
+    if (request.headers !== undefined) assertHeaders(request.headers, `${where}.headers`);
     const json = JSON.stringify({ method: request.method, url: request.url, body, headers: request.headers });
     return { method: request.method, url: request.url, body, headers: request.headers, json, files };
   });

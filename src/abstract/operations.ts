@@ -37,6 +37,8 @@ export interface RequestSpec {
   body?: string | FormData;
   /** Send the environment's auth token (default true). */
   auth?: boolean;
+  /** Send this token instead of the environment's (`auth.refresh(token)`). */
+  token?: string;
   /** The shape a 2xx body must have (see decode.ts); a body that does not fit is an error. */
   expect?: Expect;
   /** Secrets this request carries, kept out of any error (the token and body fields are found anyway). */

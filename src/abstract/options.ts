@@ -12,6 +12,8 @@ import {
 } from "./constants.ts";
 import { InvalidInputError } from "./errors/invalid-input.ts";
 import { assertHeaders, MAX_TIMEOUT } from "./request-options.ts";
+import type { AfterSend, BeforeSend } from "./types.ts";
+import { describe } from "./validate.ts";
 
 /** What `setup()` accepts. Every option has an environment-variable default. */
 export interface SetupOptions {
@@ -35,8 +37,12 @@ export interface SetupOptions {
   retries?: number;
   /** Keep-alive connections in the pool (POCKETMAP_CONNECTIONS, default 16). */
   connections?: number;
-  /** Headers sent with every request. */
+  /** Headers sent with every request (never `Authorization`: an identity's token is the only one). */
   headers?: Record<string, string>;
+  /** Hooks run before each attempt of every request, in order; `env.as()` identities inherit them. */
+  beforeSend?: BeforeSend | readonly BeforeSend[];
+  /** Hooks run after every answer, errors included, in order; `env.as()` identities inherit them. */
+  afterSend?: AfterSend | readonly AfterSend[];
 }
 
 /** Who an environment acts as: a token, or a superuser's email and password. Never both. */
@@ -55,6 +61,9 @@ export interface ResolvedOptions {
   retryDelay: number;
   connections: number;
   headers: Record<string, string>;
+  /** The request pipeline's hooks, in order (functions: the sync kind keeps them on its thread). */
+  beforeSend: readonly BeforeSend[];
+  afterSend: readonly AfterSend[];
   /** Records per page when iterating (POCKETMAP_PAGE_SIZE). */
   pageSize: number;
   /** Batch chunk size when the server's limit cannot be read (POCKETMAP_BATCH_SIZE). */
@@ -89,7 +98,24 @@ const SETUP_KEYS = [
   "retries",
   "connections",
   "headers",
+  "beforeSend",
+  "afterSend",
 ] as const;
+
+/** A hook option as a list of functions; anything else is an InvalidInputError naming the option. */
+function hookList<H>(value: unknown, name: string): readonly H[] {
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  list.forEach((hook, i) => {
+    if (typeof hook !== "function") {
+      const where = Array.isArray(value) ? `${name}[${i}]` : name;
+      throw new InvalidInputError(
+        `pocketmap: ${where} must be a function (or an array of functions), got ${describe(hook)}`,
+      );
+    }
+  });
+  return Object.freeze([...list]) as readonly H[];
+}
 
 /** Throws if `options` has a key outside `known`, naming it and the keys that are accepted. */
 export function assertKnownOptions(
@@ -265,7 +291,7 @@ export function resolveOptions(options: SetupOptions = {}, sources: VariableSour
   }
   const settings = new Settings(options, sources);
   const url = settings.text("url", "POCKETBASE_URL");
-  assertHeaders(options.headers);
+  assertHeaders(options.headers, "setup() headers");
   const headers = options.headers ?? {};
   const { identity, source } = settings.identity();
   if (identity !== undefined && url === undefined) {
@@ -284,6 +310,8 @@ export function resolveOptions(options: SetupOptions = {}, sources: VariableSour
     retryDelay: settings.integer(undefined, "POCKETMAP_RETRY_DELAY", 0, DEFAULT_RETRY_DELAY),
     connections: settings.integer("connections", "POCKETMAP_CONNECTIONS", 1, DEFAULT_CONNECTIONS),
     headers: { ...headers },
+    beforeSend: hookList<BeforeSend>(options.beforeSend, "beforeSend"),
+    afterSend: hookList<AfterSend>(options.afterSend, "afterSend"),
     pageSize: settings.integer(undefined, "POCKETMAP_PAGE_SIZE", 1, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
     batchSize: settings.integer(undefined, "POCKETMAP_BATCH_SIZE", 1, DEFAULT_BATCH_SIZE),
     refreshMargin: settings.integer(undefined, "POCKETMAP_REFRESH_MARGIN", 0, TOKEN_REFRESH_MARGIN),

@@ -406,6 +406,41 @@ declare global {
 // The environment and its services, declared once for both kinds like the collection above. Each has a
 // method table in surface.ts, checked against it, from which the sync kind is generated.
 
+/** A request as `beforeSend` hooks see it, about to be sent (once per attempt, retries included). */
+export interface HookRequest {
+  method: string;
+  /** The absolute URL, query included. */
+  url: string;
+  /** Every header that will be sent, names in lower case, the identity's token included. */
+  headers: Record<string, string>;
+  /** JSON text, a `FormData` for a multipart body (files), or undefined. */
+  body: string | FormData | undefined;
+}
+
+/** An answer as `afterSend` hooks see it: every answer, errors included, before it is read. */
+export interface HookResponse {
+  request: HookRequest;
+  status: number;
+  /** The answer's headers, names in lower case. */
+  headers: Record<string, string>;
+  /** The parsed JSON body; undefined when it was empty or not JSON. */
+  data: unknown;
+}
+
+/**
+ * Runs before each attempt of every request: change `request` in place, or return another one (with
+ * the same origin). A throw fails the call with that error. In the sync kind it must return at once.
+ */
+export type BeforeSend = (
+  request: HookRequest,
+) => HookRequest | undefined | void | Promise<HookRequest | undefined | void>;
+
+/**
+ * Runs after every answer, before pocketmap reads it: return other data to use instead (`undefined`
+ * keeps it), or throw to fail the call. In the sync kind it must return at once.
+ */
+export type AfterSend = (response: HookResponse) => unknown;
+
 /** Options of `env.send()`. */
 export interface SendOptions extends RequestOptions {
   method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";

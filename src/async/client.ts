@@ -7,7 +7,7 @@ import type { ServerTarget } from "../abstract/target.ts";
 import type { RequestOptions } from "../abstract/types.ts";
 import { AuthState } from "./auth.ts";
 import { RealtimeConnection } from "./realtime.ts";
-import { Transport, type TransportRequestOptions as TransportSendOptions } from "./transport.ts";
+import { type Hooks, Transport, type TransportRequestOptions as TransportSendOptions } from "./transport.ts";
 
 interface Opened {
   transport: Transport;
@@ -85,6 +85,7 @@ export class Client {
   /** This identity's realtime connection: each identity hears what its own rules allow. */
   #realtime: RealtimeConnection | undefined;
   readonly #report: TransportSendOptions["onResponse"];
+  readonly #hooks: Hooks | undefined;
 
   constructor(
     target: (() => Promise<ServerTarget>) | { pool: Pool; identity: AsIdentity },
@@ -96,6 +97,8 @@ export class Client {
     this.#report = (info) => {
       if (events.listenerCount("request") > 0) void events.emit("request", info);
     };
+    const { beforeSend, afterSend } = options;
+    this.#hooks = beforeSend.length > 0 || afterSend.length > 0 ? { beforeSend, afterSend } : undefined;
     if (typeof target === "function") {
       this.#pool = new Pool(target, options);
       this.#owner = true;
@@ -110,9 +113,9 @@ export class Client {
     return this.#options;
   }
 
-  /** Per-send options every request of this identity carries (its own `request` events). */
+  /** Per-send options every request of this identity carries: its own `request` events, the hooks. */
   get sendOptions(): TransportSendOptions {
-    return { onResponse: this.#report };
+    return { onResponse: this.#report, hooks: this.#hooks };
   }
 
   /** A client acting as `identity` on the same pool; opens nothing. */
@@ -164,7 +167,7 @@ export class Client {
   async request<T>(spec: RequestSpec, options?: RequestOptions): Promise<T> {
     const { transport, auth } = await this.connect();
     for (let attempt = 0; ; attempt++) {
-      const token = spec.auth === false ? undefined : await auth.token(spec);
+      const token = spec.token ?? (spec.auth === false ? undefined : await auth.token(spec));
       try {
         const response = await transport.send(spec, {
           token,
@@ -172,11 +175,12 @@ export class Client {
           timeout: options?.timeout,
           headers: options?.headers,
           onResponse: this.#report,
+          hooks: this.#hooks,
         });
         return response.body as T;
       } catch (error) {
         // A 401 means nothing was done; with credentials at hand, log in again and retry once.
-        if (attempt === 0 && error instanceof UnauthorizedError && token && auth.canLogin) {
+        if (attempt === 0 && error instanceof UnauthorizedError && token && !spec.token && auth.canLogin) {
           auth.invalidate(token);
           continue;
         }

@@ -1,5 +1,5 @@
 import type { Pool } from "undici";
-import { decodeJson, describeBody, shapeProblem } from "../abstract/decode.ts";
+import { type Decoded, decodeJson, describeBody, shapeProblem } from "../abstract/decode.ts";
 import {
   AbortError,
   errorFromStatus,
@@ -11,7 +11,8 @@ import {
 } from "../abstract/errors/index.ts";
 import type { RequestSpec } from "../abstract/operations.ts";
 import { requestSecrets, scrubText, scrubValue } from "../abstract/secrets.ts";
-import type { QueryValue } from "../abstract/types.ts";
+import type { AfterSend, BeforeSend, HookRequest, HookResponse, QueryValue } from "../abstract/types.ts";
+import { isPlainObject } from "../abstract/validate.ts";
 
 export interface TransportOptions {
   timeout: number;
@@ -30,6 +31,14 @@ export interface TransportRequestOptions {
   headers?: Record<string, string> | undefined;
   /** Reports this request instead of the transport's `onResponse` (each identity reports its own). */
   onResponse?: TransportOptions["onResponse"];
+  /** The environment's request pipeline hooks. */
+  hooks?: Hooks | undefined;
+}
+
+/** The hooks of an environment's request pipeline (see DESIGN, "Hooks"). */
+export interface Hooks {
+  beforeSend: readonly BeforeSend[];
+  afterSend: readonly AfterSend[];
 }
 
 export interface Response {
@@ -42,6 +51,10 @@ interface RawResponse {
   status: number;
   text: string;
   contentType: string | undefined;
+  /** The answer's headers (read only for afterSend hooks). */
+  headers?: Record<string, string>;
+  /** The body as afterSend hooks left it, when one returned other data. */
+  decoded?: Decoded;
 }
 
 // Retrying these cannot repeat a write.
@@ -128,10 +141,11 @@ export function outcomeUnknown(error: unknown): boolean {
   return error instanceof PocketBaseError && (error.status === 502 || error.status === 504);
 }
 
+/** A request body as undici sends it. */
+type EncodedBody = { body: string | Uint8Array | null; contentType?: string };
+
 /** The request body as undici sends it. Multipart is serialised here, by the platform's own encoder. */
-async function encodeBody(
-  body: string | FormData | undefined,
-): Promise<{ body: string | Uint8Array | null; contentType?: string }> {
+async function encodeBody(body: string | FormData | undefined): Promise<EncodedBody> {
   if (body === undefined) return { body: null };
   if (typeof body === "string") return { body, contentType: "application/json" };
   // The npm undici refuses Node's built-in FormData; encoding it to bytes once also lets a retry
@@ -194,9 +208,13 @@ export class Transport {
     const path = this.#basePath + spec.path + buildQuery(spec.query);
     const idempotent = IDEMPOTENT.has(spec.method);
     const body = await encodeBody(spec.body);
+    const hooks = options.hooks;
+    const hooked = hooks !== undefined && (hooks.beforeSend.length > 0 || hooks.afterSend.length > 0);
     for (let attempt = 0; ; attempt++) {
       try {
-        const raw = await this.#once(spec, path, body, options);
+        const raw = hooked
+          ? await this.#hookedOnce(spec, path, body, options, hooks)
+          : await this.#once(spec.method, spec, path, body, options, this.#headers(options, body));
         if (raw.status < 400) return this.#decode(spec, path, raw);
         const error = this.#errorFor(spec, path, raw, options);
         if (!(idempotent && RETRY_STATUSES.has(raw.status) && attempt < this.#options.retries)) throw error;
@@ -227,7 +245,7 @@ export class Transport {
 
   /** A 2xx body as the operation expects it; anything else is an error that never quotes the body. */
   #decode(spec: RequestSpec, path: string, raw: RawResponse): Response {
-    const decoded = decodeJson(raw.text, raw.contentType);
+    const decoded = raw.decoded ?? decodeJson(raw.text, raw.contentType);
     const narrowed = spec.query?.fields !== undefined && spec.query.fields !== null;
     const problem = decoded.ok ? shapeProblem(spec.expect, decoded.value, narrowed) : decoded.problem;
     if (problem === undefined) return { status: raw.status, body: decoded.ok ? decoded.value : undefined };
@@ -249,7 +267,7 @@ export class Transport {
     raw: RawResponse,
     options: TransportRequestOptions,
   ): PocketBaseError {
-    const decoded = decodeJson(raw.text, raw.contentType);
+    const decoded = raw.decoded ?? decodeJson(raw.text, raw.contentType);
     const json = decoded.ok && decoded.value && typeof decoded.value === "object" ? decoded.value : {};
     const body = json as { message?: unknown; data?: unknown; mfaId?: unknown };
     if (raw.status === 401 && typeof body.mfaId === "string" && body.mfaId !== "") {
@@ -294,11 +312,104 @@ export class Transport {
     });
   }
 
-  async #once(
+  /** Every header of a request: the environment's, the call's, the identity's token, the body's type. */
+  #headers(options: TransportRequestOptions, body: EncodedBody): Record<string, string> {
+    const headers: Record<string, string> = { ...this.#options.headers, ...options.headers };
+    if (options.token) headers.authorization = options.token;
+    if (body.contentType) headers["content-type"] = body.contentType;
+    return headers;
+  }
+
+  /**
+   * One attempt through the hooks: `beforeSend` sees the request as it will be sent and may change or
+   * replace it; `afterSend` sees the answer, errors included, and may replace its data.
+   */
+  async #hookedOnce(
     spec: RequestSpec,
     path: string,
-    body: Awaited<ReturnType<typeof encodeBody>>,
+    body: EncodedBody,
     options: TransportRequestOptions,
+    hooks: Hooks,
+  ): Promise<RawResponse> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(this.#headers(options, body)))
+      headers[name.toLowerCase()] = value;
+    let request: HookRequest = { method: spec.method, url: this.#origin + path, headers, body: spec.body };
+    for (const hook of hooks.beforeSend) {
+      const returned = await hook(request);
+      if (returned !== undefined) request = returned;
+    }
+    const sent = this.#sendable(request);
+    let encoded = body;
+    let sentHeaders = request.headers;
+    if (request.body !== spec.body) {
+      // A new body needs its own content type (a multipart boundary, say).
+      encoded = await encodeBody(request.body);
+      sentHeaders = { ...sentHeaders };
+      if (encoded.contentType) sentHeaders["content-type"] = encoded.contentType;
+    }
+    const wantHeaders = hooks.afterSend.length > 0;
+    const raw = await this.#once(sent.method, spec, sent.path, encoded, options, sentHeaders, wantHeaders);
+    if (hooks.afterSend.length === 0) return raw;
+    const decoded = decodeJson(raw.text, raw.contentType);
+    const response: HookResponse = {
+      request,
+      status: raw.status,
+      headers: raw.headers ?? {},
+      data: decoded.ok ? decoded.value : undefined,
+    };
+    let replaced = false;
+    for (const hook of hooks.afterSend) {
+      const returned = await hook(response);
+      if (returned !== undefined) {
+        response.data = returned;
+        replaced = true;
+      }
+    }
+    // What the hooks left (changed in place, or returned) is what is read.
+    return replaced || decoded.ok ? { ...raw, decoded: { ok: true, value: response.data } } : raw;
+  }
+
+  /** What a beforeSend hook left, checked: pocketmap sends only to its own server, plain headers. */
+  #sendable(request: HookRequest): { method: RequestSpec["method"]; path: string } {
+    const fail = (why: string) => new InvalidInputError(`pocketmap: a beforeSend hook ${why}`);
+    if (!request || typeof request !== "object") throw fail("returned something that is not a request");
+    if (!["GET", "POST", "PATCH", "PUT", "DELETE"].includes(request.method)) {
+      throw fail(`set method to ${JSON.stringify(request.method)}; expected GET, POST, PATCH, PUT or DELETE`);
+    }
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      throw fail("set url to something that is not a URL");
+    }
+    if (url.origin !== this.#origin) {
+      throw fail(`sent the request to ${url.origin}; pocketmap sends only to its server, ${this.#origin}`);
+    }
+    if (
+      !isPlainObject(request.headers) ||
+      Object.values(request.headers).some((v) => typeof v !== "string")
+    ) {
+      throw fail("set headers to something that is not an object of strings");
+    }
+    if (
+      request.body !== undefined &&
+      typeof request.body !== "string" &&
+      !(request.body instanceof FormData)
+    ) {
+      throw fail("set body to something that is not a string, a FormData or undefined");
+    }
+    return { method: request.method as RequestSpec["method"], path: url.pathname + url.search };
+  }
+
+  async #once(
+    method: RequestSpec["method"],
+    spec: RequestSpec,
+    path: string,
+    body: EncodedBody,
+    options: TransportRequestOptions,
+    headers: Record<string, string>,
+    wantHeaders = false,
   ): Promise<RawResponse> {
     const timeout = options.timeout ?? this.#options.timeout;
     // One controller per attempt, aborted by the timeout or by the caller's signal: cheaper than
@@ -315,14 +426,11 @@ export class Transport {
     if (caller?.aborted) onAbort();
     else caller?.addEventListener("abort", onAbort, { once: true });
     const signal = controller.signal;
-    const headers: Record<string, string> = { ...this.#options.headers, ...options.headers };
-    if (options.token) headers.authorization = options.token;
-    if (body.contentType) headers["content-type"] = body.contentType;
     const started = performance.now();
     const url = redact(this.#origin + path);
     try {
       const response = await this.#pool.request({
-        method: spec.method,
+        method,
         path,
         headers,
         body: body.body,
@@ -337,7 +445,19 @@ export class Transport {
         ms: performance.now() - started,
       });
       const contentType = response.headers["content-type"];
-      return { status, text, contentType: Array.isArray(contentType) ? contentType[0] : contentType };
+      const raw: RawResponse = {
+        status,
+        text,
+        contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+      };
+      if (wantHeaders) {
+        raw.headers = {};
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (value !== undefined)
+            raw.headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+        }
+      }
+      return raw;
     } catch (cause) {
       (options.onResponse ?? this.#options.onResponse)?.({
         method: spec.method,

@@ -3,11 +3,11 @@
 import type { MessagePort } from "node:worker_threads";
 import type { AsIdentity } from "../abstract/auth-operations.ts";
 import type { SerializedError } from "../abstract/errors/index.ts";
-import type { ResolvedOptions } from "../abstract/options.ts";
 import type { TargetPath } from "../abstract/surface.ts";
+import type { CrossingOptions } from "./hooks.ts";
 
 export type WorkerRequest =
-  | { op: "open"; envId: number; options: ResolvedOptions }
+  | { op: "open"; envId: number; options: CrossingOptions }
   /** Opens an identity (`env.as()`) on the pool of environment `parent`, which is open already. */
   | { op: "as"; envId: number; parent: number; identity: AsIdentity }
   /** Runs a method of a target (by its method table: `call` or `self` for "call", `iterate` for "iterate"). */

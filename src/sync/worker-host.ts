@@ -11,6 +11,7 @@ import type { ResolvedOptions } from "../abstract/options.ts";
 import type { CallbackRef } from "../abstract/params.ts";
 import { nodeModules } from "../server/node-modules.ts";
 import { guardServer, type ServerGuard } from "../server/process-cleanup.ts";
+import { type CrossingOptions, crossingOptions } from "./hooks.ts";
 import {
   type FromWorker,
   NOTIFY,
@@ -29,6 +30,7 @@ import {
   dropSubscriptions,
   forgetThrown,
   hasSubscriptions,
+  keepCallback,
   releaseCallback,
   releaseCallbacksOf,
   routeEvents,
@@ -40,6 +42,8 @@ import {
 
 interface Registration {
   options: ResolvedOptions;
+  /** The options as they cross to the worker (hooks kept here as callbacks). */
+  crossing: CrossingOptions;
   onEvents: (events: RelayedEvent[]) => void;
   /** An identity from `as()`: it opens on the pool of environment `parent` (opened first). */
   derived?: { parent: number; identity: AsIdentity } | undefined;
@@ -331,7 +335,7 @@ function ensureOpen(envId: number): void {
   }
   const opened = unwrap(
     envId,
-    onceMore(() => sendFor(envId, { op: "open", envId, options: found.options })),
+    onceMore(() => sendFor(envId, { op: "open", envId, options: found.crossing })),
   ) as OpenResult;
   openInWorker.add(envId);
   // A reopen after a crash started a new server; the dead worker's one is ours to stop.
@@ -351,7 +355,11 @@ export function register(
   derived?: Registration["derived"],
 ): number {
   const envId = nextEnvId++;
-  registrations.set(envId, { options, onEvents, derived });
+  // A derived identity's hooks are its parent's, inherited in the worker.
+  const crossing = derived
+    ? { ...options, beforeSend: [], afterSend: [] }
+    : crossingOptions(options, (fn) => keepCallback(envId, fn, "call"));
+  registrations.set(envId, { options, crossing, onEvents, derived });
   return envId;
 }
 

@@ -8,6 +8,7 @@ import type { ServerTarget } from "../abstract/target.ts";
 import type { AsyncChanges } from "../abstract/types.ts";
 import { type AsyncEnvironment, createAsyncEnvironment } from "../async/environment.ts";
 import { serverTarget } from "../server/target.ts";
+import { type CrossingOptions, hookedOptions } from "./hooks.ts";
 import {
   type IteratorChunk,
   type OpenResult,
@@ -109,10 +110,8 @@ function hostEnvironment(envId: number, environment: AsyncEnvironment): void {
   environment.on("request", progress);
 }
 
-async function open(
-  envId: number,
-  options: Parameters<typeof createAsyncEnvironment>[1],
-): Promise<OpenResult> {
+async function open(envId: number, crossing: CrossingOptions): Promise<OpenResult> {
+  const options = hookedOptions(crossing, (ref) => reviveCallback(envId, ref));
   let started: ServerTarget | undefined;
   const target = serverTarget(options);
   const environment = createAsyncEnvironment(async () => {
