@@ -104,20 +104,25 @@ describe.each(KINDS)("a closed environment (%s kind)", (kind) => {
     const { url, email, password } = server();
     const proxy = await countingProxy(url);
     try {
-      // Two counts of what is sent: `request` events, and TCP connections through the proxy (a closed
-      // environment's pool is gone: a send would need a new one).
+      // Three counts of what is sent: the beforeSend hook (once per attempt), `request` events, and TCP
+      // connections through the proxy (a closed environment's pool is gone: a send would need a new one).
+      let sent = 0;
       let requests = 0;
-      const env = openEnvWith(kind, { url: proxy.url, email, password, timeout: 2000 });
+      const beforeSend = () => {
+        sent++;
+      };
+      const env = openEnvWith(kind, { url: proxy.url, email, password, timeout: 2000, beforeSend });
       env.on("request", () => {
         requests++;
       });
       const name = await freshPosts(env, "closed");
       // The sync kind delivers events once this thread is free.
       await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(sent).toBeGreaterThan(0);
       expect(requests).toBeGreaterThan(0);
       expect(proxy.connections).toBeGreaterThan(0);
       await env.close();
-      const before = { requests, connections: proxy.connections };
+      const before = { sent, requests, connections: proxy.connections };
       for (const [label, call] of calls(env, name)) {
         const error = await failure(call);
         expect(error, label).toBeInstanceOf(ClosedError);
@@ -125,7 +130,7 @@ describe.each(KINDS)("a closed environment (%s kind)", (kind) => {
         expect(error.message, label).toMatch(/^pocketmap: this environment is closed; create a new one/);
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect({ requests, connections: proxy.connections }).toEqual(before);
+      expect({ sent, requests, connections: proxy.connections }).toEqual(before);
     } finally {
       await proxy.close();
     }

@@ -1,7 +1,6 @@
 import { NotFoundError } from "../abstract/errors/index.ts";
 import { collections, listQuery } from "../abstract/operations.ts";
 import { checkOptions } from "../abstract/option-checks.ts";
-import { adminCollectionsSurface } from "../abstract/surface.ts";
 import type {
   AdminCollections,
   CollectionModel,
@@ -10,7 +9,6 @@ import type {
   RequestOptions,
 } from "../abstract/types.ts";
 import type { Client } from "./client.ts";
-import { guardMethods } from "./guard.ts";
 
 /** `env.admin.collections`: the collections' models (superuser). */
 export class AsyncAdminCollections implements AdminCollections<"async"> {
@@ -35,7 +33,3 @@ export class AsyncAdminCollections implements AdminCollections<"async"> {
     return this.#client.request(collections.list(listQuery(options)), options);
   }
 }
-
-guardMethods(AsyncAdminCollections.prototype, adminCollectionsSurface, (_, method) => ({
-  where: `admin.collections.${method}()`,
-}));

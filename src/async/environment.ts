@@ -23,11 +23,11 @@ import type {
   SendOptions,
   SubscribeOptions,
 } from "../abstract/types.ts";
-import { AsyncAdminCollections } from "./admin-collections.ts";
 import { assertBatchOptions, runBatch } from "./batch.ts";
 import { Client } from "./client.ts";
 import { AsyncCollection } from "./collection.ts";
 import { guardMethods } from "./guard.ts";
+import { createAdmin } from "./services.ts";
 
 /** The async environment: collections by property, index or `collection()`, and the services. */
 export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
@@ -54,7 +54,7 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
           );
     this.#client = client;
     this.#collections = new CollectionCache((name) => new AsyncCollection(client, name));
-    this.admin = { collections: new AsyncAdminCollections(client) };
+    this.admin = createAdmin(client);
   }
 
   /**

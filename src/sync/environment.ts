@@ -6,7 +6,6 @@ import type { ResolvedOptions } from "../abstract/options.ts";
 import { environmentSurface } from "../abstract/surface.ts";
 import type {
   Admin,
-  AdminCollections,
   BaseRecord,
   Environment,
   EnvironmentEvents,
@@ -17,7 +16,7 @@ import type {
 import { SyncCollection } from "./collection.ts";
 import { EnvironmentForwarder } from "./forwarder.ts";
 import { generateMethods, setRoute } from "./generate.ts";
-import { syncService } from "./services.ts";
+import { syncAdmin } from "./services.ts";
 import { openEnvironment, register } from "./worker-host.ts";
 
 /**
@@ -92,9 +91,7 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
 
   /** The superuser services. */
   get admin(): Admin<"sync"> {
-    this.#admin ??= {
-      collections: syncService<AdminCollections<"sync">>(this.#forwarder, "admin.collections"),
-    };
+    this.#admin ??= syncAdmin(this.#forwarder);
     return this.#admin;
   }
 
