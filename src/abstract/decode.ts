@@ -3,10 +3,10 @@
 
 /**
  * The shape an operation expects of a 2xx body: `record` an object (with a string id unless `fields`
- * narrowed it), `list` a page of records, `auth` a token and record, `batch` an array of results,
- * `object` any JSON object, `empty` nothing in particular (a 204 or anything else).
+ * narrowed it), `list` a page of records, `auth` a token and record, `token` a token alone (file
+ * tokens), `batch` an array of results, `object` any JSON object, `empty` nothing in particular (a 204 or anything else).
  */
-export type Expect = "record" | "list" | "auth" | "batch" | "object" | "empty";
+export type Expect = "record" | "list" | "auth" | "token" | "batch" | "object" | "empty";
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -75,6 +75,9 @@ export function shapeProblem(
       if (!isObject(value)) return `${what(value)} where an auth result was expected`;
       if (typeof value.token !== "string" || value.token === "") return "an auth result without a token";
       return isObject(value.record) ? undefined : "an auth result without a record";
+    case "token":
+      if (!isObject(value)) return `${what(value)} where a token was expected`;
+      return typeof value.token === "string" && value.token !== "" ? undefined : "an answer without a token";
     case "batch":
       if (!Array.isArray(value)) return `${what(value)} where an array of batch results was expected`;
       return value.every((item) => isObject(item) && typeof item.status === "number")

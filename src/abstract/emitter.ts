@@ -18,12 +18,17 @@ export class EnvironmentEmitter {
   }
 
   /** Counts listeners and emits without creating the emitter: nobody listens before it exists. */
-  protected readonly sink: EventSink = {
+  readonly #sink: EventSink = {
     listenerCount: ((name?: keyof EnvironmentEvents) =>
       this.#events?.listenerCount(name) ?? 0) as EventSink["listenerCount"],
     emit: ((name: keyof EnvironmentEvents, data: never) =>
       this.#events?.emit(name, data) ?? Promise.resolve()) as EventSink["emit"],
   };
+
+  /** A getter over a private field: `Object.keys(env)` shows no internal name. */
+  protected get sink(): EventSink {
+    return this.#sink;
+  }
 
   get on(): Emittery<EnvironmentEvents>["on"] {
     return this.emitter.on.bind(this.emitter);

@@ -231,3 +231,8 @@ export const settings = {
 export function health(): RequestSpec {
   return { method: "GET", path: "/api/health", auth: false, expect: "object" };
 }
+
+/** A short-lived token for protected files; the server answers `{ token }`. */
+export function fileToken(): RequestSpec {
+  return { method: "POST", path: "/api/files/token", expect: "token" };
+}

@@ -69,6 +69,8 @@ export interface Param<A = unknown, O extends boolean = boolean> {
   cross?(value: unknown, keep: KeepCallback): unknown;
   /** In the worker: a crossed value back as the implementation takes it (default: as it is). */
   revive?(value: unknown, revive: ReviveCallback): unknown;
+  /** Options: which interface of the options registry (option-checks.ts) they are. */
+  readonly optionKind?: OptionKind;
   /** Compile-time only: the declared type (in a form only an identical type is assignable to). */
   readonly type?: <T>() => T extends A ? 1 : 2;
 }
@@ -315,6 +317,7 @@ export function options<K extends OptionKind>(kind: K): Param<OptionTypes[K], tr
   return param<OptionTypes[K], true>(
     "options",
     {
+      optionKind: kind,
       check: (value, context) => checkOptions(kind, value, context.where),
       cross(value, keep) {
         if (value === null || typeof value !== "object") return value;

@@ -105,6 +105,7 @@ export const environmentSurface = {
   batch: call(requests, options("batch")),
   send: call(path, options("send")),
   url: call(),
+  fileToken: call(),
   subscribe: subscribe(topic, callback("callback"), options("subscribe")),
   close: local(),
   // The sync kind derives its own identity on the calling thread; the worker opens its twin on first use.

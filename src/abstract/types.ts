@@ -474,6 +474,15 @@ export interface Admin<K extends Kind> {
  * The environment's members, declared once for both kinds. Every other property name is a collection;
  * the emitter members (`on`, `once`, `off`, `onAny`, `events`) come from one shared class.
  */
+/**
+ * Members of the environment that the design names and this version does not have yet. They are never
+ * collections (a collection of that name is `env.collection(name)`); calling one throws.
+ */
+export type ReservedMember = "fileURL" | "download" | "replicate" | "sync";
+
+/** The reserved members' type: `never`, so that using one fails to compile. */
+export type ReservedMembers = { readonly [N in ReservedMember]: never };
+
 export interface Environment<K extends Kind, S extends SchemaOf<S> = Schema> {
   /** The collection of this name (also reachable as `env.name` and `env["name"]`). */
   collection<N extends keyof S & string>(name: N): CollectionOf<K, S[N]>;
@@ -500,6 +509,8 @@ export interface Environment<K extends Kind, S extends SchemaOf<S> = Schema> {
   send<T = unknown>(path: string, options?: SendOptions): Ret<K, T>;
   /** The server URL, once connected (embedded mode starts its server on the first request). */
   url(): Ret<K, string>;
+  /** A short-lived token for this identity's protected files (PocketBase's `/api/files/token`). */
+  fileToken(): Ret<K, string>;
   /**
    * Hears any realtime topic (a record topic such as `"posts/*"`, or a custom one a hook sends to); the
    * callback gets each message's data. Returns the unsubscribe function (a Promise of it in the async

@@ -3,7 +3,7 @@ import { buildBatch } from "../abstract/batch-requests.ts";
 import { CollectionCache, withCollectionProperties } from "../abstract/collection-properties.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import { NotFoundError } from "../abstract/errors/index.ts";
-import { collections, health, sendSpec } from "../abstract/operations.ts";
+import { collections, fileToken, health, sendSpec } from "../abstract/operations.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import { topicString } from "../abstract/realtime.ts";
 import { environmentSurface } from "../abstract/surface.ts";
@@ -18,6 +18,7 @@ import type {
   Environment,
   HealthResult,
   IdentityInput,
+  ReservedMembers,
   Schema,
   SchemaOf,
   SendOptions,
@@ -36,7 +37,7 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
 {
   readonly #client: Client;
   readonly #collections: CollectionCache<AsyncCollection>;
-  readonly admin: Admin<"async">;
+  readonly #admin: Admin<"async">;
 
   constructor(
     target: (() => Promise<ServerTarget>) | { parent: Client; identity: IdentityInput | AsIdentity },
@@ -54,7 +55,12 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
           );
     this.#client = client;
     this.#collections = new CollectionCache((name) => new AsyncCollection(client, name));
-    this.admin = createAdmin(client);
+    this.#admin = createAdmin(client);
+  }
+
+  /** The superuser services. */
+  get admin(): Admin<"async"> {
+    return this.#admin;
   }
 
   /**
@@ -159,6 +165,11 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
     return this.#client.realtime.subscribe(topicString(topic, options), { message: callback });
   }
 
+  /** A short-lived token for this identity's protected files (`fileURL(…, { token })`). */
+  async fileToken(): Promise<string> {
+    return (await this.#client.request<{ token: string }>(fileToken())).token;
+  }
+
   /** The server URL, once connected (embedded mode starts its server on the first request). */
   async url(): Promise<string> {
     return (await this.#client.connect()).transport.url;
@@ -183,7 +194,9 @@ export type AsyncCollections<S extends SchemaOf<S>> = {
   readonly [name: string]: AsyncCollection;
 };
 
-export type AsyncEnvironment<S extends SchemaOf<S> = Schema> = AsyncEnvironmentBase<S> & AsyncCollections<S>;
+export type AsyncEnvironment<S extends SchemaOf<S> = Schema> = AsyncEnvironmentBase<S> &
+  AsyncCollections<S> &
+  ReservedMembers;
 
 export function createAsyncEnvironment<S extends SchemaOf<S>>(
   target: () => Promise<ServerTarget>,

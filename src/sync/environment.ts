@@ -10,6 +10,7 @@ import type {
   Environment,
   EnvironmentEvents,
   IdentityInput,
+  ReservedMembers,
   Schema,
   SchemaOf,
 } from "../abstract/types.ts";
@@ -117,7 +118,9 @@ export type SyncCollections<S extends SchemaOf<S>> = {
   readonly [name: string]: SyncCollection;
 };
 
-export type SyncEnvironment<S extends SchemaOf<S> = Schema> = SyncEnvironmentBase<S> & SyncCollections<S>;
+export type SyncEnvironment<S extends SchemaOf<S> = Schema> = SyncEnvironmentBase<S> &
+  SyncCollections<S> &
+  ReservedMembers;
 
 export function createSyncEnvironment<S extends SchemaOf<S>>(options: ResolvedOptions): SyncEnvironment<S> {
   const environment = new SyncEnvironmentBase<S>(options);
