@@ -83,7 +83,7 @@ const GOALS = {
   /** Median first sync call in a fresh process (setup() to the first getOne returning), below. */
   firstSyncCallMs: 150,
   /** pocketmap async median ÷ raw undici median, on the op where it is highest, at most. */
-  asyncUndiciRatio: 1.1,
+  asyncUndiciRatio: 1.05,
   /** Cost of `import` of pocketmap's build ÷ the SDK's (fresh processes' CPU time minus Node's own start), at most. */
   importRatio: 2,
 } as const;

@@ -266,6 +266,34 @@ describe("Authorization is never set by headers", () => {
     }
   });
 
+  it("a sync-kind hook that makes a sync call fails that call, saying why, and the environment still works", async () => {
+    let inner: unknown;
+    const env: { health(): unknown; close(): void } = setup({
+      url,
+      email,
+      password,
+      beforeSend: (request) => {
+        if (request.url.endsWith("/api/health") && inner === undefined) {
+          try {
+            env.health();
+          } catch (error) {
+            inner = error;
+            throw error;
+          }
+        }
+      },
+    });
+    try {
+      const error = await failure(() => env.health());
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect(error.message).toMatch(/cannot make sync calls while that call blocks/);
+      expect(inner).toBe(error);
+      expect(env.health()).toMatchObject({ code: 200 });
+    } finally {
+      env.close();
+    }
+  });
+
   it.each(KINDS)("setup() refuses a hook that is not a function (%s kind)", async (kind) => {
     await expect(settle(() => openEnvWith(kind, { url, beforeSend: "nope" as never }))).rejects.toThrow(
       /beforeSend must be a function/,

@@ -119,6 +119,14 @@ describe("types", () => {
     expectTypeOf<SyncAdmin["list"]>().returns.toEqualTypeOf<ListResult<CollectionModel>>();
   });
 
+  it("members are members: fileToken() follows the kind, reserved names are never collections", () => {
+    expectTypeOf<SyncEnvironment["fileToken"]>().returns.toEqualTypeOf<string>();
+    expectTypeOf<AsyncEnvironment["fileToken"]>().returns.toEqualTypeOf<Promise<string>>();
+    expectTypeOf<AsyncEnvironment["download"]>().toBeNever();
+    expectTypeOf<SyncEnvironment<Shop>["replicate"]>().toBeNever();
+    expectTypeOf<AsyncEnvironment["posts"]>().toEqualTypeOf<AsyncCollection>();
+  });
+
   it("a schema types collections reached as properties and through collection()", () => {
     expectTypeOf<typeof sync.products>().toEqualTypeOf<SyncCollection<Product>>();
     expectTypeOf<typeof async.products>().toEqualTypeOf<AsyncCollection<Product>>();
