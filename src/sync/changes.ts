@@ -1,6 +1,7 @@
 // The sync kind's live feed: `collection.changes().on("change", fn)`. The subscription is made when
 // the feed is created (the call blocks until the server took it); listeners run on the main thread
 // when it is free, delivered by the push channel. `cancel()` (or `env.close()`) ends it.
+import { InvalidInputError } from "../abstract/errors/index.ts";
 import type { RecordEvent, SyncChanges } from "../abstract/types.ts";
 
 export class SyncChangeFeed<R> implements SyncChanges<R> {
@@ -16,8 +17,9 @@ export class SyncChangeFeed<R> implements SyncChanges<R> {
 
   on(event: "change", listener: (change: RecordEvent<R>) => void): this {
     if (event !== "change")
-      throw new TypeError(`pocketmap: a change feed emits "change", not ${String(event)}`);
-    if (typeof listener !== "function") throw new TypeError("pocketmap: on() takes a listener function");
+      throw new InvalidInputError(`pocketmap: a change feed emits "change", not ${String(event)}`);
+    if (typeof listener !== "function")
+      throw new InvalidInputError("pocketmap: on() takes a listener function");
     this.#listeners.add(listener);
     return this;
   }

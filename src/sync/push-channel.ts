@@ -12,7 +12,7 @@
 // (a realtime subscription) is live: a script waiting for changes stays alive, one that never
 // subscribed (or unsubscribed, or closed) exits. The thread never blocks while it waits for pushes,
 // so Ctrl-C ends it.
-import { InvalidInputError } from "../abstract/errors/index.ts";
+import { InvalidInputError, PocketmapError } from "../abstract/errors/index.ts";
 import type { CallbackMode, CallbackRef } from "../abstract/params.ts";
 import type { CallbackAnswer, PushItem, RelayedEvent } from "./protocol.ts";
 
@@ -152,7 +152,7 @@ let nextThrown = 1;
 export function runCall(ref: number, args: unknown[]): CallbackAnswer {
   const found = kept.get(ref);
   try {
-    if (!found) throw new Error("pocketmap: this callback is gone (its environment was closed)");
+    if (!found) throw new PocketmapError("pocketmap: this callback is gone (its environment was closed)");
     const value = found.fn(...args);
     if (value !== null && typeof (value as { then?: unknown } | undefined)?.then === "function") {
       // Swallow its eventual rejection: the call fails with the error below instead.

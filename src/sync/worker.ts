@@ -1,7 +1,7 @@
 // The sync kind's worker: hosts one AsyncEnvironment per sync environment and runs whole calls on it.
 // It re-implements nothing; every behaviour is the async kind's.
 import { workerData } from "node:worker_threads";
-import { errorToJSON } from "../abstract/errors/index.ts";
+import { errorToJSON, PocketmapError } from "../abstract/errors/index.ts";
 import { type CallbackRef, reviveArguments } from "../abstract/params.ts";
 import { entryOf, type TargetPath } from "../abstract/surface.ts";
 import type { ServerTarget } from "../abstract/target.ts";
@@ -88,7 +88,7 @@ const hosted = new Map<number, Hosted>();
 
 function host(envId: number): Hosted {
   const found = hosted.get(envId);
-  if (!found) throw new Error(`pocketmap: sync environment ${envId} is not open in this worker`);
+  if (!found) throw new PocketmapError(`pocketmap: sync environment ${envId} is not open in this worker`);
   return found;
 }
 
