@@ -4,6 +4,7 @@
 // fields. Nothing here runs a request: the bodies that would are inside functions never called.
 
 import { describe, expectTypeOf, it } from "vitest";
+import { type OptionChecks, optionChecks } from "../src/abstract/option-checks.ts";
 import { type AnyParam, data, id, optional, options } from "../src/abstract/params.ts";
 import { collectionSurface, type Surface } from "../src/abstract/surface.ts";
 import type {
@@ -14,6 +15,7 @@ import type {
   CollectionModel,
   ListResult,
   RecordOf,
+  RequestOptions,
   Schema,
   SyncCollection,
   SyncEnvironment,
@@ -109,6 +111,16 @@ describe("types", () => {
       Collection<"async">
     >;
     ({ ...collectionSurface, getOne: entry(id, options("record")) }) satisfies Surface<Collection<"async">>;
+  });
+
+  it("every option of an options interface has a check in the registry", () => {
+    const check = { check: () => {} };
+    const { signal, timeout, headers, query } = optionChecks.request;
+    ({ signal, timeout, headers, query }) satisfies OptionChecks<RequestOptions>;
+    // @ts-expect-error: an option without a check (a new key in RequestOptions would be this)
+    ({ signal, timeout, headers }) satisfies OptionChecks<RequestOptions>;
+    // @ts-expect-error: a check for an option the interface does not have
+    ({ signal, timeout, headers, query, retries: check }) satisfies OptionChecks<RequestOptions>;
   });
 
   it("services under env.admin follow the kind", () => {
