@@ -1,6 +1,6 @@
 // The request pipeline's cost: getOne through raw undici (the floor), the official SDK (the peer),
 // pocketmap with no hooks, and pocketmap with one no-op hook of each kind (beforeSend, afterSend), in
-// both kinds. Clients take turns in rounds (the first one rotates) on one embedded PocketBase; the
+// both kinds. Clients take turns call by call (in a random order) on one embedded PocketBase; the
 // ratios are medians of the same run. No assertion: the goals are printed and saved, met or not.
 //
 //   node bench/pipeline.ts                 (~40 s) writes bench/results/pipeline-<yyyy-mm-dd>.json
@@ -65,6 +65,15 @@ async function sdkClient(url: string, email: string, password: string): Promise<
   };
 }
 
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 const median = (values: readonly number[]) => {
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
@@ -107,12 +116,13 @@ async function main(): Promise<void> {
     );
     for (const client of clients) for (let i = 0; i < WARMUP; i++) await time(client, id);
 
+    // Interleaved call by call, in a new random order each time: the machine's drift, which is larger
+    // than the differences measured here, falls on every client alike, and so does the work a client
+    // leaves behind after its call returns (the SDK's fetch does some), which a fixed order would
+    // always hand to the same next client.
     const samples = new Map<string, number[]>(clients.map((client) => [client.name, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      for (let k = 0; k < clients.length; k++) {
-        const client = clients[(round + k) % clients.length]!;
-        for (let i = 0; i < PER_ROUND; i++) samples.get(client.name)!.push(await time(client, id));
-      }
+    for (let i = 0; i < ROUNDS * PER_ROUND; i++) {
+      for (const client of shuffled(clients)) samples.get(client.name)!.push(await time(client, id));
     }
     const medians = Object.fromEntries([...samples].map(([name, times]) => [name, median(times)]));
     const ratio = (a: string, b: string) => medians[a]! / medians[b]!;

@@ -427,7 +427,6 @@ export class Transport {
     else caller?.addEventListener("abort", onAbort, { once: true });
     const signal = controller.signal;
     const started = performance.now();
-    const url = redact(this.#origin + path);
     try {
       const response = await this.#pool.request({
         method,
@@ -459,6 +458,8 @@ export class Transport {
       }
       return raw;
     } catch (cause) {
+      // Built only for errors: redacting costs more than the rest of a request's own work.
+      const url = redact(this.#origin + path);
       (options.onResponse ?? this.#options.onResponse)?.({
         method: spec.method,
         path: spec.path,
