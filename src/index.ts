@@ -1,9 +1,12 @@
 // Every error class (and FieldError, SerializedError): a class added there is exported with no edit here.
+
+// Every public type of the one surface both kinds share (types.ts holds nothing internal).
+export type * from "./abstract/admin-types.ts";
+export type * from "./abstract/environment-types.ts";
 export * from "./abstract/errors/classes.ts";
 export type { FilterInput, FilterObject, FilterValue } from "./abstract/filter.ts";
 export { escapeFilterValue, filter } from "./abstract/filter.ts";
 export type { SetupOptions } from "./abstract/options.ts";
-// Every public type of the one surface both kinds share (types.ts holds nothing internal).
 export type * from "./abstract/types.ts";
 export { AsyncCollection } from "./async/collection.ts";
 export type { AsyncEnvironment } from "./async/environment.ts";

@@ -30,7 +30,7 @@ const TABLES: (readonly [string, Readonly<Record<string, Entry>>, Reach])[] = [
         path,
         surface as Readonly<Record<string, Entry>>,
         (env: AsyncEnvironment) =>
-          (env.admin as unknown as Record<string, Target>)[path.slice("admin.".length)]!,
+          path.split(".").reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], env) as Target,
       ] as const,
   ),
 ];
@@ -56,6 +56,10 @@ const VALID: Record<string, unknown> = {
   callback: () => {},
   options: undefined,
   duration: 0,
+  model: { name: "x" },
+  patch: { listRule: "" },
+  models: [{ name: "x" }],
+  query: "select 1",
 };
 const TEXT = new Set([
   "password",

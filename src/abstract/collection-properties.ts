@@ -1,7 +1,8 @@
 // Every property of an environment that is not one of its members is a collection: `env.posts`,
 // `env["posts"]`. Shared by both kinds; no I/O.
+
+import type { ReservedMember } from "./environment-types.ts";
 import { PocketmapError } from "./errors/index.ts";
-import type { ReservedMember } from "./types.ts";
 
 // Names that must never resolve to a collection: `await env` looks up `then`, and inspectors probe
 // the others.

@@ -4,9 +4,9 @@
 /**
  * The shape an operation expects of a 2xx body: `record` an object (with a string id unless `fields`
  * narrowed it), `list` a page of records, `auth` a token and record, `token` a token alone (file
- * tokens), `batch` an array of results, `object` any JSON object, `empty` nothing in particular (a 204 or anything else).
+ * tokens), `batch` an array of results, `object` any JSON object, `array` any JSON array, `empty` nothing in particular (a 204 or anything else).
  */
-export type Expect = "record" | "list" | "auth" | "token" | "batch" | "object" | "empty";
+export type Expect = "record" | "list" | "auth" | "token" | "batch" | "object" | "array" | "empty";
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -57,6 +57,8 @@ export function shapeProblem(
       return undefined;
     case "object":
       return isObject(value) ? undefined : `${what(value)} where a JSON object was expected`;
+    case "array":
+      return Array.isArray(value) ? undefined : `${what(value)} where a JSON array was expected`;
     case "record":
       return recordProblem(value, narrowed);
     case "list": {

@@ -191,34 +191,6 @@ export function sendSpec(path: unknown, options: SendSpecOptions | undefined): R
   };
 }
 
-export const collections = {
-  list(query?: Record<string, QueryValue>): RequestSpec {
-    return { method: "GET", path: "/api/collections", query, expect: "list" };
-  },
-  getOne(name: string, query?: Record<string, QueryValue>): RequestSpec {
-    return { method: "GET", path: collectionPath(name), query, expect: "object" };
-  },
-  create(body: Record<string, unknown>): RequestSpec {
-    return {
-      method: "POST",
-      path: "/api/collections",
-      body: toJsonBody(body, "collection"),
-      expect: "object",
-    };
-  },
-  update(name: string, body: Record<string, unknown>): RequestSpec {
-    return {
-      method: "PATCH",
-      path: collectionPath(name),
-      body: toJsonBody(body, "collection"),
-      expect: "object",
-    };
-  },
-  remove(name: string): RequestSpec {
-    return { method: "DELETE", path: collectionPath(name), expect: "empty" };
-  },
-};
-
 export const settings = {
   get(): RequestSpec {
     return { method: "GET", path: "/api/settings", expect: "object" };
@@ -228,8 +200,9 @@ export const settings = {
   },
 };
 
+/** The server's health, asked as the environment's identity: a superuser's answer says `canBackup`. */
 export function health(): RequestSpec {
-  return { method: "GET", path: "/api/health", auth: false, expect: "object" };
+  return { method: "GET", path: "/api/health", expect: "object" };
 }
 
 /** A short-lived token for protected files; the server answers `{ token }`. */

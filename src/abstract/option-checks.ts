@@ -3,6 +3,7 @@
 // parser runs them. Both kinds check every call's options here before any request; the sync kind also
 // learns from the table which options cannot cross to its worker as they are (a callback, a signal).
 
+import type { ImportOptions } from "./admin-types.ts";
 import { InvalidInputError } from "./errors/invalid-input.ts";
 import { buildFilter } from "./filter.ts";
 import { assertBoolean, assertHeaders, assertQuery, assertTimeout } from "./request-options.ts";
@@ -148,6 +149,11 @@ const subscribeChecks = {
   headers: check((value) => assertHeaders(value)),
 } satisfies OptionChecks<SubscribeOptions>;
 
+const importChecks = {
+  ...requestChecks,
+  deleteMissing: check((value) => assertBoolean(value, "deleteMissing")),
+} satisfies OptionChecks<ImportOptions>;
+
 /** The options interfaces by name, as the method tables name them. */
 export interface OptionTypes {
   request: RequestOptions;
@@ -160,6 +166,7 @@ export interface OptionTypes {
   auth: AuthOptions;
   oauth2: OAuth2Options;
   subscribe: SubscribeOptions;
+  import: ImportOptions;
 }
 
 export type OptionKind = keyof OptionTypes;
@@ -176,6 +183,7 @@ export const optionChecks: { readonly [K in OptionKind]: OptionChecks<OptionType
   auth: authChecks,
   oauth2: oauth2Checks,
   subscribe: subscribeChecks,
+  import: importChecks,
 };
 
 /** The keys options of `kind` accept, in the order errors list them. */

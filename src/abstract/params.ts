@@ -230,6 +230,38 @@ export function json(name: string): Param<Record<string, unknown>, false> {
   });
 }
 
+/** JSON objects (collection models to import), any iterable of them; crosses as an array. */
+export const models = param<readonly Record<string, unknown>[]>("models", {
+  check(value, context) {
+    inputList(value, context).forEach((model, i) => {
+      assertPlainObject(model, `models[${i}]`);
+      assertJsonData(model, `models[${i}]`);
+    });
+  },
+  cross: (value) => asArray(value).map((model, i) => asJson(model, `models[${i}]`)),
+});
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+const UNSAFE_IN_SEGMENT = /[/?#\\\u0000-\u001f\u007f]/;
+
+/**
+ * One segment of an endpoint's path (a log id, a cron job's id): a non-empty string, not `.` or `..`,
+ * without `/`, `?`, `#`, `\` or control characters, so that it can only name that one thing.
+ */
+export function segment(name: string): Param<string, false> {
+  return param<string>(name, {
+    check(value, context) {
+      const bad =
+        typeof value !== "string" || value === "." || value === ".." || UNSAFE_IN_SEGMENT.test(value);
+      if (bad || value === "") {
+        throw new InvalidInputError(
+          `pocketmap: ${context.where} takes ${name} as a non-empty string other than "." and ".." without "/", "?", "#", "\\" or control characters, got ${describe(value)}`,
+        );
+      }
+    },
+  });
+}
+
 /** Bulk inputs are checked as the batch job checks them, request by request, naming the caller's input. */
 function bulk<A>(
   name: "docs" | "patches" | "ids",

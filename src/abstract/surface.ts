@@ -6,6 +6,9 @@
 // interface (`satisfies Surface<…>`): a method missing, one too many, or a parameter list that does
 // not match the method's (a wrong kind, a wrong count, an optional one declared required) fails to
 // compile.
+
+import type { Admin, AdminCollections, AdminCrons, AdminLogs } from "./admin-types.ts";
+import type { Environment } from "./environment-types.ts";
 import {
   type AnyParam,
   callback,
@@ -16,6 +19,7 @@ import {
   identity,
   ids,
   json,
+  models,
   optional,
   options,
   type Param,
@@ -25,13 +29,14 @@ import {
   recordTopicParam as recordTopic,
   requests,
   seconds,
+  segment,
   string,
   text,
   token,
   topic,
   upsertDocs,
 } from "./params.ts";
-import type { Admin, AdminCollections, Auth, Collection, Environment } from "./types.ts";
+import type { Auth, Collection } from "./types.ts";
 
 /**
  * How a method's result crosses to the sync kind:
@@ -165,14 +170,48 @@ export const authSurface = {
 } as const satisfies Surface<Auth<"async">>;
 
 export const adminCollectionsSurface = {
-  get: call(collectionName, options("request")),
   list: call(options("list")),
+  get: call(collectionName, options("request")),
+  create: call(json("model"), options("request")),
+  update: call(collectionName, json("patch"), options("request")),
+  delete: call(collectionName, options("request")),
+  import: call(models, options("import")),
+  truncate: call(collectionName, options("request")),
+  scaffolds: call(options("request")),
 } as const satisfies Surface<AdminCollections<"async">>;
 
-/** Every service, by its path from the environment, with its table; one entry per member of `Admin`. */
+export const adminLogsSurface = {
+  list: call(options("list")),
+  iterate: iterate(options("iterate")),
+  get: call(segment("id"), options("request")),
+  stats: call(options("count")),
+} as const satisfies Surface<AdminLogs<"async">>;
+
+export const adminCronsSurface = {
+  list: call(options("request")),
+  run: call(segment("id"), options("request")),
+} as const satisfies Surface<AdminCrons<"async">>;
+
+/** `env.admin`'s own methods (its services are the tables below). */
+export const adminSurface = {
+  sql: call(text("query"), options("request")),
+} as const satisfies Surface<Admin<"async">>;
+
+/** The names of `env.admin`'s services (its members that are not methods). */
+export type ServiceName = Exclude<keyof Admin<"async"> & string, MethodsOf<Admin<"async">>>;
+
+/**
+ * `env.admin` and every service, by its path from the environment, with its table; one entry per
+ * service of `Admin`.
+ */
 export const serviceSurfaces = {
+  admin: adminSurface,
   "admin.collections": adminCollectionsSurface,
-} as const satisfies { [P in keyof Admin<"async"> & string as `admin.${P}`]: Surface<Admin<"async">[P]> };
+  "admin.logs": adminLogsSurface,
+  "admin.crons": adminCronsSurface,
+} as const satisfies { admin: Surface<Admin<"async">> } & {
+  [P in ServiceName as `admin.${P}`]: Surface<Admin<"async">[P]>;
+};
 
 export type ServicePath = keyof typeof serviceSurfaces;
 

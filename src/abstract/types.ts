@@ -169,10 +169,12 @@ export interface BatchOptions {
   onProgress?: (progress: BatchProgress) => void;
 }
 
+/** `env.health()`'s answer. */
 export interface HealthResult {
   code: number;
   message: string;
-  data: Record<string, unknown>;
+  /** A superuser's answer also has `canBackup`, `realIP` and `possibleProxyHeader`. */
+  data: { canBackup?: boolean; realIP?: string; possibleProxyHeader?: string; [key: string]: unknown };
 }
 
 /** What a record topic delivers. */
@@ -447,87 +449,4 @@ export interface SendOptions extends RequestOptions {
   body?: Record<string, unknown>;
   /** Send without the environment's auth token. */
   anonymous?: boolean;
-}
-
-/** A collection's model as PocketBase returns it from /api/collections. */
-export interface CollectionModel {
-  id: string;
-  name: string;
-  type: string;
-  [key: string]: unknown;
-}
-
-/** `env.admin.collections`: the collections' models (superuser). */
-export interface AdminCollections<K extends Kind> {
-  /** The model of the collection with this name or id, or `undefined` when there is none. */
-  get(nameOrId: string, options?: RequestOptions): Ret<K, CollectionModel | undefined>;
-  /** A page of collection models. */
-  list(options?: ListOptions): Ret<K, ListResult<CollectionModel>>;
-}
-
-/** `env.admin`: the superuser services, under one name so that they hide no collection. */
-export interface Admin<K extends Kind> {
-  readonly collections: AdminCollections<K>;
-}
-
-/**
- * The environment's members, declared once for both kinds. Every other property name is a collection;
- * the emitter members (`on`, `once`, `off`, `onAny`, `events`) come from one shared class.
- */
-/**
- * Members of the environment that the design names and this version does not have yet. They are never
- * collections (a collection of that name is `env.collection(name)`); calling one throws.
- */
-export type ReservedMember = "fileURL" | "download" | "replicate" | "sync";
-
-/** The reserved members' type: `never`, so that using one fails to compile. */
-export type ReservedMembers = { readonly [N in ReservedMember]: never };
-
-export interface Environment<K extends Kind, S extends SchemaOf<S> = Schema> {
-  /** The collection of this name (also reachable as `env.name` and `env["name"]`). */
-  collection<N extends keyof S & string>(name: N): CollectionOf<K, S[N]>;
-  collection<T extends object = BaseRecord>(name: string): CollectionOf<K, T>;
-  /** The names of every collection this identity may list. */
-  keys(): Ret<K, string[]>;
-  /** Whether a collection of this name exists (and this identity may see it). */
-  has(name: string): Ret<K, boolean>;
-  /** Drops a collection and all its records (superuser): `true` if it existed. */
-  delete(name: string): Ret<K, boolean>;
-  /** Creates a collection from a PocketBase collection model (superuser). */
-  createCollection(model: Record<string, unknown>): Ret<K, Record<string, unknown>>;
-  health(): Ret<K, HealthResult>;
-  /**
-   * Sends requests through /api/batch, chunked to the server's limit, each chunk one transaction;
-   * `{ status, body }` per request, in order. Takes raw `{ method, url, body }` requests, or a builder
-   * that describes them: `env.batch((b) => { b.posts.create(data); b.collection("users").delete(id) })`.
-   */
-  batch(
-    requests: readonly BatchRequest[] | ((b: BatchBuilder) => void),
-    options?: BatchOptions,
-  ): Ret<K, BatchResult[]>;
-  /** Any PocketBase endpoint, e.g. `env.send("/api/settings", { method: "PATCH", body })`. */
-  send<T = unknown>(path: string, options?: SendOptions): Ret<K, T>;
-  /** The server URL, once connected (embedded mode starts its server on the first request). */
-  url(): Ret<K, string>;
-  /** A short-lived token for this identity's protected files (PocketBase's `/api/files/token`). */
-  fileToken(): Ret<K, string>;
-  /**
-   * Hears any realtime topic (a record topic such as `"posts/*"`, or a custom one a hook sends to); the
-   * callback gets each message's data. Returns the unsubscribe function (a Promise of it in the async
-   * kind, resolved once the server took the subscription).
-   */
-  subscribe(
-    topic: string,
-    callback: (data: unknown) => void,
-    options?: SubscribeOptions,
-  ): Ret<K, Unsubscribe<K>>;
-  /** Closes the connection pool and stops an embedded server. */
-  close(): Ret<K, void>;
-  /** The superuser services. */
-  readonly admin: Admin<K>;
-  /**
-   * An environment of the same kind acting as `identity` (a token, or a login's result), on this one's
-   * connection pool; this one is unchanged. See docs/auth.md.
-   */
-  as(identity: IdentityInput): Environment<K, S>;
 }

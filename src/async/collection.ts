@@ -7,8 +7,7 @@ import {
   NotFoundError,
   type PocketBaseError,
 } from "../abstract/errors/index.ts";
-import { fieldsIncludeId } from "../abstract/fields.ts";
-import { iterateOptions, listQuery, type RequestSpec, records, recordsPath } from "../abstract/operations.ts";
+import { type RequestSpec, records, recordsPath } from "../abstract/operations.ts";
 import { recordTopic, topicString } from "../abstract/realtime.ts";
 import { firstOptions } from "../abstract/request-options.ts";
 import { collectionSurface } from "../abstract/surface.ts";
@@ -41,9 +40,8 @@ import { createAuth } from "./auth-flows.ts";
 import { assertBatchOptions, type RunOptions, runBatch } from "./batch.ts";
 import { ChangeFeed } from "./changes.ts";
 import type { Client } from "./client.ts";
-import { flattenPages } from "./flatten-pages.ts";
 import { guardMethods } from "./guard.ts";
-import { readPages } from "./pages.ts";
+import { iterateList, listPages } from "./pages.ts";
 
 /** A PocketBase collection: its record API, and a Map of its records keyed by id. */
 export class AsyncCollection<T extends object = BaseRecord>
@@ -115,7 +113,13 @@ export class AsyncCollection<T extends object = BaseRecord>
 
   async getFullList(options?: IterateOptions): Promise<RecordOf<T>[]> {
     const all: RecordOf<T>[] = [];
-    for await (const page of this.#pages(options)) for (const record of page) all.push(record);
+    const pages = listPages(
+      (page) => this.list(page),
+      recordsPath(this.name),
+      options,
+      this.#client.options.pageSize,
+    );
+    for await (const page of pages) for (const record of page) all.push(record);
     return all;
   }
 
@@ -126,28 +130,12 @@ export class AsyncCollection<T extends object = BaseRecord>
    * With a sort, pages are read by number.
    */
   iterate(options?: IterateOptions): AsyncIterableIterator<RecordOf<T>> {
-    return flattenPages(this.#pages(options));
-  }
-
-  /** The pages `iterate()` walks (options are checked when the first page is asked for): pages.ts. */
-  async *#pages(options?: IterateOptions): AsyncGenerator<RecordOf<T>[], void, undefined> {
-    const { pageSize, filter, params, sort, ...rest } = iterateOptions(
+    return iterateList(
+      (page) => this.list(page),
+      recordsPath(this.name),
       options,
       this.#client.options.pageSize,
     );
-    const query = listQuery({ filter, params, sort });
-    const order = query.sort as string | undefined;
-    // By id, the id is needed for paging: added to `fields` that leave it out, and removed again.
-    const asked = normalizeFields(rest.fields) ?? stringOrUndefined(rest.query?.fields);
-    const stripId = order === undefined && !fieldsIncludeId(asked);
-    yield* readPages((page) => this.list(page), {
-      path: recordsPath(this.name),
-      pageSize,
-      filter: query.filter as string | undefined,
-      sort: order,
-      rest: stripId ? { ...rest, fields: `${asked},id` } : rest,
-      stripId,
-    });
   }
 
   async create(data: RecordInput<T> | string, options?: RecordOptions): Promise<RecordOf<T>> {
@@ -408,8 +396,4 @@ function undefinedWhenMissing(error: unknown): undefined {
 
 function isNotUnique(fieldError: unknown): boolean {
   return (fieldError as Partial<FieldError> | undefined)?.code === "validation_not_unique";
-}
-
-function stringOrUndefined(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
 }

@@ -1,24 +1,24 @@
+import { collections } from "../abstract/admin-operations.ts";
+import type { Admin } from "../abstract/admin-types.ts";
 import { type AsIdentity, asIdentity } from "../abstract/auth-operations.ts";
 import { buildBatch } from "../abstract/batch-requests.ts";
 import { CollectionCache, withCollectionProperties } from "../abstract/collection-properties.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
+import type { Environment, ReservedMembers } from "../abstract/environment-types.ts";
 import { NotFoundError } from "../abstract/errors/index.ts";
-import { collections, fileToken, health, sendSpec } from "../abstract/operations.ts";
+import { fileToken, health, sendSpec } from "../abstract/operations.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import { topicString } from "../abstract/realtime.ts";
 import { environmentSurface } from "../abstract/surface.ts";
 import type { ServerTarget } from "../abstract/target.ts";
 import type {
-  Admin,
   BaseRecord,
   BatchBuilder,
   BatchOptions,
   BatchRequest,
   BatchResult,
-  Environment,
   HealthResult,
   IdentityInput,
-  ReservedMembers,
   Schema,
   SchemaOf,
   SendOptions,

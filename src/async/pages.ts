@@ -10,8 +10,12 @@
 // otherwise something moved between the two reads, and it is dropped and read again from the first's
 // last id. With a sort, pages go by number, two numbers at a time.
 import { PocketBaseError } from "../abstract/errors/index.ts";
+import { fieldsIncludeId } from "../abstract/fields.ts";
 import { escapeFilterValue } from "../abstract/filter.ts";
-import type { ListOptions, ListResult } from "../abstract/types.ts";
+import { iterateOptions, listQuery } from "../abstract/operations.ts";
+import type { IterateOptions, ListOptions, ListResult } from "../abstract/types.ts";
+import { normalizeFields } from "../abstract/validate.ts";
+import { flattenPages } from "./flatten-pages.ts";
 
 type List<R> = (options: ListOptions) => Promise<ListResult<R>>;
 
@@ -158,4 +162,43 @@ async function* byNumber<R extends { id?: unknown }>(
     if (second.length > 0) yield second;
     if (!more) return;
   }
+}
+
+const stringOrUndefined = (value: unknown): string | undefined =>
+  typeof value === "string" && value !== "" ? value : undefined;
+
+/**
+ * The pages of a list endpoint (records, logs) as `iterate()` reads them; its options are checked
+ * when the first page is asked for. With no sort, pages go by id, and `fields` that leave out the id
+ * get it added for paging and removed from what is handed out.
+ */
+export async function* listPages<R extends { id?: unknown }>(
+  list: List<R>,
+  path: string,
+  options: IterateOptions | undefined,
+  defaultPageSize: number,
+): AsyncGenerator<R[], void, undefined> {
+  const { pageSize, filter, params, sort, ...rest } = iterateOptions(options, defaultPageSize);
+  const query = listQuery({ filter, params, sort });
+  const order = query.sort as string | undefined;
+  const asked = normalizeFields(rest.fields) ?? stringOrUndefined(rest.query?.fields);
+  const stripId = order === undefined && !fieldsIncludeId(asked);
+  yield* readPages(list, {
+    path,
+    pageSize,
+    filter: query.filter as string | undefined,
+    sort: order,
+    rest: stripId ? { ...rest, fields: `${asked},id` } : rest,
+    stripId,
+  });
+}
+
+/** Items one by one, page by page (`listPages`), with a resolved promise each. */
+export function iterateList<R extends { id?: unknown }>(
+  list: List<R>,
+  path: string,
+  options: IterateOptions | undefined,
+  defaultPageSize: number,
+): AsyncIterableIterator<R> {
+  return flattenPages(listPages(list, path, options, defaultPageSize));
 }

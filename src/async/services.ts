@@ -1,14 +1,22 @@
-// The services under `env.admin`, by name: one class each, built in a loop for every environment and
-// guarded with its method table's parameter checks. Adding a service is its interface (types.ts),
-// its table (surface.ts) and its class here; the sync kind builds its proxies from the tables alone.
-import { type ServicePath, serviceSurfaces } from "../abstract/surface.ts";
-import type { Admin } from "../abstract/types.ts";
+// `env.admin` and the services under it, by name: one class each, built in a loop for every
+// environment and guarded with its method table's parameter checks. Adding a service is its
+// interface (admin-types.ts), its table (surface.ts) and its class here; the sync kind builds its
+// proxies from the tables alone.
+import { SINCE, sql } from "../abstract/admin-operations.ts";
+import type { Admin, SqlResult } from "../abstract/admin-types.ts";
+import { adminSurface, type ServiceName, type ServicePath, serviceSurfaces } from "../abstract/surface.ts";
+import type { RequestOptions } from "../abstract/types.ts";
 import { AsyncAdminCollections } from "./admin-collections.ts";
+import { AsyncAdminCrons } from "./admin-crons.ts";
+import { AsyncAdminLogs } from "./admin-logs.ts";
 import type { Client } from "./client.ts";
 import { guardMethods } from "./guard.ts";
+import { since } from "./since.ts";
 
-const services: { readonly [P in keyof Admin<"async">]: new (client: Client) => Admin<"async">[P] } = {
+const services: { readonly [P in ServiceName]: new (client: Client) => Admin<"async">[P] } = {
   collections: AsyncAdminCollections,
+  logs: AsyncAdminLogs,
+  crons: AsyncAdminCrons,
 };
 
 for (const [name, Service] of Object.entries(services)) {
@@ -16,9 +24,27 @@ for (const [name, Service] of Object.entries(services)) {
   guardMethods(Service.prototype, serviceSurfaces[path], (_, method) => ({ where: `${path}.${method}()` }));
 }
 
+/** `env.admin` itself: its own methods; the services are set on each instance. */
+class AsyncAdmin {
+  readonly #client: Client;
+
+  constructor(client: Client) {
+    this.#client = client;
+  }
+
+  async sql(query: string, options?: RequestOptions): Promise<SqlResult> {
+    return since(SINCE.sql, "admin.sql()", () =>
+      this.#client.request<SqlResult>(sql(query, options?.query), options),
+    );
+  }
+}
+guardMethods(AsyncAdmin.prototype, adminSurface, (_, method) => ({ where: `admin.${method}()` }));
+
 /** `env.admin` for one identity's client. */
 export function createAdmin(client: Client): Admin<"async"> {
-  const admin: Record<string, unknown> = {};
-  for (const [name, Service] of Object.entries(services)) admin[name] = new Service(client);
+  const admin = new AsyncAdmin(client);
+  for (const [name, Service] of Object.entries(services)) {
+    Object.defineProperty(admin, name, { value: new Service(client), enumerable: true });
+  }
   return Object.freeze(admin) as unknown as Admin<"async">;
 }

@@ -1,19 +1,12 @@
+import type { Admin } from "../abstract/admin-types.ts";
 import { type AsIdentity, asIdentity } from "../abstract/auth-operations.ts";
 import { CollectionCache, withCollectionProperties } from "../abstract/collection-properties.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
+import type { Environment, ReservedMembers } from "../abstract/environment-types.ts";
 import { ClosedError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import { environmentSurface } from "../abstract/surface.ts";
-import type {
-  Admin,
-  BaseRecord,
-  Environment,
-  EnvironmentEvents,
-  IdentityInput,
-  ReservedMembers,
-  Schema,
-  SchemaOf,
-} from "../abstract/types.ts";
+import type { BaseRecord, EnvironmentEvents, IdentityInput, Schema, SchemaOf } from "../abstract/types.ts";
 import { SyncCollection } from "./collection.ts";
 import { EnvironmentForwarder } from "./forwarder.ts";
 import { generateMethods, setRoute } from "./generate.ts";

@@ -1,10 +1,10 @@
+import type { Admin } from "../abstract/admin-types.ts";
 import { type ServicePath, serviceSurfaces } from "../abstract/surface.ts";
-import type { Admin } from "../abstract/types.ts";
 import { type Forwarder, generateMethods, setRoute } from "./generate.ts";
 
 const classes = new Map<ServicePath, new (forwarder: Forwarder) => object>();
 
-/** The sync proxy of a service (e.g. `admin.collections`), generated from its method table. */
+/** The sync proxy of `env.admin` or a service (e.g. `admin.collections`), generated from its table. */
 export function syncService<T>(forwarder: Forwarder, path: ServicePath): T {
   let Service = classes.get(path);
   if (!Service) {
@@ -19,11 +19,13 @@ export function syncService<T>(forwarder: Forwarder, path: ServicePath): T {
   return new Service(forwarder) as T;
 }
 
-/** `env.admin` of a sync environment: one proxy per service in the tables, none written here. */
+/** `env.admin` of a sync environment: its methods and one proxy per service, all from the tables. */
 export function syncAdmin(forwarder: Forwarder): Admin<"sync"> {
-  const admin: Record<string, unknown> = {};
+  const admin = syncService<Record<string, unknown>>(forwarder, "admin");
   for (const path of Object.keys(serviceSurfaces) as ServicePath[]) {
-    admin[path.slice("admin.".length)] = syncService(forwarder, path);
+    if (path === "admin") continue;
+    const value = syncService(forwarder, path);
+    Object.defineProperty(admin, path.slice("admin.".length), { value, enumerable: true });
   }
   return Object.freeze(admin) as unknown as Admin<"sync">;
 }

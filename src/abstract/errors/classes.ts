@@ -19,3 +19,4 @@ export { SyncWorkerError } from "./sync-worker.ts";
 export { TimeoutError } from "./timeout.ts";
 export { TooManyRequestsError } from "./too-many-requests.ts";
 export { UnauthorizedError } from "./unauthorized.ts";
+export { UnsupportedError } from "./unsupported.ts";

@@ -1,0 +1,83 @@
+// The environment's members, declared once for both kinds (types.ts holds the record API,
+// admin-types.ts the services).
+import type { Admin } from "./admin-types.ts";
+import type {
+  BaseRecord,
+  BatchBuilder,
+  BatchOptions,
+  BatchRequest,
+  BatchResult,
+  CollectionOf,
+  HealthResult,
+  IdentityInput,
+  Kind,
+  Ret,
+  Schema,
+  SchemaOf,
+  SendOptions,
+  SubscribeOptions,
+  Unsubscribe,
+} from "./types.ts";
+
+/**
+ * Members of the environment that the design names and this version does not have yet. They are never
+ * collections (a collection of that name is `env.collection(name)`); calling one throws.
+ */
+export type ReservedMember = "fileURL" | "download" | "replicate" | "sync";
+
+/** The reserved members' type: `never`, so that using one fails to compile. */
+export type ReservedMembers = { readonly [N in ReservedMember]: never };
+
+/**
+ * The environment's members, declared once for both kinds. Every other property name is a collection;
+ * the emitter members (`on`, `once`, `off`, `onAny`, `events`) come from one shared class.
+ */
+export interface Environment<K extends Kind, S extends SchemaOf<S> = Schema> {
+  /** The collection of this name (also reachable as `env.name` and `env["name"]`). */
+  collection<N extends keyof S & string>(name: N): CollectionOf<K, S[N]>;
+  collection<T extends object = BaseRecord>(name: string): CollectionOf<K, T>;
+  /** The names of every collection this identity may list. */
+  keys(): Ret<K, string[]>;
+  /** Whether a collection of this name exists (and this identity may see it). */
+  has(name: string): Ret<K, boolean>;
+  /** Drops a collection and all its records (superuser): `true` if it existed. */
+  delete(name: string): Ret<K, boolean>;
+  /** Creates a collection from a PocketBase collection model (superuser). */
+  createCollection(model: Record<string, unknown>): Ret<K, Record<string, unknown>>;
+  /** The server's health, asked as this environment's identity (a superuser's answer says `canBackup`). */
+  health(): Ret<K, HealthResult>;
+  /**
+   * Sends requests through /api/batch, chunked to the server's limit, each chunk one transaction;
+   * `{ status, body }` per request, in order. Takes raw `{ method, url, body }` requests, or a builder
+   * that describes them: `env.batch((b) => { b.posts.create(data); b.collection("users").delete(id) })`.
+   */
+  batch(
+    requests: readonly BatchRequest[] | ((b: BatchBuilder) => void),
+    options?: BatchOptions,
+  ): Ret<K, BatchResult[]>;
+  /** Any PocketBase endpoint, e.g. `env.send("/api/settings", { method: "PATCH", body })`. */
+  send<T = unknown>(path: string, options?: SendOptions): Ret<K, T>;
+  /** The server URL, once connected (embedded mode starts its server on the first request). */
+  url(): Ret<K, string>;
+  /** A short-lived token for this identity's protected files (PocketBase's `/api/files/token`). */
+  fileToken(): Ret<K, string>;
+  /**
+   * Hears any realtime topic (a record topic such as `"posts/*"`, or a custom one a hook sends to); the
+   * callback gets each message's data. Returns the unsubscribe function (a Promise of it in the async
+   * kind, resolved once the server took the subscription).
+   */
+  subscribe(
+    topic: string,
+    callback: (data: unknown) => void,
+    options?: SubscribeOptions,
+  ): Ret<K, Unsubscribe<K>>;
+  /** Closes the connection pool and stops an embedded server. */
+  close(): Ret<K, void>;
+  /** The superuser services. */
+  readonly admin: Admin<K>;
+  /**
+   * An environment of the same kind acting as `identity` (a token, or a login's result), on this one's
+   * connection pool; this one is unchanged. See docs/auth.md.
+   */
+  as(identity: IdentityInput): Environment<K, S>;
+}
