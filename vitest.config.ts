@@ -12,6 +12,7 @@ const ONCE = [
   "test/examples.test.ts",
   "test/example-server.test.ts",
   "test/docs-auth.test.ts",
+  "test/docs-admin.test.ts",
   "test/sync-memory.test.ts",
   "test/pocketbase-0.22.test.ts",
 ];

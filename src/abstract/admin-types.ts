@@ -11,11 +11,29 @@ import type {
   Ret,
 } from "./types.ts";
 
+/** A field of a collection's model (`{ name, type, … }`, the other keys by field type). */
+export interface CollectionField {
+  id?: string;
+  name: string;
+  type: string;
+  [key: string]: unknown;
+}
+
 /** A collection's model as PocketBase returns it from /api/collections. */
 export interface CollectionModel {
   id: string;
   name: string;
+  /** `"base"`, `"auth"` or `"view"`. */
   type: string;
+  fields: CollectionField[];
+  /** `null`: superusers only; `""`: everyone; else a filter. */
+  listRule?: string | null;
+  viewRule?: string | null;
+  createRule?: string | null;
+  updateRule?: string | null;
+  deleteRule?: string | null;
+  indexes?: string[];
+  system?: boolean;
   [key: string]: unknown;
 }
 
