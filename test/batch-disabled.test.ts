@@ -15,6 +15,7 @@ import {
   BatchError,
   type BatchProgress,
   ForbiddenError,
+  InvalidInputError,
   setup,
 } from "../src/index.ts";
 import { type EmbeddedServer, startEmbedded } from "../src/server/embedded.ts";
@@ -147,6 +148,36 @@ describe.each(KINDS)("batch disabled (%s kind)", (kind) => {
     expect((error as Error).message).toMatch(/batch requests are disabled on this server/);
     expect((error as Error).message).toMatch(/batch: \{ enabled: true \}/);
     expect(await admin.collection(name).count()).toBe(0);
+  });
+
+  it("refuses what PocketBase's batch refuses, before sending anything (settings untouched)", async () => {
+    const before = await admin.send<{ meta: { appName: string } }>("/api/settings");
+    for (const request of [
+      { method: "PATCH", url: "/api/settings", body: { meta: { appName: "changed by batch" } } },
+      { method: "GET", url: `/api/collections/${name}/records` },
+      { method: "PUT", url: `/api/collections/${name}/records/abcdefghijklmno`, body: { n: 1 } },
+      { method: "POST", url: `/api/collections/${name}/records/abcdefghijklmno`, body: { n: 1 } },
+    ]) {
+      const requests = [{ method: "POST", url: `/api/collections/${name}/records`, body: { n: 1 } }, request];
+      const error = await failure(() => env.batch(requests as never));
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect(error.message).toMatch(/requests\[1\](\.method must be| .* is not a record create, upsert, update or delete)/);
+    }
+    expect((await admin.send<{ meta: { appName: string } }>("/api/settings")).meta.appName).toBe(
+      before.meta.appName,
+    );
+    expect(await admin.collection(name).count()).toBe(0);
+  });
+
+  it("upsertMany with a repeated id keeps the last input, as batch does", async () => {
+    const target = await collection(`offupsert_${kind}`);
+    const ids = range(0, 40).map((n) => `upsert${String(n).padStart(9, "0")}`);
+    // Each id three times in a row, so that the fallback's concurrent requests would race.
+    const docs = ids.flatMap((id, n) => [0, 1, 2].map((round) => ({ id, n: n * 10 + round })));
+    await env.collection(target).upsertMany(docs);
+    const stored = await admin.collection(target).getFullList({ fields: "id,n" });
+    expect(stored).toHaveLength(40);
+    for (const record of stored) expect(Number(record.n) % 10).toBe(2);
   });
 
   it("a failure in the fallback says which inputs were written", async () => {

@@ -10,7 +10,17 @@ import { assertHeaders } from "./request-options.ts";
 import type { BatchBuilder, BatchCollectionBuilder, BatchRequest, QueryValue } from "./types.ts";
 import { assertJsonData, assertPlainObject } from "./validate.ts";
 
-const BATCH_METHODS = new Set(["GET", "POST", "PATCH", "PUT", "DELETE"]);
+/**
+ * What PocketBase's batch runs, and nothing else: record create, upsert, update and delete. Anything
+ * else is refused before any request, so that the fallback for a server with batch disabled (single
+ * requests) cannot run what batch itself would refuse.
+ */
+const RECORD_ACTIONS = [
+  /^POST \/api\/collections\/[^/?]+\/records(\?.*)?$/,
+  /^PUT \/api\/collections\/[^/?]+\/records(\?.*)?$/,
+  /^PATCH \/api\/collections\/[^/?]+\/records\/[^/?]+(\?.*)?$/,
+  /^DELETE \/api\/collections\/[^/?]+\/records\/[^/?]+(\?.*)?$/,
+];
 
 /** One batch request, checked and encoded. */
 export interface PreparedRequest {
@@ -39,13 +49,17 @@ export function prepareBatchRequests(
     const where = `requests[${index}]`;
     if (!request || typeof request !== "object")
       throw new InvalidInputError(`pocketmap: ${where} is not a request`);
-    if (!BATCH_METHODS.has(request.method)) {
-      throw new InvalidInputError(
-        `pocketmap: ${where}.method must be one of ${[...BATCH_METHODS].join(", ")}`,
-      );
+    if (!["POST", "PUT", "PATCH", "DELETE"].includes(request.method)) {
+      throw new InvalidInputError(`pocketmap: ${where}.method must be one of POST, PUT, PATCH, DELETE`);
     }
     if (typeof request.url !== "string" || !request.url.startsWith("/api/")) {
       throw new InvalidInputError(`pocketmap: ${where}.url must be a path starting with /api/`);
+    }
+    const action = `${request.method} ${request.url}`;
+    if (!RECORD_ACTIONS.some((pattern) => pattern.test(action))) {
+      throw new InvalidInputError(
+        `pocketmap: ${where} (${request.method} ${request.url.split("?")[0]}) is not a record create, upsert, update or delete; PocketBase's batch runs only POST or PUT /api/collections/{collection}/records and PATCH or DELETE /api/collections/{collection}/records/{id}. Send anything else with env.send()`,
+      );
     }
     let body: Record<string, unknown> | undefined;
     let files: PreparedRequest["files"] = [];
@@ -92,7 +106,7 @@ export function singleSpec(
   if (files.length > 0) encoded = multipartBody(files, JSON.stringify(body ?? {}));
   else if (body !== undefined) encoded = JSON.stringify(body);
   // Batch requests are record writes (PocketBase's batch takes no other route): a record, or nothing.
-  const expect = request.method === "DELETE" ? "empty" : request.method === "GET" ? undefined : "record";
+  const expect = request.method === "DELETE" ? "empty" : "record";
   return { method: request.method, path, query, body: encoded, expect };
 }
 
@@ -103,6 +117,17 @@ export function upsertTarget(request: PreparedRequest): { collection: string; se
   if (request.method !== "PUT") return undefined;
   const match = UPSERT_URL.exec(request.url);
   return match ? { collection: match[1]!, search: match[2] ?? "" } : undefined;
+}
+
+/**
+ * The record a request writes (`collection/id`), when it names one: an update or delete by its URL, a
+ * create or upsert by the `id` in its body. Undefined for a create that lets the server pick the id.
+ */
+export function recordKey(request: PreparedRequest): string | undefined {
+  const path = request.url.split("?")[0]!;
+  if (request.method === "PATCH" || request.method === "DELETE") return path;
+  const id = request.body?.id;
+  return typeof id === "string" && id !== "" ? `${path}/${id}` : undefined;
 }
 
 /** The batch requests of record writes, as the *Many helpers and the builder describe them. */

@@ -127,7 +127,8 @@ export interface BatchResult<T = unknown> {
 }
 
 export interface BatchRequest {
-  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  /** POST creates, PUT upserts (both on `/api/collections/{collection}/records`), PATCH updates and DELETE deletes (on `…/records/{id}`). */
+  method: "POST" | "PATCH" | "PUT" | "DELETE";
   url: string;
   /** Field values; files (Blob, File, Buffer) among them make the chunk multipart. */
   body?: Record<string, unknown>;

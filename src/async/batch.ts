@@ -14,6 +14,7 @@ import {
   batchSpec,
   type PreparedRequest,
   prepareBatchRequests,
+  recordKey,
   singleSpec,
   upsertTarget,
 } from "../abstract/batch-requests.ts";
@@ -196,22 +197,37 @@ class Job {
     let next = start;
     const state: { failure?: { index: number; error: unknown } } = {};
     const unknown: number[] = [];
+    // Inputs for the same record go one after another, in input order, as in one batch transaction
+    // (the last write wins); each waits for the one before it on its record's lane.
+    const lanes = new Map<string, Promise<void>>();
+    const send = async (index: number) => {
+      try {
+        this.#settle(index, await this.#single(this.#requests[index]!));
+      } catch (error) {
+        if (this.#isMissingDelete(index, error)) {
+          this.#settle(index, { status: 404, body: null });
+          return;
+        }
+        if (outcomeUnknown(error)) unknown.push(index);
+        // Stop taking new inputs; those already sent finish. The earliest failure is reported.
+        const earlier = state.failure as { index: number } | undefined;
+        if (!earlier || index < earlier.index) state.failure = { index, error };
+      }
+    };
     const worker = async () => {
       while (!state.failure && next < this.#total) {
         const index = next++;
         if (this.#results[index] !== undefined) continue;
-        try {
-          this.#settle(index, await this.#single(this.#requests[index]!));
-        } catch (error) {
-          if (this.#isMissingDelete(index, error)) {
-            this.#settle(index, { status: 404, body: null });
-            continue;
-          }
-          if (outcomeUnknown(error)) unknown.push(index);
-          // Stop taking new inputs; those already sent finish. The earliest failure is reported.
-          const earlier = state.failure as { index: number } | undefined;
-          if (!earlier || index < earlier.index) state.failure = { index, error };
+        const key = recordKey(this.#requests[index]!);
+        if (key === undefined) {
+          await send(index);
+          continue;
         }
+        const before = lanes.get(key);
+        const mine = (before ?? Promise.resolve()).then(() => (state.failure ? undefined : send(index)));
+        lanes.set(key, mine);
+        await mine;
+        if (lanes.get(key) === mine) lanes.delete(key);
       }
     };
     const width = Math.min(FALLBACK_CONCURRENCY, this.#total - start);
