@@ -161,7 +161,9 @@ describe.each(KINDS)("batch disabled (%s kind)", (kind) => {
       const requests = [{ method: "POST", url: `/api/collections/${name}/records`, body: { n: 1 } }, request];
       const error = await failure(() => env.batch(requests as never));
       expect(error).toBeInstanceOf(InvalidInputError);
-      expect(error.message).toMatch(/requests\[1\](\.method must be| .* is not a record create, upsert, update or delete)/);
+      expect(error.message).toMatch(
+        /requests\[1\](\.method must be| .* is not a record create, upsert, update or delete)/,
+      );
     }
     expect((await admin.send<{ meta: { appName: string } }>("/api/settings")).meta.appName).toBe(
       before.meta.appName,
@@ -194,6 +196,39 @@ describe.each(KINDS)("batch disabled (%s kind)", (kind) => {
     expect(error.written).not.toContain(60);
     expect(error.written.map((index) => (error.results[index]!.body as BaseRecord).n)).toEqual(error.written);
     expect(await allAdminN(name)).toEqual(error.written);
+  });
+});
+
+describe.each(KINDS)("batch turned back on (%s kind)", (kind) => {
+  it("is used by a later job once POCKETMAP_BATCH_RECHECK has passed, not before", async () => {
+    const name = await collection(`offagain_${kind}`);
+    const seen: string[] = [];
+    const options = { url: pb.url, email: pb.email, password: pb.password };
+    const previous = process.env.POCKETMAP_BATCH_RECHECK;
+    process.env.POCKETMAP_BATCH_RECHECK = "300";
+    const env = openEnvWith(kind, {
+      ...options,
+      beforeSend: (request) => void seen.push(new URL(request.url).pathname),
+    });
+    if (previous === undefined) delete process.env.POCKETMAP_BATCH_RECHECK;
+    else process.env.POCKETMAP_BATCH_RECHECK = previous;
+    try {
+      await env.collection(name).createMany([{ n: 1 }, { n: 2 }]);
+      expect(seen).not.toContain("/api/batch");
+      await admin.send("/api/settings", { method: "PATCH", body: { batch: { enabled: true } } });
+      // Within the interval, the client still knows batch as off.
+      seen.length = 0;
+      await env.collection(name).createMany([{ n: 3 }, { n: 4 }]);
+      expect(seen).not.toContain("/api/batch");
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      seen.length = 0;
+      await env.collection(name).createMany([{ n: 5 }, { n: 6 }]);
+      expect(seen).toContain("/api/batch");
+      expect(await allAdminN(name)).toEqual([1, 2, 3, 4, 5, 6]);
+    } finally {
+      await admin.send("/api/settings", { method: "PATCH", body: { batch: { enabled: false } } });
+      await env.close();
+    }
   });
 });
 

@@ -85,6 +85,7 @@ describe("configuration", () => {
           "POCKETMAP_REFRESH_MARGIN=5000",
           "POCKETMAP_STARTUP_TIMEOUT=4000",
           "POCKETMAP_SYNC_CHUNK=11",
+          "POCKETMAP_BATCH_RECHECK=0",
           "POCKETMAP_QUIET=1",
         ].join("\n"),
       );
@@ -98,6 +99,7 @@ describe("configuration", () => {
         refreshMargin: 5000,
         startupTimeout: 4000,
         syncChunk: 11,
+        batchRecheck: 0,
         quiet: true,
       });
     } finally {

@@ -17,6 +17,11 @@ export const DEFAULT_PAGE_SIZE = 1000;
 export const MAX_PAGE_SIZE = 1000;
 /** Batch chunk size when the server's batch.maxRequests cannot be read (POCKETMAP_BATCH_SIZE). */
 export const DEFAULT_BATCH_SIZE = 50;
+/**
+ * A client that saw batch disabled asks the server again at the start of a bulk job once this many
+ * milliseconds have passed, so a batch turned back on is used (POCKETMAP_BATCH_RECHECK).
+ */
+export const BATCH_RECHECK_INTERVAL = 30_000;
 /** Refresh the superuser token when less than this many milliseconds of it remain (POCKETMAP_REFRESH_MARGIN). */
 export const TOKEN_REFRESH_MARGIN = 60_000;
 /** How long embedded mode waits for /api/health, in milliseconds (POCKETMAP_STARTUP_TIMEOUT). */

@@ -1,4 +1,5 @@
 import {
+  BATCH_RECHECK_INTERVAL,
   DEFAULT_BATCH_SIZE,
   DEFAULT_CONNECTIONS,
   DEFAULT_PAGE_SIZE,
@@ -68,6 +69,8 @@ export interface ResolvedOptions {
   pageSize: number;
   /** Batch chunk size when the server's limit cannot be read (POCKETMAP_BATCH_SIZE). */
   batchSize: number;
+  /** Ask again whether batch is on, at most this often, after it was off (POCKETMAP_BATCH_RECHECK). */
+  batchRecheck: number;
   /** Renew a token this many milliseconds before it expires (POCKETMAP_REFRESH_MARGIN). */
   refreshMargin: number;
   /** How long embedded mode waits for its server (POCKETMAP_STARTUP_TIMEOUT). */
@@ -314,6 +317,7 @@ export function resolveOptions(options: SetupOptions = {}, sources: VariableSour
     afterSend: hookList<AfterSend>(options.afterSend, "afterSend"),
     pageSize: settings.integer(undefined, "POCKETMAP_PAGE_SIZE", 1, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
     batchSize: settings.integer(undefined, "POCKETMAP_BATCH_SIZE", 1, DEFAULT_BATCH_SIZE),
+    batchRecheck: settings.integer(undefined, "POCKETMAP_BATCH_RECHECK", 0, BATCH_RECHECK_INTERVAL),
     refreshMargin: settings.integer(undefined, "POCKETMAP_REFRESH_MARGIN", 0, TOKEN_REFRESH_MARGIN),
     startupTimeout: settings.integer(undefined, "POCKETMAP_STARTUP_TIMEOUT", 1, EMBEDDED_STARTUP_TIMEOUT),
     syncChunk: settings.integer(undefined, "POCKETMAP_SYNC_CHUNK", 1, SYNC_ITERATION_CHUNK),

@@ -1,5 +1,7 @@
 // What a client knows of the server's batch settings: read once per client from the settings when the
-// identity may, else PocketBase's default size (learned from the server's refusal if smaller).
+// identity may, else PocketBase's default size (learned from the server's refusal if smaller). Batch
+// seen off is asked about again at the start of a later job, at most every batchRecheck ms, so that
+// a batch turned back on is used.
 import { ForbiddenError, UnauthorizedError } from "../abstract/errors/index.ts";
 import { settings } from "../abstract/operations.ts";
 import type { Client } from "./client.ts";
@@ -16,14 +18,22 @@ export interface BatchLimits {
 
 /** The server's batch settings, read once per client; identities that may not read them get the default. */
 const limitsByClient = new WeakMap<Client, Promise<BatchLimits>>();
+/** When each client learned that batch is off (performance.now()). */
+const offSince = new WeakMap<Client, number>();
 
 export function batchLimits(client: Client): Promise<BatchLimits> {
+  const off = offSince.get(client);
+  if (off !== undefined && performance.now() - off >= client.options.batchRecheck) {
+    offSince.delete(client);
+    limitsByClient.delete(client);
+  }
   let limits = limitsByClient.get(client);
   if (!limits) {
     const guess = { enabled: true, maxRequests: client.options.batchSize, known: false, canChange: false };
     const read = client.request<{ batch?: { enabled?: boolean; maxRequests?: number } }>(settings.get()).then(
       (body) => {
         const max = body.batch?.maxRequests;
+        if (body.batch?.enabled === false) offSince.set(client, performance.now());
         return {
           enabled: body.batch?.enabled !== false,
           maxRequests: typeof max === "number" && max > 0 ? max : client.options.batchSize,
@@ -49,4 +59,5 @@ export function batchLimits(client: Client): Promise<BatchLimits> {
 /** Keeps what a job learned (batch off, a smaller limit) for the client's later jobs. */
 export function remember(client: Client, limits: BatchLimits): void {
   limitsByClient.set(client, Promise.resolve(limits));
+  if (!limits.enabled) offSince.set(client, performance.now());
 }
