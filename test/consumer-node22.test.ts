@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPosts, server, superuserEnv } from "./helpers.ts";
 import { builtinsLoaded, installPacked, root, run, runConsumer } from "./packed.ts";
-import { OLDEST_NODE, oldestNodeBin } from "./versions.ts";
+import { nodeBin, OLDEST_NODE, oldestNodeBin, TOO_OLD_NODE } from "./versions.ts";
 
 const node22 = oldestNodeBin().bin;
 
@@ -42,5 +42,28 @@ describe("the packed package on Node 22", () => {
 
   it.each(["import", "require"])("loads no Node built-in module at %s", async (how) => {
     expect(await builtinsLoaded(node22, project, how)).toEqual([]);
+  });
+
+  it.each([
+    ["CommonJS", ["-e", 'require("pocketmap").setup({ url: process.env.URL })']],
+    [
+      "ESM",
+      [
+        "--input-type=module",
+        "-e",
+        'import { setup } from "pocketmap"; setup({ url: process.env.URL, async: true })',
+      ],
+    ],
+  ])("on Node %s too old for it, setup() says which Node it needs (%s)", async (_, args) => {
+    const node20 = nodeBin(TOO_OLD_NODE).bin;
+    const failed = await run(node20, args, { cwd: project, env: { ...process.env, URL: server().url } }).then(
+      () => expect.unreachable("setup() ran on Node 20"),
+      (error: { stderr: string }) => error.stderr,
+    );
+    expect(failed).toMatch(
+      /PocketmapError: pocketmap: needs Node 22\.19\.0 or newer, and this is Node 20\.19\.0/,
+    );
+    expect(failed).toMatch(/Install a current Node/);
+    expect(failed).not.toMatch(/reading 'bind'/);
   });
 });

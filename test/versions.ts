@@ -13,9 +13,15 @@ export const OLDEST_NODE = "22.19.0";
 /** A release before superusers, for the admin-login fallback (test/pocketbase-0.22.test.ts). */
 export const POCKETBASE_022 = "0.22.27";
 
-/** Where pretest installs OLDEST_NODE (pocketmap's cache dir, beside the PocketBase binaries). */
-export function oldestNodeBin(): { bin: string; prefix: string } {
-  const prefix = join(cacheDir(), `node-${OLDEST_NODE}`);
+/** A Node older than engines allow: setup() must say which Node it needs (test/node-version.test.ts). */
+export const TOO_OLD_NODE = "20.19.0";
+
+/** Where pretest installs a Node from the npm registry (pocketmap's cache dir, beside the PocketBase binaries). */
+export function nodeBin(version: string): { bin: string; prefix: string } {
+  const prefix = join(cacheDir(), `node-${version}`);
   const exe = process.platform === "win32" ? "node.exe" : "node";
   return { prefix, bin: join(prefix, "node_modules", "node", "bin", exe) };
 }
+
+/** Where pretest installs OLDEST_NODE. */
+export const oldestNodeBin = () => nodeBin(OLDEST_NODE);

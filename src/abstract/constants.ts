@@ -3,6 +3,8 @@
 
 /** The PocketBase release pocketmap installs and tests against (POCKETMAP_POCKETBASE_VERSION). */
 export const POCKETBASE_VERSION = "0.40.6";
+/** The oldest Node pocketmap runs on (package.json's engines); setup() refuses an older one. */
+export const MIN_NODE = "22.19.0";
 /** Per-request timeout in milliseconds (POCKETMAP_TIMEOUT). */
 export const DEFAULT_TIMEOUT = 30_000;
 /** Retries of idempotent requests and of connections that never opened (POCKETMAP_RETRIES). */

@@ -4,6 +4,7 @@ import { type AsyncEnvironment, createAsyncEnvironment } from "../async/environm
 import { serverTarget } from "../server/target.ts";
 import { createSyncEnvironment, type SyncEnvironment } from "../sync/environment.ts";
 import { loadOptions } from "./config.ts";
+import { assertNodeVersion } from "./node-version.ts";
 
 /**
  * Creates an environment: a SyncEnvironment whose calls block and return values, or with
@@ -26,6 +27,7 @@ export function setup<S extends SchemaOf<S> = Schema>(
 export function setup<S extends SchemaOf<S> = Schema>(
   options?: SetupOptions,
 ): AsyncEnvironment<S> | SyncEnvironment<S> {
+  assertNodeVersion();
   const resolved = loadOptions(options);
   if (!resolved.async) return createSyncEnvironment<S>(resolved);
   return createAsyncEnvironment<S>(serverTarget(resolved), resolved);
