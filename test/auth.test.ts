@@ -6,9 +6,10 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tokenExpiry } from "../src/async/auth.ts";
-import { setup, UnauthorizedError } from "../src/index.ts";
+import { BadRequestError, setup, UnauthorizedError } from "../src/index.ts";
 import { type EmbeddedServer, startEmbedded } from "../src/server/embedded.ts";
 import { server } from "./helpers.ts";
+import { failure, KINDS, openEnvWith } from "./kinds.ts";
 
 const TOKEN_SECONDS = 10;
 const run = promisify(execFile);
@@ -103,6 +104,44 @@ describe("authentication", () => {
     expect((error as { status: number }).status).toBe(400);
     await env.close();
   });
+
+  it.each(KINDS)(
+    "a refused login names the identity and where it came from, never the password (%s kind)",
+    async (kind) => {
+      const { url, email } = server();
+      const fromOptions = openEnvWith(kind, { url, email, password: "wrong-password-456" });
+      const error = await failure(() => fromOptions.keys());
+      await fromOptions.close();
+      expect(error).toBeInstanceOf(BadRequestError);
+      expect(error.message).toContain(
+        `could not log in as the superuser "${email}" (from email and password (setup() options))`,
+      );
+      expect(error.message).toMatch(/Failed to authenticate/);
+      expect(error.message).not.toContain("wrong-password-456");
+
+      const saved = { ...process.env };
+      Object.assign(process.env, {
+        POCKETBASE_URL: url,
+        POCKETBASE_EMAIL: email,
+        POCKETBASE_PASSWORD: "wrong-password-789",
+      });
+      delete process.env.POCKETBASE_TOKEN;
+      try {
+        const fromVariables = openEnvWith(kind, {});
+        const second = await failure(() => fromVariables.keys());
+        await fromVariables.close();
+        expect(second.message).toContain(
+          "(from POCKETBASE_EMAIL and POCKETBASE_PASSWORD (environment variables))",
+        );
+        expect(second.message).not.toContain("wrong-password-789");
+      } finally {
+        for (const key of ["POCKETBASE_URL", "POCKETBASE_EMAIL", "POCKETBASE_PASSWORD", "POCKETBASE_TOKEN"]) {
+          if (saved[key] === undefined) delete process.env[key];
+          else process.env[key] = saved[key];
+        }
+      }
+    },
+  );
 
   describe(`with ${TOKEN_SECONDS}-second tokens`, () => {
     let pb: EmbeddedServer;

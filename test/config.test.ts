@@ -228,22 +228,28 @@ describe("identity rule", () => {
     // A token option, credentials in .env: the token alone.
     expect(resolveOptions({ url, token: "user-token" }, { dotenv: superuser }).identity).toEqual({
       token: "user-token",
+      from: "token (setup() options)",
     });
     // A token variable, credentials in .env: the token alone.
     expect(
       resolveOptions({ url }, { variables: { POCKETBASE_TOKEN: "user-token" }, dotenv: superuser }).identity,
-    ).toEqual({ token: "user-token" });
+    ).toEqual({ token: "user-token", from: "POCKETBASE_TOKEN (environment variables)" });
     // Credentials in options, a token in the variables: the credentials alone.
     expect(
       resolveOptions(
         { url, email: "a@example.test", password: "a-password" },
         { variables: { POCKETBASE_TOKEN: "user-token" } },
       ).identity,
-    ).toEqual({ email: "a@example.test", password: "a-password" });
+    ).toEqual({
+      email: "a@example.test",
+      password: "a-password",
+      from: "email and password (setup() options)",
+    });
     // Only .env: its credentials.
     expect(resolveOptions({ url }, { dotenv: superuser }).identity).toEqual({
       email: "root@example.test",
       password: "root-password",
+      from: "POCKETBASE_EMAIL and POCKETBASE_PASSWORD (variables in .env)",
     });
     // None anywhere.
     expect(resolveOptions({ url }, {}).identity).toBeUndefined();

@@ -145,7 +145,6 @@ describe.each(KINDS)(`PocketBase ${POCKETBASE_022} (%s kind)`, (kind) => {
   it("rejects a wrong admin password as 0.23+ does (a 400), without echoing it", async () => {
     const env = openEnvWith(kind, { url, email, password: "wrong-password-022" });
     try {
-      expect(await env.health()).toMatchObject({ code: 200 });
       const error = await settle(() => env.keys()).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(BadRequestError);
       expect((error as BadRequestError).status).toBe(400);

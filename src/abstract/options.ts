@@ -47,7 +47,10 @@ export interface SetupOptions {
 }
 
 /** Who an environment acts as: a token, or a superuser's email and password. Never both. */
-export type Identity = { token: string } | { email: string; password: string };
+/** A configured identity; `from` says where it came from, for errors (never a value). */
+export type Identity =
+  | { token: string; from?: string }
+  | { email: string; password: string; from?: string };
 
 /** Options after defaults and validation; secrets included, so never log this object. */
 export interface ResolvedOptions {
@@ -269,14 +272,17 @@ class Settings {
           `pocketmap: the ${source} give both ${tokenName} and ${other.join(" and ")}, which is ambiguous: an identity is a token, or an email and password; remove one`,
         );
       }
-      if (token !== undefined) return { identity: { token }, source };
+      if (token !== undefined) return { identity: { token, from: `${tokenName} (${source})` }, source };
       if (email === undefined || password === undefined) {
         const half = email === undefined ? "a password without an email" : "an email without a password";
         throw new InvalidInputError(
           `pocketmap: the ${source} give ${half}; set both ${emailName} and ${passwordName} there, or neither (an identity comes whole from one source: setup() options, else environment variables, else .env)`,
         );
       }
-      return { identity: { email, password }, source };
+      return {
+        identity: { email, password, from: `${emailName} and ${passwordName} (${source})` },
+        source,
+      };
     }
     return { identity: undefined, source: undefined };
   }

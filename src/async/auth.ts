@@ -1,6 +1,12 @@
 import { auth as authOperations, tokenClaims } from "../abstract/auth-operations.ts";
 import { TOKEN_REFRESH_MARGIN } from "../abstract/constants.ts";
-import { NotFoundError, PocketBaseError, UnauthorizedError } from "../abstract/errors/index.ts";
+import {
+  BadRequestError,
+  errorFromStatus,
+  NotFoundError,
+  PocketBaseError,
+  UnauthorizedError,
+} from "../abstract/errors/index.ts";
 import { type RequestSpec, records } from "../abstract/operations.ts";
 import type { Identity } from "../abstract/options.ts";
 import type { BaseRecord } from "../abstract/types.ts";
@@ -29,6 +35,8 @@ export class AuthState {
   readonly #transport: () => Promise<Transport>;
   readonly #email: string | undefined;
   readonly #password: string | undefined;
+  /** Where the email and password came from, for errors. */
+  #from: string | undefined;
   #token: string | undefined;
   #renewAt = Number.POSITIVE_INFINITY;
   #expiresAt = Number.POSITIVE_INFINITY;
@@ -63,6 +71,7 @@ export class AuthState {
     } else {
       this.#email = identity.email;
       this.#password = identity.password;
+      this.#from = identity.from;
     }
   }
 
@@ -163,6 +172,23 @@ export class AuthState {
     return this.#login;
   }
 
+  /**
+   * A refused login (PocketBase answers 400 "Failed to authenticate."), said with whom it tried and
+   * where that identity came from; never the password. Other failures (the network) are as they are.
+   */
+  #loginFailure(error: unknown, url: string): unknown {
+    if (!(error instanceof BadRequestError || error instanceof UnauthorizedError)) return error;
+    const from = this.#from ?? "the embedded server's own superuser";
+    return errorFromStatus({
+      status: error.status,
+      message: `pocketmap: could not log in as the superuser "${this.#email}" (from ${from}) at ${url}: ${error.message} Check that email and password, and that the account is a superuser (in _superusers) of this server.`,
+      data: error.data,
+      url: error.url,
+      method: error.method,
+      cause: error,
+    });
+  }
+
   /** Drops the current token so the next request logs in again (after a 401). */
   invalidate(token: string | undefined): void {
     if (token !== undefined && token === this.#token) this.#renewAt = 0;
@@ -174,22 +200,27 @@ export class AuthState {
     const password = this.#password!;
     let response: Awaited<ReturnType<Transport["send"]>>;
     try {
-      response = await transport.send(
-        records.authWithPassword("_superusers", identity, password),
-        this.#sendOptions(),
-      );
+      try {
+        response = await transport.send(
+          records.authWithPassword("_superusers", identity, password),
+          this.#sendOptions(),
+        );
+      } catch (error) {
+        // PocketBase before 0.23 had admins instead of a _superusers collection.
+        if (!(error instanceof NotFoundError)) throw error;
+        response = await transport.send(
+          {
+            method: "POST",
+            path: "/api/admins/auth-with-password",
+            body: JSON.stringify({ identity, password }),
+            auth: false,
+            secrets: [password],
+          },
+          this.#sendOptions(),
+        );
+      }
     } catch (error) {
-      // PocketBase before 0.23 had admins instead of a _superusers collection.
-      if (!(error instanceof NotFoundError)) throw error;
-      response = await transport.send(
-        {
-          method: "POST",
-          path: "/api/admins/auth-with-password",
-          body: JSON.stringify({ identity, password }),
-          auth: false,
-        },
-        this.#sendOptions(),
-      );
+      throw this.#loginFailure(error, transport.url);
     }
     const result = response.body as { token: string; record?: BaseRecord; admin?: BaseRecord };
     this.#adopt(result.token);
