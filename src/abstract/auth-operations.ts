@@ -2,6 +2,7 @@
 // what `env.as()` takes. No I/O.
 
 import { InvalidInputError } from "./errors/invalid-input.ts";
+import { UnauthorizedError } from "./errors/unauthorized.ts";
 import { collectionPath, type RequestSpec, recordPath } from "./operations.ts";
 import { checkOptions } from "./option-checks.ts";
 import type { IdentityInput, OAuth2Options, QueryValue, RecordOptions } from "./types.ts";
@@ -220,9 +221,13 @@ export function asIdentity(input: IdentityInput): AsIdentity {
   const claims = tokenClaims(token);
   if (typeof claims.exp !== "number") {
     // PocketBase answers a token it cannot read as a guest: refuse it here rather than act as nobody.
-    throw new InvalidInputError(
-      "pocketmap: as() was given a token that is not a PocketBase auth token (a JWT with exp)",
-    );
+    // An UnauthorizedError (401), not bad input: a server handing on a request's Authorization header
+    // then answers its own client 401, not 500.
+    throw new UnauthorizedError({
+      status: 401,
+      message:
+        "pocketmap: as() was given a token that is not a PocketBase auth token (a JWT with an exp claim); nothing was sent. Pass the token of a login, or the login's result",
+    });
   }
   const record = typeof input === "string" ? undefined : input.record;
   const collection = record?.collectionName || record?.collectionId || claims.collectionId;

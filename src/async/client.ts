@@ -1,7 +1,15 @@
 import type { AsIdentity } from "../abstract/auth-operations.ts";
 import type { EventSink } from "../abstract/emitter.ts";
-import { ClosedError, UnauthorizedError } from "../abstract/errors/index.ts";
-import type { RequestSpec } from "../abstract/operations.ts";
+import {
+  BadRequestError,
+  ClosedError,
+  errorFromStatus,
+  ForbiddenError,
+  NotFoundError,
+  PocketBaseError,
+  UnauthorizedError,
+} from "../abstract/errors/index.ts";
+import { health, type RequestSpec } from "../abstract/operations.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import type { ServerTarget } from "../abstract/target.ts";
 import type { RequestOptions } from "../abstract/types.ts";
@@ -56,6 +64,36 @@ export class Pool {
       headers: this.#options.headers,
     });
     return { transport, target };
+  }
+
+  /** Whether /api/health answered as PocketBase does, once asked (after the first 404). */
+  #isPocketBase: Promise<string | undefined> | undefined;
+
+  /**
+   * A 404, with a word on the URL when the server at it does not answer /api/health as PocketBase does
+   * (a URL with a wrong path, say `…/pb`, gets 404s for everything). Asked once per pool.
+   */
+  async notFound(error: PocketBaseError, transport: Transport): Promise<PocketBaseError> {
+    this.#isPocketBase ??= transport.send(health(), { timeout: this.#options.timeout }).then(
+      (response) => {
+        const body = response.body as { code?: unknown } | undefined;
+        return body?.code === 200 ? undefined : "its answer is not PocketBase's";
+      },
+      (failure: unknown) =>
+        failure instanceof PocketBaseError && failure.status !== 0
+          ? `it answered ${failure.status}`
+          : "it did not answer",
+    );
+    const problem = await this.#isPocketBase;
+    if (problem === undefined) return error;
+    return errorFromStatus({
+      status: error.status,
+      message: `${error.message} (pocketmap: ${transport.url} may not be a PocketBase server, or not its root: ${problem} at ${transport.url}/api/health. Check the url option or POCKETBASE_URL)`,
+      data: error.data,
+      url: error.url,
+      method: error.method,
+      cause: error,
+    });
   }
 
   async close(): Promise<void> {
@@ -167,8 +205,12 @@ export class Client {
   async request<T>(spec: RequestSpec, options?: RequestOptions): Promise<T> {
     const { transport, auth } = await this.connect();
     for (let attempt = 0; ; attempt++) {
-      const token = spec.token ?? (spec.auth === false ? undefined : await auth.token(spec));
+      // undefined, with `guest`: this environment has no identity at all.
+      let token: string | undefined;
+      let guest = false;
       try {
+        token = spec.token ?? (spec.auth === false ? undefined : await auth.token(spec));
+        guest = token === undefined && spec.auth !== false;
         const response = await transport.send(spec, {
           token,
           signal: options?.signal,
@@ -184,9 +226,22 @@ export class Client {
           auth.invalidate(token);
           continue;
         }
-        throw error;
+        throw await this.#explained(error, spec, transport, guest);
       }
     }
+  }
+
+  /** A failure, with what a newcomer needs to act on it (see each helper). */
+  async #explained(
+    error: unknown,
+    spec: RequestSpec,
+    transport: Transport,
+    guest: boolean,
+  ): Promise<unknown> {
+    if (guest && isRefusal(error)) return asGuest(error);
+    if (error instanceof NotFoundError) return this.#pool.notFound(error, transport);
+    if (error instanceof BadRequestError) return withQuery(error, spec);
+    return error;
   }
 
   /** Closes the pool (and stops an embedded server); an identity from `as()` only stops itself. */
@@ -196,4 +251,45 @@ export class Client {
     await this.#realtime?.close();
     if (this.#owner) await this.#pool.close();
   }
+}
+
+const isRefusal = (error: unknown): error is PocketBaseError =>
+  error instanceof UnauthorizedError || error instanceof ForbiddenError;
+
+/** A refusal of a request sent with no identity at all: says so, and how to give one. */
+function asGuest(error: PocketBaseError): PocketBaseError {
+  return errorFromStatus({
+    status: error.status,
+    message: `${error.message} (pocketmap: this environment has no identity, so the request went as a guest: no token, email or password was given to setup(), nor POCKETBASE_TOKEN, or POCKETBASE_EMAIL and POCKETBASE_PASSWORD, in the environment or .env. Give one there, or act as someone with env.as(token))`,
+    data: error.data,
+    url: error.url,
+    method: error.method,
+    cause: error,
+  });
+}
+
+/** The query parameters PocketBase parses, which a vague 400 ("Something went wrong…") is about. */
+const PARSED = ["filter", "sort", "expand", "fields"] as const;
+
+/**
+ * A 400 with no field errors, said with the request's filter, sort, expand and fields (not secret,
+ * and what PocketBase refused when it says only "Something went wrong while processing your request.").
+ */
+function withQuery(error: BadRequestError, spec: RequestSpec): PocketBaseError {
+  if (Object.keys(error.data).length > 0) return error;
+  const parts = PARSED.flatMap((name) => {
+    const value = spec.query?.[name];
+    return value === undefined || value === null || value === ""
+      ? []
+      : [`${name}: ${JSON.stringify(String(value))}`];
+  });
+  if (parts.length === 0) return error;
+  return errorFromStatus({
+    status: error.status,
+    message: `${error.message} (the request's ${parts.join(", ")}; a field name that does not exist, or a filter PocketBase cannot parse, is refused so)`,
+    data: error.data,
+    url: error.url,
+    method: error.method,
+    cause: error,
+  });
 }
