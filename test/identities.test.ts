@@ -203,8 +203,12 @@ describe.each(KINDS)("env.as() (%s)", (kind) => {
   }, 30_000);
 
   it("refuses what is not an identity before any request", async () => {
-    for (const bad of [undefined, "", {}, { token: 1 }, "not a token", "abc.def.ghi"]) {
+    for (const bad of [undefined, "", {}, { token: 1 }, "has a space"]) {
       expect(() => env.as(bad as never), JSON.stringify(bad)).toThrow(InvalidInputError);
+    }
+    // A string that is no PocketBase token is refused as a server refuses one: 401, nothing sent.
+    for (const garbage of ["not-a-token", "abc.def.ghi"]) {
+      expect(() => env.as(garbage), garbage).toThrow(UnauthorizedError);
     }
   });
 });
