@@ -10,6 +10,7 @@ import type { BaseRecord, EnvironmentEvents, IdentityInput, Schema, SchemaOf } f
 import { SyncCollection } from "./collection.ts";
 import { EnvironmentForwarder } from "./forwarder.ts";
 import { generateMethods, setRoute } from "./generate.ts";
+import { releaseWhenUnheld } from "./identity-release.ts";
 import { syncAdmin } from "./services.ts";
 import { openEnvironment, register } from "./worker-host.ts";
 
@@ -54,6 +55,8 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
     this.#forwarder = forwarder;
     this.#collections = new CollectionCache((name) => new SyncCollection(forwarder, name));
     setRoute(this, { forwarder, target: {} });
+    // An identity the program drops is released (its closing is the owner's business otherwise).
+    if (derived) releaseWhenUnheld(forwarder, id);
     // Embedded mode starts its server now, so that an unclosed environment is still cleaned up at exit.
     if (options.url === undefined && !derived) openEnvironment(id);
   }

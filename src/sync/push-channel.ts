@@ -68,6 +68,12 @@ export function releaseCallbacksOf(envId: number): void {
   for (const [ref, found] of kept) if (found.envId === envId) releaseCallback(ref);
 }
 
+/** Whether environment `envId` has a live push callback (a subscription, a change feed). */
+export function pushesTo(envId: number): boolean {
+  for (const found of kept.values()) if (found.envId === envId && found.mode === "push") return true;
+  return false;
+}
+
 /** Whether a realtime subscription (a push callback) is live: it keeps the process alive. */
 export function hasSubscriptions(): boolean {
   return pushCallbacks > 0;

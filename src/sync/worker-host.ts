@@ -12,6 +12,7 @@ import type { CallbackRef } from "../abstract/params.ts";
 import { nodeModules } from "../server/node-modules.ts";
 import { guardServer, type ServerGuard } from "../server/process-cleanup.ts";
 import { type CrossingOptions, crossingOptions } from "./hooks.ts";
+import { takeUnheld } from "./identity-release.ts";
 import {
   type FromWorker,
   NOTIFY,
@@ -374,6 +375,7 @@ export function call(envId: number, request: WorkerRequest, callbacks: readonly 
       "pocketmap: a callback of a sync call (a hook, onProgress) cannot make sync calls while that call blocks; do the work after the call returns",
     );
   }
+  releaseUnheld();
   try {
     const reply = onceMore(() => {
       ensureOpen(envId);
@@ -405,6 +407,17 @@ export function unsubscribe(envId: number, subscription: number): void {
   updateRef();
   if (registrations.has(envId) && openInWorker.has(envId)) {
     call(envId, { op: "unsubscribe", envId, subscription });
+  }
+}
+
+/** Closes the identities the program no longer holds (identity-release.ts), before the next call. */
+function releaseUnheld(): void {
+  for (const envId of takeUnheld()) {
+    try {
+      closeEnvironment(envId);
+    } catch {
+      // A broken worker: the call about to be made reports it.
+    }
   }
 }
 
