@@ -3,21 +3,14 @@
 // refuses on a live stream fails at once with its BadRequestError (item 7).
 import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { BadRequestError } from "../src/index.ts";
-import { freshPosts, server, superuserEnv, superuserToken } from "./helpers.ts";
+import { freshPosts, server, superuserEnv, superuserToken, until } from "./helpers.ts";
 import { failure, KINDS, openEnvWith, type TestKind } from "./kinds.ts";
 
 const run = promisify(execFile);
 const fixture = join(import.meta.dirname, "fixtures/identity-close.ts");
-
-/** Polls `check` until it holds, for at most `ms` (a hang guard, not a speed check). */
-async function until(check: () => boolean, ms = 20_000): Promise<boolean> {
-  for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(10)) if (check()) return true;
-  return check();
-}
 
 describe.each(KINDS)("realtime promises (%s kind)", (kind: TestKind) => {
   const admin = superuserEnv();

@@ -11,15 +11,9 @@ import {
   PocketBaseError,
   type RecordEvent,
 } from "../src/index.ts";
+import { until } from "./helpers.ts";
 import { type HostileMode, hostileSse } from "./hostile-sse.ts";
 import { failure, KINDS, openEnvWith, type TestKind } from "./kinds.ts";
-
-/** Polls `check` until it holds, for at most `ms` (a hang guard, not a speed check). */
-async function until(check: () => boolean | Promise<boolean>, ms = 30_000): Promise<boolean> {
-  for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(10))
-    if (await check()) return true;
-  return check();
-}
 
 type ErrorEvent = EnvironmentEvents["error"];
 
