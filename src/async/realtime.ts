@@ -1,8 +1,9 @@
-// One realtime connection per identity: a Server-Sent Events stream read over undici (no global
-// EventSource), parsed by eventsource-parser, with every subscription of that identity multiplexed on
-// it. Subscriptions are reference-counted per topic string (topic and options), the whole set is
-// resubmitted after each PB_CONNECT, and a lost stream is reopened with backoff and jitter; the
-// environment hears `disconnect` and `reconnect` so that it knows changes may have been missed.
+// One realtime connection per identity: a Server-Sent Events stream (read by realtime-stream.ts) with
+// every subscription of that identity multiplexed on it. Subscriptions are reference-counted per topic
+// string (topic and options), the whole set is resubmitted after each PB_CONNECT, and a lost stream is
+// reopened with backoff and jitter (reset only by a stream that lasted); the environment hears
+// `disconnect` and `reconnect` so that it knows changes may have been missed, and `error` for what
+// PocketBase never sends.
 import type { Client as UndiciClient } from "undici";
 import { ClosedError, NotFoundError, TimeoutError } from "../abstract/errors/index.ts";
 import type { RequestSpec } from "../abstract/operations.ts";
