@@ -86,6 +86,8 @@ describe("configuration", () => {
           "POCKETMAP_STARTUP_TIMEOUT=4000",
           "POCKETMAP_SYNC_CHUNK=11",
           "POCKETMAP_BATCH_RECHECK=0",
+          "POCKETMAP_REALTIME_STABLE=2500",
+          "POCKETMAP_REALTIME_MAX_EVENT=65536",
           "POCKETMAP_QUIET=1",
         ].join("\n"),
       );
@@ -100,6 +102,8 @@ describe("configuration", () => {
         startupTimeout: 4000,
         syncChunk: 11,
         batchRecheck: 0,
+        realtimeStable: 2500,
+        realtimeMaxEvent: 65536,
         quiet: true,
       });
     } finally {
@@ -118,6 +122,8 @@ describe("configuration", () => {
       [{ POCKETMAP_REFRESH_MARGIN: "1e3" }, /POCKETMAP_REFRESH_MARGIN must be/],
       [{ POCKETMAP_STARTUP_TIMEOUT: "0" }, /POCKETMAP_STARTUP_TIMEOUT must be/],
       [{ POCKETMAP_SYNC_CHUNK: "0" }, /POCKETMAP_SYNC_CHUNK must be/],
+      [{ POCKETMAP_REALTIME_STABLE: "-1" }, /POCKETMAP_REALTIME_STABLE must be/],
+      [{ POCKETMAP_REALTIME_MAX_EVENT: "1023" }, /POCKETMAP_REALTIME_MAX_EVENT must be an integer >= 1024/],
       [{ POCKETMAP_QUIET: "yes" }, /POCKETMAP_QUIET must be 1, 0, true or false/],
     ];
     for (const [variables, message] of cases) {

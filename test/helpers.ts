@@ -16,6 +16,15 @@ export async function superuserToken(): Promise<string> {
   return ((await response.json()) as { token: string }).token;
 }
 
+/** Polls `check` until it holds, for at most `ms` (a hang guard, not a speed check). */
+export async function until(check: () => boolean | Promise<boolean>, ms = 20_000): Promise<boolean> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline; await sleepMs(10))
+    if (await check()) return true;
+  return check();
+}
+
+const sleepMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** The integers from `from` up to (not including) `to`. */
 export const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 

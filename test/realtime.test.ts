@@ -12,14 +12,8 @@ import type { AsyncChanges, AsyncEnvironment, BaseRecord, RecordEvent, SyncChang
 import { NetworkError } from "../src/index.ts";
 import { installPocketBase } from "../src/server/binary.ts";
 import { freePort, startEmbedded } from "../src/server/embedded.ts";
-import { freshPosts, server, superuserEnv, uniqueName } from "./helpers.ts";
+import { freshPosts, server, superuserEnv, uniqueName, until } from "./helpers.ts";
 import { KINDS, openEnv, openEnvWith, settle, type TestKind } from "./kinds.ts";
-
-/** Polls `check` until it holds, for at most `ms` (a hang guard, not a speed check). */
-async function until(check: () => boolean, ms = 20_000): Promise<boolean> {
-  for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(10)) if (check()) return true;
-  return check();
-}
 
 type Unsubscribe = () => unknown;
 type Heard = RecordEvent<BaseRecord>;

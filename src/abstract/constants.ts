@@ -39,3 +39,15 @@ export const MAX_EXPAND_DEPTH = 6;
 export const MAX_NAME_LENGTH = 255;
 /** Records handed from the sync worker to the main thread per round trip while iterating (POCKETMAP_SYNC_CHUNK). */
 export const SYNC_ITERATION_CHUNK = 500;
+/**
+ * How long a realtime stream must stay open, in milliseconds, before its reconnect back-off starts
+ * again from the first step (POCKETMAP_REALTIME_STABLE): a server that accepts and then drops every
+ * stream is retried ever more slowly, not in a loop.
+ */
+export const REALTIME_STABLE_AFTER = 10_000;
+/**
+ * The largest realtime event accepted, in characters of its decoded text (about bytes, for JSON)
+ * (POCKETMAP_REALTIME_MAX_EVENT). A larger one is reported, dropped with its stream, and the stream
+ * reopened: one endless line cannot grow memory without bound.
+ */
+export const REALTIME_MAX_EVENT = 16 * 1024 * 1024;

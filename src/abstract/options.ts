@@ -8,6 +8,8 @@ import {
   DEFAULT_TIMEOUT,
   EMBEDDED_STARTUP_TIMEOUT,
   MAX_PAGE_SIZE,
+  REALTIME_MAX_EVENT,
+  REALTIME_STABLE_AFTER,
   SYNC_ITERATION_CHUNK,
   TOKEN_REFRESH_MARGIN,
 } from "./constants.ts";
@@ -48,9 +50,7 @@ export interface SetupOptions {
 
 /** Who an environment acts as: a token, or a superuser's email and password. Never both. */
 /** A configured identity; `from` says where it came from, for errors (never a value). */
-export type Identity =
-  | { token: string; from?: string }
-  | { email: string; password: string; from?: string };
+export type Identity = { token: string; from?: string } | { email: string; password: string; from?: string };
 
 /** Options after defaults and validation; secrets included, so never log this object. */
 export interface ResolvedOptions {
@@ -80,6 +80,10 @@ export interface ResolvedOptions {
   startupTimeout: number;
   /** Records per sync-worker round trip while iterating (POCKETMAP_SYNC_CHUNK). */
   syncChunk: number;
+  /** How long a realtime stream must last before its reconnect back-off resets (POCKETMAP_REALTIME_STABLE). */
+  realtimeStable: number;
+  /** The largest realtime event accepted, in characters (POCKETMAP_REALTIME_MAX_EVENT). */
+  realtimeMaxEvent: number;
 }
 
 /** The variables setup() reads besides its options: the process's, then those of `.env`. */
@@ -327,5 +331,7 @@ export function resolveOptions(options: SetupOptions = {}, sources: VariableSour
     refreshMargin: settings.integer(undefined, "POCKETMAP_REFRESH_MARGIN", 0, TOKEN_REFRESH_MARGIN),
     startupTimeout: settings.integer(undefined, "POCKETMAP_STARTUP_TIMEOUT", 1, EMBEDDED_STARTUP_TIMEOUT),
     syncChunk: settings.integer(undefined, "POCKETMAP_SYNC_CHUNK", 1, SYNC_ITERATION_CHUNK),
+    realtimeStable: settings.integer(undefined, "POCKETMAP_REALTIME_STABLE", 0, REALTIME_STABLE_AFTER),
+    realtimeMaxEvent: settings.integer(undefined, "POCKETMAP_REALTIME_MAX_EVENT", 1024, REALTIME_MAX_EVENT),
   };
 }

@@ -69,13 +69,16 @@ export const RECONNECT_BASE = 200;
 export const RECONNECT_MAX = 5_000;
 
 /**
- * How long to wait before reconnect attempt `attempt` (0 for the first): nothing for the first, since
- * most losses are the server's routine closes (the 5-minute idle close, the 30-minute cap); then
- * exponential backoff with full jitter, capped.
+ * How long to wait before reconnect step `step` (0 for the first): exponential backoff from
+ * RECONNECT_BASE, capped at RECONNECT_MAX, each wait between half and all of that (jitter). The first
+ * wait is short (100 to 200 ms: most losses are the server's routine closes) but never nothing, so
+ * that a server that drops every stream at once is not hit in a loop. The step starts again from 0
+ * only after a stream stayed open for a while (POCKETMAP_REALTIME_STABLE), never merely because one
+ * opened.
  */
-export function reconnectDelay(attempt: number, random = Math.random()): number {
-  if (attempt <= 0) return 0;
-  return Math.round(Math.min(RECONNECT_MAX, RECONNECT_BASE * 2 ** (attempt - 1)) * (0.5 + random / 2));
+export function reconnectDelay(step: number, random = Math.random()): number {
+  const ceiling = Math.min(RECONNECT_MAX, RECONNECT_BASE * 2 ** Math.max(0, Math.min(step, 30)));
+  return Math.round(ceiling * (0.5 + random / 2));
 }
 
 /**

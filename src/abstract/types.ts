@@ -1,5 +1,6 @@
 // The one interface both kinds implement. Each method is declared once, generic over the kind, so the
 // sync and async collections cannot drift apart.
+import type { PocketBaseError } from "./errors/pocketbase-error.ts";
 import type { FilterInput, FilterValue } from "./filter.ts";
 
 export type Kind = "sync" | "async";
@@ -289,6 +290,12 @@ export interface EnvironmentEvents {
   disconnect: { reason: string };
   /** The realtime connection is back and every subscription resubmitted; re-read what may have changed. */
   reconnect: { attempts: number; ms: number };
+  /**
+   * The realtime stream carried something PocketBase never sends (a malformed `PB_CONNECT`, an event
+   * larger than POCKETMAP_REALTIME_MAX_EVENT, a record event that is not `{ action, record }` JSON): it
+   * was dropped, never delivered. `topic` is the event's topic without its options, when it had one.
+   */
+  error: { error: PocketBaseError; topic?: string };
 }
 
 /** A collection of either kind, with its iteration protocol. */

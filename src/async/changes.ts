@@ -24,6 +24,7 @@ export class ChangeFeed<R> implements AsyncChanges<R> {
         else this.#queue.push(change);
       },
       end: () => this.#finish(),
+      records: true,
     });
     this.ready = subscribed.then(() => undefined);
     this.#unsubscribe = subscribed.then(

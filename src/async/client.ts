@@ -34,6 +34,8 @@ export class Pool {
   readonly #target: () => Promise<ServerTarget>;
   readonly #options: ResolvedOptions;
   #opened: Promise<Opened> | undefined;
+  /** The realtime connections reading on this pool, any identity's: closing the pool closes them. */
+  readonly #realtime = new Set<RealtimeConnection>();
   closed = false;
 
   constructor(target: () => Promise<ServerTarget>, options: ResolvedOptions) {
@@ -96,9 +98,18 @@ export class Pool {
     });
   }
 
+  /** Keeps a realtime connection while it reads (only then: an idle identity costs the pool nothing). */
+  track(connection: RealtimeConnection, active: boolean): void {
+    if (active) this.#realtime.add(connection);
+    else this.#realtime.delete(connection);
+  }
+
+  /** Closes every identity's realtime connection, then the pool (and an embedded server). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.all([...this.#realtime].map((connection) => connection.close()));
+    this.#realtime.clear();
     const opened = await this.#opened?.catch(() => undefined);
     if (!opened) return;
     await opened.transport.close();
@@ -177,15 +188,21 @@ export class Client {
 
   /** This identity's realtime connection, made on first use (it connects on the first subscription). */
   get realtime(): RealtimeConnection {
-    if (this.#closed) throw new ClosedError();
-    this.#realtime ??= new RealtimeConnection({
+    if (this.#closed || this.#pool.closed) throw new ClosedError();
+    if (this.#realtime) return this.#realtime;
+    const pool = this.#pool;
+    const connection: RealtimeConnection = new RealtimeConnection({
       url: async () => (await this.connect()).transport.url,
       request: (spec) => this.request(spec),
       headers: this.#options.headers,
       timeout: this.#options.timeout,
+      stableAfter: this.#options.realtimeStable,
+      maxEvent: this.#options.realtimeMaxEvent,
       emit: (name, data) => void this.events.emit(name, data as never),
+      active: (active) => pool.track(connection, active),
     });
-    return this.#realtime;
+    this.#realtime = connection;
+    return connection;
   }
 
   async connect(): Promise<Connection> {
@@ -244,7 +261,10 @@ export class Client {
     return error;
   }
 
-  /** Closes the pool (and stops an embedded server); an identity from `as()` only stops itself. */
+  /**
+   * Closes the pool (and stops an embedded server), and with it every identity derived with `as()`;
+   * an identity from `as()` only stops itself.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

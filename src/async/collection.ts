@@ -341,6 +341,7 @@ export class AsyncCollection<T extends object = BaseRecord>
     const key = topicString(recordTopic(this.name, topic), options);
     return this.#client.realtime.subscribe(key, {
       message: (data) => callback(data as RecordEvent<RecordOf<T>>),
+      records: true,
     });
   }
 

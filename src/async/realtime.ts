@@ -1,25 +1,25 @@
-// One realtime connection per identity: a Server-Sent Events stream read over undici (no global
-// EventSource), parsed by eventsource-parser, with every subscription of that identity multiplexed on
-// it. Subscriptions are reference-counted per topic string (topic and options), the whole set is
-// resubmitted after each PB_CONNECT, and a lost stream is reopened with backoff and jitter; the
-// environment hears `disconnect` and `reconnect` so that it knows changes may have been missed.
+// One realtime connection per identity: a Server-Sent Events stream (read by realtime-stream.ts) with
+// every subscription of that identity multiplexed on it. Subscriptions are reference-counted per topic
+// string (topic and options), the whole set is resubmitted after each PB_CONNECT, and a lost stream is
+// reopened with backoff and jitter (reset only by a stream that lasted); the environment hears
+// `disconnect` and `reconnect` so that it knows changes may have been missed, and `error` for what
+// PocketBase never sends.
 import type { Client as UndiciClient } from "undici";
-import {
-  ClosedError,
-  InvalidInputError,
-  NetworkError,
-  NotFoundError,
-  PocketBaseError,
-  TimeoutError,
-} from "../abstract/errors/index.ts";
+import { ClosedError, NotFoundError, TimeoutError } from "../abstract/errors/index.ts";
 import type { RequestSpec } from "../abstract/operations.ts";
 import { REALTIME_SILENCE_LIMIT, reconnectDelay, submitSubscriptions } from "../abstract/realtime.ts";
 import type { EnvironmentEvents } from "../abstract/types.ts";
+import { describe, type EventData, readStream, streamError } from "./realtime-stream.ts";
 
 /** Who hears a topic: `message` with each delivered payload, `end` once when the connection closes. */
 export interface TopicListener {
   message(data: unknown): void;
   end?(): void;
+  /**
+   * Record subscriptions: only `{ action, record }` objects are delivered; other data is reported as
+   * an `error` event and dropped. Others get each message's JSON, or its text when it is not JSON.
+   */
+  records?: boolean;
 }
 
 export interface RealtimeOptions {
@@ -31,7 +31,13 @@ export interface RealtimeOptions {
   headers: Record<string, string>;
   /** How long a subscribe may wait for the server to take it, and the stream for its headers (ms). */
   timeout: number;
-  emit: <N extends "disconnect" | "reconnect">(name: N, data: EnvironmentEvents[N]) => void;
+  /** How long a stream must stay open before the reconnect back-off starts again (ms). */
+  stableAfter: number;
+  /** The largest event accepted, in characters. */
+  maxEvent: number;
+  emit: <N extends "disconnect" | "reconnect" | "error">(name: N, data: EnvironmentEvents[N]) => void;
+  /** Told when the connection starts reading (true) and when it stops for good or until the next subscribe (false). */
+  active?: (active: boolean) => void;
 }
 
 interface Pending {
@@ -180,34 +186,39 @@ export class RealtimeConnection {
 
   #start(): void {
     if (this.#loop || this.#closed) return;
+    this.#options.active?.(true);
     const loop = this.#run().finally(() => {
       if (this.#loop === loop) this.#loop = undefined;
       // Subscribed again while the loop was ending: start anew.
       if (this.#topics.size > 0 && !this.#closed) this.#start();
+      else if (!this.#loop) this.#options.active?.(false);
     });
     this.#loop = loop;
   }
 
   /** Connects, and reconnects after every loss, while anything is subscribed. */
   async #run(): Promise<void> {
+    /** Tries since the last live stream was lost (the `reconnect` event tells it). */
     let attempts = 0;
+    /** The back-off step: it starts again only after a stream stayed open for `stableAfter`. */
+    let step = 0;
     /** When the last live stream was lost (undefined while live, or before the first one). */
     let downSince: number | undefined;
-    while (!this.#closed && this.#topics.size > 0) {
+    for (let first = true; !this.#closed && this.#topics.size > 0; first = false) {
       const abort = new AbortController();
       this.#abort = abort;
-      if (attempts > 0) {
-        // Always a turn of the event loop, so that subscribes that just failed have withdrawn first.
-        await sleep(reconnectDelay(attempts - 1), abort.signal);
+      if (!first) {
+        // Never at once: a server that drops each stream as it opens is not to be hit in a loop.
+        await sleep(reconnectDelay(step++), abort.signal);
         if (abort.signal.aborted || this.#topics.size === 0) break;
       }
       let reason = "the server closed the stream";
-      let connected = false;
+      let liveAt: number | undefined;
       try {
         await this.#stream(abort.signal, () => {
-          connected = true;
+          liveAt = performance.now();
           if (downSince !== undefined) {
-            this.#options.emit("reconnect", { attempts, ms: Math.round(performance.now() - downSince) });
+            this.#options.emit("reconnect", { attempts, ms: Math.round(liveAt - downSince) });
           }
           attempts = 0;
           downSince = undefined;
@@ -216,17 +227,16 @@ export class RealtimeConnection {
         reason = describe(error);
         // Those waiting for this connection hear why it failed, rather than wait for their timeout
         // (each subscribe() then withdraws its listener).
-        if (!connected) {
-          for (const pending of this.#pending) pending.reject(error);
-          this.#pending.clear();
-        }
+        if (liveAt === undefined) this.#rejectPending(() => true, error);
       } finally {
         this.#clientId = undefined;
         this.#drop = undefined;
       }
       if (abort.signal.aborted || this.#closed || this.#topics.size === 0) break;
-      if (connected) {
-        downSince = performance.now();
+      if (liveAt !== undefined) {
+        const now = performance.now();
+        if (now - liveAt >= this.#options.stableAfter) step = 0;
+        downSince = now;
         this.#options.emit("disconnect", { reason });
       }
       attempts++;
@@ -235,10 +245,7 @@ export class RealtimeConnection {
 
   /** Opens the stream and reads it to its end; `onLive` runs once the set has been submitted. */
   async #stream(signal: AbortSignal, onLive: () => void): Promise<void> {
-    const [{ Client }, { createParser }] = await Promise.all([
-      import("undici"),
-      import("eventsource-parser"),
-    ]);
+    const { Client } = await import("undici");
     const url = new URL(await this.#options.url());
     this.#http ??= new Client(url.origin, {
       // No heartbeats come from PocketBase; a stream silent beyond its idle close is dead.
@@ -246,81 +253,69 @@ export class RealtimeConnection {
       headersTimeout: this.#options.timeout,
     });
     if (this.#closed) return;
-    const path = `${url.pathname.replace(/\/+$/, "")}/api/realtime`;
-    let response: Awaited<ReturnType<UndiciClient["request"]>>;
-    try {
-      response = await this.#http.request({
-        method: "GET",
-        path,
-        headers: { ...this.#options.headers, accept: "text/event-stream", "cache-control": "no-store" },
+    let drop: (error: unknown) => void = () => {};
+    await readStream(
+      {
+        http: this.#http,
+        origin: url.origin,
+        path: `${url.pathname.replace(/\/+$/, "")}/api/realtime`,
+        headers: this.#options.headers,
         signal,
-      });
-    } catch (cause) {
-      if (signal.aborted) throw cause;
-      throw new NetworkError({
-        status: 0,
-        message: `the realtime stream could not be opened: ${describe(cause)}`,
-        url: url.origin + path,
-        method: "GET",
-        cause,
-      });
-    }
-    if (response.statusCode !== 200) {
-      await response.body.dump().catch(() => {});
-      throw new PocketBaseError({
-        status: response.statusCode,
-        message: `the realtime stream was refused with status ${response.statusCode}`,
-        url: "/api/realtime",
-        method: "GET",
-      });
-    }
-    let failure: unknown;
-    const drop = (error: unknown) => {
-      failure ??= error;
-      response.body.destroy();
-    };
-    this.#drop = drop;
-    const parser = createParser({
-      onEvent: (event) => {
-        if (event.event === "PB_CONNECT") {
-          try {
-            this.#clientId = (JSON.parse(event.data) as { clientId: string }).clientId;
-          } catch (error) {
-            drop(error);
-            return;
-          }
+        maxEvent: this.#options.maxEvent,
+      },
+      {
+        open: (dropStream) => {
+          drop = dropStream;
+          this.#drop = dropStream;
+        },
+        connect: (clientId) => {
+          this.#clientId = clientId;
           // A set that cannot be submitted drops this stream: the loop reconnects.
           this.#submit().then(onLive, drop);
-          return;
-        }
-        const listeners = event.event === undefined ? undefined : this.#topics.get(event.event);
-        if (!listeners || listeners.size === 0) return;
-        let data: unknown;
-        try {
-          data = JSON.parse(event.data);
-        } catch {
-          data = event.data;
-        }
-        for (const listener of [...listeners]) {
-          try {
-            listener.message(data);
-          } catch (error) {
-            // As a throwing event listener's: an uncaught exception, never the stream's failure.
-            process.nextTick(() => {
-              throw error;
-            });
-          }
-        }
+        },
+        message: (topic, data) => this.#deliver(topic, data),
+        malformed: (error) => this.#options.emit("error", { error }),
       },
-    });
-    const decoder = new TextDecoder();
-    try {
-      for await (const chunk of response.body)
-        parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
-    } catch (error) {
-      if (failure === undefined) throw error;
+    );
+  }
+
+  /** Hands one event to its topic's listeners; what cannot be a record event is reported instead. */
+  #deliver(key: string, data: EventData): void {
+    const listeners = this.#topics.get(key);
+    if (!listeners || listeners.size === 0) return;
+    const value = "json" in data ? data.json : data.text;
+    let reported = false;
+    for (const listener of [...listeners]) {
+      if (listener.records && !isRecordEvent(value)) {
+        if (!reported) {
+          reported = true;
+          const what = "json" in data ? "is not { action, record }" : "is not JSON";
+          const topic = key.split("?")[0];
+          this.#options.emit("error", {
+            error: streamError(`a realtime event for ${topic} ${what}; it was dropped`),
+            topic,
+          });
+        }
+        continue;
+      }
+      try {
+        listener.message(value);
+      } catch (error) {
+        // As a throwing event listener's: an uncaught exception, never the stream's failure.
+        process.nextTick(() => {
+          throw error;
+        });
+      }
     }
-    if (failure !== undefined) throw failure;
+  }
+
+  /** Fails the subscribes waiting for a submission that `which` picks. */
+  #rejectPending(which: (pending: Pending) => boolean, error: unknown): void {
+    for (const pending of [...this.#pending]) {
+      if (!which(pending)) continue;
+      this.#pending.delete(pending);
+      pending.reject(error);
+    }
   }
 
   /** Submits the whole current set (after any submission under way); resolves who waited for it. */
@@ -336,6 +331,9 @@ export class RealtimeConnection {
       } catch (error) {
         // A stale client id (the stream ended under us): the reconnect resubmits everything.
         if (error instanceof NotFoundError) drop?.(error);
+        // Refused (a topic over PocketBase's length limit, say): PocketBase changed nothing, and those
+        // waiting for this set hear why at once.
+        else this.#rejectPending((pending) => keys.includes(pending.key), error);
         throw error;
       }
       const taken = new Set(keys);
@@ -350,11 +348,9 @@ export class RealtimeConnection {
   }
 }
 
-function describe(error: unknown): string {
-  if (error instanceof InvalidInputError) return error.message;
-  const code = (error as { code?: unknown })?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return typeof code === "string" ? `${code}: ${message}` : message;
+function isRecordEvent(data: unknown): boolean {
+  const event = data as { action?: unknown; record?: unknown } | null;
+  return typeof event?.action === "string" && typeof event.record === "object" && event.record !== null;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

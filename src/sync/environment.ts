@@ -3,7 +3,7 @@ import { type AsIdentity, asIdentity } from "../abstract/auth-operations.ts";
 import { CollectionCache, withCollectionProperties } from "../abstract/collection-properties.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import type { Environment, ReservedMembers } from "../abstract/environment-types.ts";
-import { ClosedError } from "../abstract/errors/index.ts";
+import { ClosedError, errorFromJSON, type SerializedError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import { environmentSurface } from "../abstract/surface.ts";
 import type { BaseRecord, EnvironmentEvents, IdentityInput, Schema, SchemaOf } from "../abstract/types.ts";
@@ -45,7 +45,7 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
       options,
       (events) => {
         for (const [name, data] of events)
-          void this.emitter.emit(name as keyof EnvironmentEvents, data as never);
+          void this.emitter.emit(name as keyof EnvironmentEvents, revived(name, data) as never);
       },
       derived,
     );
@@ -102,6 +102,13 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
   [Symbol.dispose](): void {
     this.close();
   }
+}
+
+/** An event as the worker relayed it: an `error` event's error rebuilt as its class. */
+function revived(name: string, data: unknown): unknown {
+  if (name !== "error") return data;
+  const { error, ...rest } = data as { error: SerializedError };
+  return { ...rest, error: errorFromJSON(error) };
 }
 
 export interface SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environment<"sync", S> {}

@@ -421,10 +421,16 @@ function releaseUnheld(): void {
   }
 }
 
-/** Closes an environment in the worker (its pool, its embedded server). */
+/**
+ * Closes an environment in the worker (its pool, its embedded server), and first every identity
+ * derived from it with `as()` (their subscriptions, their realtime connections).
+ */
 export function closeEnvironment(envId: number): void {
   const found = registrations.get(envId);
   if (!found) return;
+  for (const [child, registered] of [...registrations]) {
+    if (registered.derived?.parent === envId) closeEnvironment(child);
+  }
   releaseCallbacksOf(envId);
   updateRef();
   let closedByWorker = false;

@@ -102,9 +102,10 @@ function hostEnvironment(envId: number, environment: AsyncEnvironment): void {
     subscriptions: new Map(),
   };
   hosted.set(envId, entry);
-  // The realtime connection's state changes are rare and matter even between calls: always relayed.
-  environment.on(["disconnect", "reconnect"], ({ name, data }) => {
-    if (!entry.relaying) push({ envId, event: [name, data] });
+  // The realtime connection's state changes and errors are rare and matter even between calls: always
+  // relayed.
+  environment.on(["disconnect", "reconnect", "error"], ({ name, data }) => {
+    if (!entry.relaying) push({ envId, event: relayed(name, data) });
   });
   // Every response is progress: a call of many requests may block as long as each one moves.
   environment.on("request", progress);
@@ -136,8 +137,15 @@ function relayEvents(envId: number, entry: Hosted, wanted: boolean): void {
   if (!wanted || entry.relaying) return;
   entry.relaying = true;
   entry.environment.onAny(({ name, data }) => {
-    push({ envId, event: [name, data] as RelayedEvent });
+    push({ envId, event: relayed(name, data) });
   });
+}
+
+/** An event as it crosses: an `error` event's error as plain data (the main thread rebuilds it). */
+function relayed(name: string, data: unknown): RelayedEvent {
+  if (name !== "error") return [name, data];
+  const { error, ...rest } = data as { error: unknown };
+  return [name, { ...rest, error: errorToJSON(error) }];
 }
 
 /** Pushes what the call caused before its reply leaves, so the main thread sees events first. */
