@@ -14,6 +14,7 @@ const ONCE = [
   "test/docs-auth.test.ts",
   "test/docs-admin.test.ts",
   "test/sync-memory.test.ts",
+  "test/identity-leak.test.ts",
   "test/pocketbase-0.22.test.ts",
 ];
 // The packed package on Node 22: after the other projects, so that its build never races

@@ -11,6 +11,7 @@ import { SyncCollection } from "./collection.ts";
 import { EnvironmentForwarder } from "./forwarder.ts";
 import { generateMethods, setRoute } from "./generate.ts";
 import { releaseWhenUnheld } from "./identity-release.ts";
+import type { RelayedEvent } from "./protocol.ts";
 import { syncAdmin } from "./services.ts";
 import { openEnvironment, register } from "./worker-host.ts";
 
@@ -41,14 +42,7 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
     super();
     this.#pool = pool;
     this.#owner = derived === undefined;
-    const id = register(
-      options,
-      (events) => {
-        for (const [name, data] of events)
-          void this.emitter.emit(name as keyof EnvironmentEvents, revived(name, data) as never);
-      },
-      derived,
-    );
+    const id = register(options, SyncEnvironmentBase.#relayTo(new WeakRef<object>(this) as never), derived);
     this.#id = id;
     this.#options = options;
     const forwarder = new EnvironmentForwarder(id, options.syncChunk, () => this.sink.listenerCount() > 0);
@@ -59,6 +53,19 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
     if (derived) releaseWhenUnheld(forwarder, id);
     // Embedded mode starts its server now, so that an unclosed environment is still cleaned up at exit.
     if (options.url === undefined && !derived) openEnvironment(id);
+  }
+
+  /**
+   * Where the worker's relayed events go: the environment, held weakly so that its registration does
+   * not keep an identity the program dropped (identity-release.ts). Made here, not in the
+   * constructor, whose other closures (holding the forwarder) would share this one's scope.
+   */
+  static #relayTo(environment: WeakRef<SyncEnvironmentBase<never>>): (events: RelayedEvent[]) => void {
+    return (events) => {
+      const emitter = environment.deref()?.emitter;
+      for (const [name, data] of events)
+        void emitter?.emit(name as keyof EnvironmentEvents, revived(name, data) as never);
+    };
   }
 
   /**

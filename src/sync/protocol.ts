@@ -38,7 +38,8 @@ export type WorkerRequest =
     }
   | { op: "unsubscribe"; envId: number; subscription: number }
   | { op: "exit"; code: number; later?: boolean }
-  | { op: "throw"; name: string };
+  | { op: "throw"; name: string }
+  | { op: "heap" };
 
 /** An event the worker's environment emitted, relayed to the main thread (pushed, see PushItem). */
 export type RelayedEvent = [name: string, data: unknown];

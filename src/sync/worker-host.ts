@@ -350,6 +350,9 @@ function stopServer(found: Registration): void {
 }
 
 /** Registers a sync environment; nothing crosses to the worker until its first call. */
+/** The identities derived from each environment with `as()`: closed with it. */
+const childrenOf = new Map<number, Set<number>>();
+
 export function register(
   options: ResolvedOptions,
   onEvents: Registration["onEvents"],
@@ -361,6 +364,11 @@ export function register(
     ? { ...options, beforeSend: [], afterSend: [] }
     : crossingOptions(options, (fn) => keepCallback(envId, fn, "call"));
   registrations.set(envId, { options, crossing, onEvents, derived });
+  if (derived) {
+    const siblings = childrenOf.get(derived.parent) ?? new Set<number>();
+    siblings.add(envId);
+    childrenOf.set(derived.parent, siblings);
+  }
   return envId;
 }
 
@@ -428,9 +436,9 @@ function releaseUnheld(): void {
 export function closeEnvironment(envId: number): void {
   const found = registrations.get(envId);
   if (!found) return;
-  for (const [child, registered] of [...registrations]) {
-    if (registered.derived?.parent === envId) closeEnvironment(child);
-  }
+  for (const child of childrenOf.get(envId) ?? []) closeEnvironment(child);
+  childrenOf.delete(envId);
+  if (found.derived) childrenOf.get(found.derived.parent)?.delete(envId);
   releaseCallbacksOf(envId);
   updateRef();
   let closedByWorker = false;
@@ -474,6 +482,21 @@ export function crashWorkerForTests(code = 1, later = false): unknown {
   } catch (error) {
     return error;
   }
+}
+
+/** Test hook: how many environments (identities included) this thread has registered. */
+export function registeredForTests(): number {
+  return registrations.size;
+}
+
+/**
+ * Test hook: the worker's heap after a full collection (with --expose-gc, which the worker inherits).
+ * The worker honours it only when POCKETMAP_TEST_HOOKS=1 was set before it started.
+ */
+export function workerHeapForTests(): number {
+  const reply = send({ op: "heap" }, hookLimit);
+  if (!reply.ok) throw errorFromJSON(reply.error);
+  return reply.value as number;
 }
 
 /** Test hook: raises a built-in error of this class in the worker and returns what the caller got. */

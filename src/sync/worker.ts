@@ -306,6 +306,12 @@ async function run(request: WorkerRequest): Promise<unknown> {
       if (!request.later) process.exit(request.code);
       setTimeout(() => process.exit(request.code), 10);
       return undefined;
+    case "heap": {
+      // Lets the tests measure the worker's heap after a full collection (run with --expose-gc).
+      testHook();
+      (globalThis as { gc?: () => void }).gc?.();
+      return process.memoryUsage().heapUsed;
+    }
     case "throw": {
       // Lets the tests raise a built-in error class in the worker.
       testHook();
