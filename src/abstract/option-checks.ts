@@ -8,6 +8,7 @@ import { buildFilter } from "./filter.ts";
 import { assertBoolean, assertHeaders, assertQuery, assertTimeout } from "./request-options.ts";
 import type {
   AuthOptions,
+  BackupDownloadOptions,
   BatchOptions,
   CountOptions,
   IterateOptions,
@@ -17,8 +18,10 @@ import type {
   RequestOptions,
   SendOptions,
   SubscribeOptions,
+  TestEmailOptions,
 } from "./types.ts";
 import {
+  assertCollectionName,
   assertJsonData,
   assertPlainObject,
   describe,
@@ -148,6 +151,20 @@ const subscribeChecks = {
   headers: check((value) => assertHeaders(value)),
 } satisfies OptionChecks<SubscribeOptions>;
 
+const testEmailChecks = {
+  ...requestChecks,
+  collection: check((value) => assertCollectionName(value)),
+} satisfies OptionChecks<TestEmailOptions>;
+
+const backupDownloadChecks = {
+  ...requestChecks,
+  to: check((value) => {
+    if (typeof value !== "string" || value === "") {
+      throw new InvalidInputError(`pocketmap: to must be a file path, got ${describe(value)}`);
+    }
+  }),
+} satisfies OptionChecks<BackupDownloadOptions>;
+
 /** The options interfaces by name, as the method tables name them. */
 export interface OptionTypes {
   request: RequestOptions;
@@ -160,6 +177,8 @@ export interface OptionTypes {
   auth: AuthOptions;
   oauth2: OAuth2Options;
   subscribe: SubscribeOptions;
+  testEmail: TestEmailOptions;
+  backupDownload: BackupDownloadOptions;
 }
 
 export type OptionKind = keyof OptionTypes;
@@ -176,6 +195,8 @@ export const optionChecks: { readonly [K in OptionKind]: OptionChecks<OptionType
   auth: authChecks,
   oauth2: oauth2Checks,
   subscribe: subscribeChecks,
+  testEmail: testEmailChecks,
+  backupDownload: backupDownloadChecks,
 };
 
 /** The keys options of `kind` accept, in the order errors list them. */

@@ -7,6 +7,16 @@
 // not match the method's (a wrong kind, a wrong count, an optional one declared required) fails to
 // compile.
 import {
+  appleSecretInput,
+  backupFile,
+  backupKey,
+  backupName,
+  emailAddress,
+  emailTemplate,
+  s3Filesystem,
+  uploadName,
+} from "./admin-operations.ts";
+import {
   type AnyParam,
   callback,
   collectionName,
@@ -31,7 +41,15 @@ import {
   topic,
   upsertDocs,
 } from "./params.ts";
-import type { Admin, AdminCollections, Auth, Collection, Environment } from "./types.ts";
+import type {
+  Admin,
+  AdminBackups,
+  AdminCollections,
+  AdminSettings,
+  Auth,
+  Collection,
+  Environment,
+} from "./types.ts";
 
 /**
  * How a method's result crosses to the sync kind:
@@ -169,9 +187,29 @@ export const adminCollectionsSurface = {
   list: call(options("list")),
 } as const satisfies Surface<AdminCollections<"async">>;
 
+export const adminSettingsSurface = {
+  get: call(options("request")),
+  update: call(json("patch"), options("request")),
+  testS3: call(s3Filesystem, options("request")),
+  testEmail: call(emailAddress, emailTemplate, options("testEmail")),
+  generateAppleClientSecret: call(appleSecretInput, options("request")),
+} as const satisfies Surface<AdminSettings<"async">>;
+
+export const adminBackupsSurface = {
+  list: call(options("request")),
+  create: call(backupName, options("request")),
+  upload: call(backupFile, uploadName, options("request")),
+  download: call(backupKey, options("backupDownload")),
+  downloadURL: call(backupKey, options("request")),
+  restore: call(backupKey, options("request")),
+  delete: call(backupKey, options("request")),
+} as const satisfies Surface<AdminBackups<"async">>;
+
 /** Every service, by its path from the environment, with its table; one entry per member of `Admin`. */
 export const serviceSurfaces = {
   "admin.collections": adminCollectionsSurface,
+  "admin.settings": adminSettingsSurface,
+  "admin.backups": adminBackupsSurface,
 } as const satisfies { [P in keyof Admin<"async"> & string as `admin.${P}`]: Surface<Admin<"async">[P]> };
 
 export type ServicePath = keyof typeof serviceSurfaces;

@@ -3,12 +3,16 @@
 // its table (surface.ts) and its class here; the sync kind builds its proxies from the tables alone.
 import { type ServicePath, serviceSurfaces } from "../abstract/surface.ts";
 import type { Admin } from "../abstract/types.ts";
+import { AsyncAdminBackups } from "./admin-backups.ts";
 import { AsyncAdminCollections } from "./admin-collections.ts";
+import { AsyncAdminSettings } from "./admin-settings.ts";
 import type { Client } from "./client.ts";
 import { guardMethods } from "./guard.ts";
 
 const services: { readonly [P in keyof Admin<"async">]: new (client: Client) => Admin<"async">[P] } = {
   collections: AsyncAdminCollections,
+  settings: AsyncAdminSettings,
+  backups: AsyncAdminBackups,
 };
 
 for (const [name, Service] of Object.entries(services)) {

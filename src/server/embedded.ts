@@ -18,6 +18,8 @@ export interface EmbeddedServer {
   /** The temporary directory removed when the server stops; undefined when `dir` was given. */
   readonly tempDir: string | undefined;
   stop(): Promise<void>;
+  /** Writes the generated superuser into the data again (after a backup restore replaced it). */
+  restored(): Promise<void>;
 }
 
 export interface EmbeddedOptions {
@@ -232,6 +234,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
           version,
           pid,
           tempDir: root,
+          restored: () => upsertSuperuser(bin, dir, email, password, startupTimeout, watchdog),
           stop: () => {
             stopping ??= cleanup();
             return stopping;

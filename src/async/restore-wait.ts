@@ -1,0 +1,90 @@
+// Waiting for a PocketBase to come back from a backup restore. PocketBase answers the restore request
+// at once (204), restores a second later in the background and then restarts itself: on Unix it
+// re-executes its own binary with the same arguments (execve: same process id, same port), so the
+// server is briefly unreachable and every connection to it is closed. No answer says when that is
+// over, and polling /api/health cannot tell the old process from the new one (the transport's retries
+// hide the moments it is down). What does tell: a realtime stream opened before the restore ends when
+// the old process goes, and one that opens (and takes a subscription) afterwards is the new process.
+
+import { PocketmapError, TimeoutError } from "../abstract/errors/index.ts";
+import type { RequestSpec } from "../abstract/operations.ts";
+import type { Client } from "./client.ts";
+import { RealtimeConnection } from "./realtime.ts";
+
+/** PocketBase gives a restore 10 minutes to fetch the backup; a minute more to restart. */
+export const RESTORE_WAIT = 11 * 60_000;
+/** How often the server's own account of the restore (`canBackup`) is read while waiting. */
+const POLL = 500;
+
+const healthAsSuperuser: RequestSpec = { method: "GET", path: "/api/health", expect: "object" };
+
+/**
+ * Runs `start` (the restore request) with a realtime stream of its own open, then resolves once the
+ * server has restarted and answers again: the stream was lost and reopened, and /api/health, asked as
+ * the superuser, says no backup or restore is running. Fails if the server says the restore ended
+ * without a restart (it failed: PocketBase logs why), or after `wait` milliseconds.
+ */
+export async function restoreAndWait(
+  client: Client,
+  start: () => Promise<void>,
+  describeRestore: string,
+  wait = RESTORE_WAIT,
+): Promise<void> {
+  const { transport } = await client.connect();
+  let lost = false;
+  let back: (() => void) | undefined;
+  let backAgain = new Promise<void>((resolve) => {
+    back = resolve;
+  });
+  // Anonymous: the restored data may not know this identity (a backup from another server).
+  const watcher = new RealtimeConnection({
+    url: async () => transport.url,
+    request: (spec) => client.request({ ...spec, auth: false }),
+    headers: client.options.headers,
+    timeout: client.options.timeout,
+    emit: (name) => {
+      if (name === "disconnect") lost = true;
+      else if (lost) back?.();
+    },
+  });
+  const deadline = Date.now() + wait;
+  try {
+    const topic = `pocketmap_restore_${Math.random().toString(36).slice(2)}`;
+    await watcher.subscribe(topic, { message() {} });
+    await start();
+    let running = false;
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new TimeoutError({
+          status: 0,
+          message: `pocketmap: the server did not come back from restoring ${describeRestore} within ${wait} ms`,
+          method: "POST",
+        });
+      }
+      const restarted = await Promise.race([
+        backAgain.then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), Math.min(POLL, left))),
+      ]);
+      const canBackup = await client.request<{ data?: { canBackup?: unknown } }>(healthAsSuperuser).then(
+        (answer) => answer.data?.canBackup,
+        () => undefined,
+      );
+      if (canBackup === false) running = true;
+      if (restarted) {
+        // A stream lost for another reason while the restore still runs: wait for the next one.
+        if (canBackup !== false) return;
+        lost = false;
+        backAgain = new Promise<void>((resolve) => {
+          back = resolve;
+        });
+      } else if (running && canBackup === true && !lost) {
+        throw new PocketmapError(
+          `pocketmap: the server did not restore ${describeRestore}: the restore ended without a restart (the server's logs say why)`,
+        );
+      }
+    }
+  } finally {
+    await watcher.close();
+  }
+}
