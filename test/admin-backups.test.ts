@@ -6,16 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AsyncEnvironment, BadRequestError, InvalidInputError } from "../src/index.ts";
-import { installPocketBase } from "../src/server/binary.ts";
-import { type EmbeddedServer, startEmbedded } from "../src/server/embedded.ts";
-import { server, tripwire } from "./helpers.ts";
+import type { EmbeddedServer } from "../src/server/embedded.ts";
+import { privateServer, tripwire } from "./helpers.ts";
 import { failure, KINDS, openEnvWith } from "./kinds.ts";
 import { type S3Server, startS3Server } from "./s3-server.ts";
-
-/** A server of its own, of the project's PocketBase version. */
-export async function privateServer(): Promise<EmbeddedServer> {
-  return startEmbedded({ bin: await installPocketBase(server().version) });
-}
 
 const isZip = (bytes: Uint8Array) => bytes[0] === 0x50 && bytes[1] === 0x4b; // "PK"
 

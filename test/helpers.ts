@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { expect, inject } from "vitest";
 import { type AsyncEnvironment, NotFoundError, setup } from "../src/index.ts";
+import { installPocketBase } from "../src/server/binary.ts";
+import { type EmbeddedServer, startEmbedded } from "../src/server/embedded.ts";
 import { postsModel } from "./collections.ts";
 
 export const server = () => inject("pocketbase");
@@ -110,4 +113,47 @@ export async function gone(url: string): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return false;
+}
+
+/** The PocketBase serving this URL: its pid and --dir, found in /proc by its --http address. */
+export function pocketBaseAt(url: string): { pid: number; dir: string } | undefined {
+  const http = `--http=${new URL(url).host}`;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let args: string[];
+    try {
+      args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+    } catch {
+      continue;
+    }
+    if (!args.includes("serve") || !args.includes(http)) continue;
+    const dir = args.find((arg) => arg.startsWith("--dir="))?.slice("--dir=".length);
+    if (dir) return { pid: Number(entry), dir };
+  }
+  return undefined;
+}
+
+/** Whether a process has ended (a zombie that init has not reaped yet counts as ended). */
+export function ended(pid: number): boolean {
+  try {
+    return /^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
+  }
+}
+
+/** Polls `check` until it holds, for at most `ms` (a hang guard, not a speed check). */
+export async function eventually(check: () => boolean, ms = 10_000): Promise<boolean> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+    if (check()) return true;
+  }
+  return check();
+}
+
+/**
+ * A PocketBase of the project's version for one test file alone (settings, backups and restores
+ * would disturb the files sharing the suite's server); the caller stops it.
+ */
+export async function privateServer(): Promise<EmbeddedServer> {
+  return startEmbedded({ bin: await installPocketBase(server().version) });
 }

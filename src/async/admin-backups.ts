@@ -123,8 +123,10 @@ export class AsyncAdminBackups implements AdminBackups<"async"> {
       options?.timeout ?? RESTORE_WAIT,
     );
     // An embedded server gets its generated superuser back, whatever the backup held.
-    const { target } = await this.#client.connect();
+    const { target, auth } = await this.#client.connect();
     await target.restored?.();
+    // The restored data decides whose tokens hold: with credentials, the next call logs in afresh.
+    if (auth.canLogin) auth.invalidate(await auth.token(spec));
   }
 
   async delete(key: string, options?: RequestOptions): Promise<void> {

@@ -1,0 +1,111 @@
+// admin.backups.restore(): PocketBase restarts itself after a restore (it re-executes its binary: same
+// process, same port). The call resolves once the server answers again, and an embedded server stays
+// supervised: stopped at close(), at exit, and when its script is SIGKILLed.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AsyncEnvironment, setup } from "../src/index.ts";
+import type { EmbeddedServer } from "../src/server/embedded.ts";
+import { ended, eventually, gone, pocketBaseAt, privateServer } from "./helpers.ts";
+import { KINDS, openEnvWith } from "./kinds.ts";
+
+const notes = { name: "notes", type: "base", fields: [{ name: "text", type: "text" }] };
+
+describe.each(KINDS)("restore() on an embedded server (%s kind)", (kind) => {
+  it("brings the backup's data back on the same server and port; close() still stops it", async () => {
+    const env = openEnvWith(kind, { url: undefined });
+    try {
+      await env.createCollection(notes);
+      await env.notes!.set("note00000000001", { text: "kept" });
+      const key = await env.admin.backups.create(`${kind}_restore.zip`);
+      await env.notes!.set("note00000000002", { text: "undone" });
+      const url = await env.url();
+      const before = pocketBaseAt(url);
+      expect(before).toBeDefined();
+
+      await env.admin.backups.restore(key);
+
+      // The next call works at once: restore() waited for the restarted server.
+      expect(await env.notes!.count()).toBe(1);
+      expect((await env.notes!.get("note00000000001"))?.text).toBe("kept");
+      expect(await env.notes!.get("note00000000002")).toBeUndefined();
+      expect(await env.url()).toBe(url);
+      const after = pocketBaseAt(url);
+      expect(after).toEqual(before);
+      await env.close();
+      expect(await gone(url)).toBe(true);
+      expect(await eventually(() => ended(after!.pid))).toBe(true);
+      expect(existsSync(dirname(after!.dir))).toBe(false);
+    } finally {
+      await env.close();
+    }
+  });
+});
+
+describe("restore() of a backup from another server (embedded)", () => {
+  it("keeps the embedded server's superuser: later calls still work", async () => {
+    const other = setup({ async: true, url: undefined });
+    const env = setup({ async: true, url: undefined });
+    try {
+      await other.createCollection(notes);
+      await other.notes!.set("note00000000003", { text: "from elsewhere" });
+      const bytes = await other.admin.backups.download(await other.admin.backups.create("elsewhere.zip"));
+      await env.admin.backups.upload(bytes!, "elsewhere.zip");
+      await env.admin.backups.restore("elsewhere.zip");
+      expect((await env.notes!.get("note00000000003"))?.text).toBe("from elsewhere");
+      expect((await env.admin.backups.list()).map((backup) => backup.key)).toContain("elsewhere.zip");
+    } finally {
+      await Promise.all([other.close(), env.close()]);
+    }
+  });
+});
+
+describe("restore() on a server given by URL", () => {
+  let pb: EmbeddedServer;
+  let env: AsyncEnvironment;
+  beforeAll(async () => {
+    pb = await privateServer();
+    env = setup({ async: true, url: pb.url, email: pb.email, password: pb.password });
+  });
+  afterAll(async () => {
+    await env?.close();
+    await pb?.stop();
+  });
+
+  it("resolves once the restarted server answers", async () => {
+    await env.createCollection(notes);
+    const key = await env.admin.backups.create("remote.zip");
+    await env.notes!.set("note00000000004", { text: "undone" });
+    await env.admin.backups.restore(key);
+    expect(await env.notes!.count()).toBe(0);
+    expect((await env.health()).code).toBe(200);
+  });
+});
+
+describe.each(KINDS)("a script that restored a backup and is SIGKILLed (%s kind)", (kind) => {
+  it("leaves no PocketBase running and no temporary directory", async () => {
+    const child = spawn(process.execPath, [join(import.meta.dirname, "fixtures/restore-kill.ts"), kind], {
+      env: { ...process.env, POCKETBASE_URL: "" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once("exit", (_, signal) => resolve(signal)),
+    );
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (chunk) => {
+        out += chunk;
+        if (out.includes("\n")) resolve(out.split("\n")[0]!);
+      });
+      child.once("exit", () => reject(new Error(`the fixture ended early: ${out}`)));
+    });
+    const server = pocketBaseAt(url);
+    expect(server).toBeDefined();
+    child.kill("SIGKILL");
+    expect(await exited).toBe("SIGKILL");
+    expect(await eventually(() => ended(server!.pid))).toBe(true);
+    expect(await eventually(() => !existsSync(dirname(server!.dir)))).toBe(true);
+    expect(await gone(url)).toBe(true);
+  });
+});
