@@ -56,6 +56,21 @@ const VALID: Record<string, unknown> = {
   callback: () => {},
   options: undefined,
   duration: 0,
+  key: "pb_backup_20260102030405.zip",
+  backupName: "backup.zip",
+  file: new Uint8Array([0x50, 0x4b]),
+  uploadName: "upload.zip",
+  filesystem: "storage",
+  to: "someone@pocketmap.test",
+  template: "verification",
+  patch: { meta: { appName: "x" } },
+  apple: {
+    clientId: "com.pocketmap.test",
+    teamId: "TEAM123456",
+    keyId: "KEY1234567",
+    privateKey: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
+    duration: 60,
+  },
 };
 const TEXT = new Set([
   "password",
