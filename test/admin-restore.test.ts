@@ -4,11 +4,41 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { crc32 } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AsyncEnvironment, setup } from "../src/index.ts";
+import { type AsyncEnvironment, PocketmapError, setup, TimeoutError } from "../src/index.ts";
 import type { EmbeddedServer } from "../src/server/embedded.ts";
 import { ended, eventually, gone, pocketBaseAt, privateServer } from "./helpers.ts";
 import { KINDS, openEnvWith } from "./kinds.ts";
+
+/** A zip holding one small text file (stored, not compressed): a zip, but not a PocketBase backup. */
+function zipOf(name: string, text: string): Uint8Array {
+  const data = Buffer.from(text);
+  const file = Buffer.from(name);
+  const crc = crc32(data);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(data.length, 22);
+  local.writeUInt16LE(file.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(data.length, 24);
+  central.writeUInt16LE(file.length, 28);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + file.length, 12);
+  end.writeUInt32LE(local.length + file.length + data.length, 16);
+  return Buffer.concat([local, file, data, central, file, end]);
+}
 
 const notes = { name: "notes", type: "base", fields: [{ name: "text", type: "text" }] };
 
@@ -79,6 +109,21 @@ describe("restore() on a server given by URL", () => {
     await env.notes!.set("note00000000004", { text: "undone" });
     await env.admin.backups.restore(key);
     expect(await env.notes!.count()).toBe(0);
+    expect((await env.health()).code).toBe(200);
+  });
+
+  it("a restore PocketBase gives up on (a zip without data.db) fails rather than waits forever", async () => {
+    await env.admin.backups.upload(zipOf("hello.txt", "not a backup"), "not_a_backup.zip");
+    // The bound is the call's timeout; what it proves is that the call ends, with a PocketmapError.
+    const error = await env.admin.backups.restore("not_a_backup.zip", { timeout: 15_000 }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(PocketmapError);
+    // Told by the server's logs, not by the timeout: with PocketBase's own reason.
+    expect(error).not.toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toMatch(/did not restore backup "not_a_backup\.zip".*data\.db/);
+    // The server was never down: it still answers, with its data.
     expect((await env.health()).code).toBe(200);
   });
 });

@@ -99,7 +99,12 @@ describe.each(KINDS)("admin.settings (%s kind)", (kind) => {
   });
 
   it("generateAppleClientSecret() returns a JWT signed for the team, key and client", async () => {
-    const input = { clientId: "com.pocketmap.test", teamId: "TEAM123456", keyId: "KEY1234567", duration: 3600 };
+    const input = {
+      clientId: "com.pocketmap.test",
+      teamId: "TEAM123456",
+      keyId: "KEY1234567",
+      duration: 3600,
+    };
     const secret = await env.admin.settings.generateAppleClientSecret({ ...input, privateKey });
     expect(claims(secret, 0)).toMatchObject({ alg: "ES256", kid: input.keyId });
     expect(claims(secret)).toMatchObject({ iss: input.teamId, sub: input.clientId });
@@ -121,7 +126,11 @@ describe("admin.settings: bad input fails before any request", () => {
   const apple = { clientId: "c", teamId: "TEAM123456", keyId: "KEY1234567", privateKey, duration: 60 };
   const cases: [string, (env: AsyncEnvironment) => unknown, RegExp][] = [
     ["a patch that is not an object", (env) => env.admin.settings.update([] as never), /plain object/],
-    ["an unknown S3 filesystem", (env) => env.admin.settings.testS3("files" as never), /"storage" or "backups"/],
+    [
+      "an unknown S3 filesystem",
+      (env) => env.admin.settings.testS3("files" as never),
+      /"storage" or "backups"/,
+    ],
     ["an address that is not one", (env) => env.admin.settings.testEmail("nobody", "otp"), /email address/],
     ["an unknown template", (env) => env.admin.settings.testEmail("a@b.test", "welcome" as never), /one of/],
     [

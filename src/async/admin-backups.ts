@@ -118,8 +118,8 @@ export class AsyncAdminBackups implements AdminBackups<"async"> {
     const spec = withQuery(backupRequests.restore(key), options);
     await restoreAndWait(
       this.#client,
+      key,
       () => this.#send(spec, options),
-      `backup ${JSON.stringify(key)}`,
       options?.timeout ?? RESTORE_WAIT,
     );
     // An embedded server gets its generated superuser back, whatever the backup held.

@@ -5,6 +5,8 @@
 // over, and polling /api/health cannot tell the old process from the new one (the transport's retries
 // hide the moments it is down). What does tell: a realtime stream opened before the restore ends when
 // the old process goes, and one that opens (and takes a subscription) afterwards is the new process.
+// A restore PocketBase accepted and then gave up on (a zip without data.db) ends in no restart, only
+// in an entry of its logs, which is read every few seconds (a server that keeps no logs: the timeout).
 
 import { PocketmapError, TimeoutError } from "../abstract/errors/index.ts";
 import type { RequestSpec } from "../abstract/operations.ts";
@@ -13,10 +15,35 @@ import { RealtimeConnection } from "./realtime.ts";
 
 /** PocketBase gives a restore 10 minutes to fetch the backup; a minute more to restart. */
 export const RESTORE_WAIT = 11 * 60_000;
-/** How often the server's own account of the restore (`canBackup`) is read while waiting. */
-const POLL = 500;
+/**
+ * How often the server's own account of the restore is read while waiting: `canBackup` in its health,
+ * and its logs. PocketBase writes its logs after 3 s without a new one, so reading more often (each
+ * read is a logged request) would keep them from being written.
+ */
+const POLL = 4_000;
 
 const healthAsSuperuser: RequestSpec = { method: "GET", path: "/api/health", expect: "object" };
+
+// What PocketBase logs when a restore it accepted fails (apis/backup.go, 0.23 to 0.40).
+const failedRestores: RequestSpec = {
+  method: "GET",
+  path: "/api/logs",
+  query: { filter: 'message = "Failed to restore backup"', sort: "-created", perPage: 50, skipTotal: true },
+  expect: "object",
+};
+
+interface LogEntry {
+  id?: unknown;
+  data?: { key?: unknown; error?: unknown };
+}
+
+/** The failed-restore entries of the server's logs (none when it keeps no logs, or cannot say). */
+async function failureLogs(client: Client): Promise<LogEntry[]> {
+  return client.request<{ items?: LogEntry[] }>(failedRestores).then(
+    (page) => (Array.isArray(page.items) ? page.items : []),
+    () => [],
+  );
+}
 
 /**
  * Runs `start` (the restore request) with a realtime stream of its own open, then resolves once the
@@ -26,8 +53,8 @@ const healthAsSuperuser: RequestSpec = { method: "GET", path: "/api/health", exp
  */
 export async function restoreAndWait(
   client: Client,
+  key: string,
   start: () => Promise<void>,
-  describeRestore: string,
   wait = RESTORE_WAIT,
 ): Promise<void> {
   const { transport } = await client.connect();
@@ -51,6 +78,7 @@ export async function restoreAndWait(
   try {
     const topic = `pocketmap_restore_${Math.random().toString(36).slice(2)}`;
     await watcher.subscribe(topic, { message() {} });
+    const earlier = new Set((await failureLogs(client)).map((entry) => entry.id));
     await start();
     let running = false;
     for (;;) {
@@ -58,14 +86,18 @@ export async function restoreAndWait(
       if (left <= 0) {
         throw new TimeoutError({
           status: 0,
-          message: `pocketmap: the server did not come back from restoring ${describeRestore} within ${wait} ms`,
+          message: `pocketmap: the server did not come back from restoring backup ${JSON.stringify(key)} within ${wait} ms`,
           method: "POST",
         });
       }
+      let timer: NodeJS.Timeout | undefined;
       const restarted = await Promise.race([
         backAgain.then(() => true),
-        new Promise<false>((resolve) => setTimeout(() => resolve(false), Math.min(POLL, left))),
+        new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), Math.min(POLL, left));
+        }),
       ]);
+      clearTimeout(timer);
       const canBackup = await client.request<{ data?: { canBackup?: unknown } }>(healthAsSuperuser).then(
         (answer) => answer.data?.canBackup,
         () => undefined,
@@ -78,9 +110,16 @@ export async function restoreAndWait(
         backAgain = new Promise<void>((resolve) => {
           back = resolve;
         });
-      } else if (running && canBackup === true && !lost) {
+        continue;
+      }
+      const failed = (await failureLogs(client)).find(
+        (entry) => !earlier.has(entry.id) && entry.data?.key === key,
+      );
+      if (failed || (running && canBackup === true && !lost)) {
+        const why =
+          typeof failed?.data?.error === "string" ? `: ${failed.data.error}` : " (the server's logs say why)";
         throw new PocketmapError(
-          `pocketmap: the server did not restore ${describeRestore}: the restore ended without a restart (the server's logs say why)`,
+          `pocketmap: the server did not restore backup ${JSON.stringify(key)}; it goes on with its data as it was${why}`,
         );
       }
     }
