@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AsyncEnvironment, BadRequestError, InvalidInputError } from "../src/index.ts";
 import type { EmbeddedServer } from "../src/server/embedded.ts";
 import { privateServer, tripwire } from "./helpers.ts";
-import { failure, KINDS, openEnvWith } from "./kinds.ts";
+import { failure, KINDS, openEnvWith, type Refusal, refusedBeforeAnyRequest } from "./kinds.ts";
 import { type S3Server, startS3Server } from "./s3-server.ts";
 
 const isZip = (bytes: Uint8Array) => bytes[0] === 0x50 && bytes[1] === 0x4b; // "PK"
@@ -107,35 +107,16 @@ describe.each(KINDS)("admin.backups (%s kind)", (kind) => {
   });
 });
 
-describe("admin.backups: bad input fails before any request", () => {
-  let wire: Awaited<ReturnType<typeof tripwire>>;
-  const envs: AsyncEnvironment[] = [];
-  beforeAll(async () => {
-    wire = await tripwire();
-    for (const kind of KINDS) envs.push(openEnvWith(kind, { url: wire.url, token: "a.b.c", retries: 0 }));
-  });
-  afterAll(async () => {
-    for (const env of envs) await env.close();
-    await wire.close();
-  });
+const cases: Refusal[] = [
+  ["a key with a /", (env) => env.admin.backups.download("../x.zip"), /without "\/"/],
+  ["an empty key", (env) => env.admin.backups.delete(""), /backup's file name/],
+  ["a key that is not a string", (env) => env.admin.backups.restore(42 as never), /backup's file name/],
+  ["a key with a backslash", (env) => env.admin.backups.downloadURL("a\\b.zip"), /without "\/"/],
+  ["a name PocketBase refuses", (env) => env.admin.backups.create("My Backup.zip"), /lower-case/],
+  ["a name without .zip", (env) => env.admin.backups.create("backup"), /ending in ".zip"/],
+  ["an upload that is not a file", (env) => env.admin.backups.upload("zip" as never, "a.zip"), /Blob/],
+  ["bytes without a name", (env) => env.admin.backups.upload(new Uint8Array(4)), /needs a name/],
+  ["an empty download path", (env) => env.admin.backups.download("a.zip", { to: "" }), /file path/],
+];
 
-  const cases: [string, (env: AsyncEnvironment) => unknown, RegExp][] = [
-    ["a key with a /", (env) => env.admin.backups.download("../x.zip"), /without "\/"/],
-    ["an empty key", (env) => env.admin.backups.delete(""), /backup's file name/],
-    ["a key that is not a string", (env) => env.admin.backups.restore(42 as never), /backup's file name/],
-    ["a key with a backslash", (env) => env.admin.backups.downloadURL("a\\b.zip"), /without "\/"/],
-    ["a name PocketBase refuses", (env) => env.admin.backups.create("My Backup.zip"), /lower-case/],
-    ["a name without .zip", (env) => env.admin.backups.create("backup"), /ending in ".zip"/],
-    ["an upload that is not a file", (env) => env.admin.backups.upload("zip" as never, "a.zip"), /Blob/],
-    ["bytes without a name", (env) => env.admin.backups.upload(new Uint8Array(4)), /needs a name/],
-    ["an empty download path", (env) => env.admin.backups.download("a.zip", { to: "" }), /file path/],
-  ];
-  it.each(cases)("%s", async (_, call, message) => {
-    for (const env of envs) {
-      const error = await failure(() => call(env));
-      expect(error).toBeInstanceOf(InvalidInputError);
-      expect(error.message).toMatch(message);
-    }
-    expect(wire.connections).toBe(0);
-  });
-});
+refusedBeforeAnyRequest("admin.backups: bad input fails before any request", cases);

@@ -1,42 +1,55 @@
 // admin.backups.restore(): PocketBase restarts itself after a restore (it re-executes its binary: same
 // process, same port). The call resolves once the server answers again, and an embedded server stays
 // supervised: stopped at close(), at exit, and when its script is SIGKILLed.
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { crc32 } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AsyncEnvironment, PocketmapError, setup, TimeoutError } from "../src/index.ts";
 import type { EmbeddedServer } from "../src/server/embedded.ts";
-import { ended, eventually, gone, pocketBaseAt, privateServer } from "./helpers.ts";
+import { ended, eventually, fixtureWithServer, gone, pocketBaseAt, privateServer } from "./helpers.ts";
 import { KINDS, openEnvWith } from "./kinds.ts";
+
+/** A little-endian record of `size` bytes with these [offset, value, width] fields set. */
+function record(size: number, fields: [number, number, 2 | 4][]): Buffer {
+  const bytes = Buffer.alloc(size);
+  for (const [offset, value, width] of fields) {
+    if (width === 2) bytes.writeUInt16LE(value, offset);
+    else bytes.writeUInt32LE(value, offset);
+  }
+  return bytes;
+}
 
 /** A zip holding one small text file (stored, not compressed): a zip, but not a PocketBase backup. */
 function zipOf(name: string, text: string): Uint8Array {
   const data = Buffer.from(text);
   const file = Buffer.from(name);
-  const crc = crc32(data);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(file.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(file.length, 28);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(central.length + file.length, 12);
-  end.writeUInt32LE(local.length + file.length + data.length, 16);
+  const [crc, size, length] = [crc32(data), data.length, file.length];
+  const local = record(30, [
+    [0, 0x04034b50, 4],
+    [4, 20, 2],
+    [14, crc, 4],
+    [18, size, 4],
+    [22, size, 4],
+    [26, length, 2],
+  ]);
+  const central = record(46, [
+    [0, 0x02014b50, 4],
+    [4, 20, 2],
+    [6, 20, 2],
+    [16, crc, 4],
+    [20, size, 4],
+    [24, size, 4],
+    [28, length, 2],
+  ]);
+  const offset = local.length + length + size;
+  const end = record(22, [
+    [0, 0x06054b50, 4],
+    [8, 1, 2],
+    [10, 1, 2],
+    [12, central.length + length, 4],
+    [16, offset, 4],
+  ]);
   return Buffer.concat([local, file, data, central, file, end]);
 }
 
@@ -130,25 +143,12 @@ describe("restore() on a server given by URL", () => {
 
 describe.each(KINDS)("a script that restored a backup and is SIGKILLed (%s kind)", (kind) => {
   it("leaves no PocketBase running and no temporary directory", async () => {
-    const child = spawn(process.execPath, [join(import.meta.dirname, "fixtures/restore-kill.ts"), kind], {
-      env: { ...process.env, POCKETBASE_URL: "" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child.once("exit", (_, signal) => resolve(signal)),
-    );
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (chunk) => {
-        out += chunk;
-        if (out.includes("\n")) resolve(out.split("\n")[0]!);
-      });
-      child.once("exit", () => reject(new Error(`the fixture ended early: ${out}`)));
-    });
+    const script = join(import.meta.dirname, "fixtures/restore-kill.ts");
+    const { child, exited, url } = await fixtureWithServer(script, [kind]);
     const server = pocketBaseAt(url);
     expect(server).toBeDefined();
     child.kill("SIGKILL");
-    expect(await exited).toBe("SIGKILL");
+    expect((await exited).signal).toBe("SIGKILL");
     expect(await eventually(() => ended(server!.pid))).toBe(true);
     expect(await eventually(() => !existsSync(dirname(server!.dir)))).toBe(true);
     expect(await gone(url)).toBe(true);

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { expect, inject } from "vitest";
@@ -156,4 +157,27 @@ export async function eventually(check: () => boolean, ms = 10_000): Promise<boo
  */
 export async function privateServer(): Promise<EmbeddedServer> {
   return startEmbedded({ bin: await installPocketBase(server().version) });
+}
+
+/**
+ * Starts a fixture script (no server URL: it starts an embedded one) and resolves with the process,
+ * how it exits, and the first line it prints (the server's URL).
+ */
+export async function fixtureWithServer(script: string, args: string[] = []) {
+  const child = spawn(process.execPath, [script, ...args], {
+    env: { ...process.env, POCKETBASE_URL: "" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      if (out.includes("\n")) resolve(out.split("\n")[0]!);
+    });
+    child.once("exit", () => reject(new Error(`the fixture ended early: ${out}`)));
+  });
+  return { child, exited, url };
 }

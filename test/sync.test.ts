@@ -10,6 +10,7 @@ import { crashWorkerForTests, throwInWorkerForTests, workerThreadForTests } from
 import {
   ended,
   eventually,
+  fixtureWithServer,
   freshPosts,
   gone,
   pocketBaseAt,
@@ -27,21 +28,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts the sync loop fixture against an embedded server, sends `signal`, reports what was left. */
 async function signalledLoop(signal: NodeJS.Signals) {
-  const child = spawn(process.execPath, [fixture("sync-loop.ts")], {
-    env: { ...process.env, POCKETBASE_URL: "" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      if (out.includes("\n")) resolve(out.split("\n")[0]!);
-    });
-    child.once("exit", () => reject(new Error(`the fixture ended early: ${out}`)));
-  });
+  const { child, exited, url } = await fixtureWithServer(fixture("sync-loop.ts"));
   const server = pocketBaseAt(url);
   // Let it loop a little: the signal must arrive while calls are blocking.
   await sleep(200);
