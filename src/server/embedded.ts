@@ -234,7 +234,16 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
           version,
           pid,
           tempDir: root,
-          restored: () => upsertSuperuser(bin, dir, email, password, startupTimeout, watchdog),
+          restored: async () => {
+            // PocketBase restarts in place (execve: same process); a process that exited instead
+            // would have left a successor nothing supervises.
+            if (running?.gone) {
+              throw new PocketmapError(
+                "pocketmap: the embedded PocketBase exited while restoring a backup instead of restarting in place",
+              );
+            }
+            await upsertSuperuser(bin, dir, email, password, startupTimeout, watchdog);
+          },
           stop: () => {
             stopping ??= cleanup();
             return stopping;
