@@ -465,11 +465,54 @@ export interface AdminCollections<K extends Kind> {
   list(options?: ListOptions): Ret<K, ListResult<CollectionModel>>;
 }
 
+/** An S3 configuration of the settings (`s3`, `backups.s3`); `secret` is never returned. */
+export interface S3Settings {
+  enabled: boolean;
+  bucket: string;
+  region: string;
+  endpoint: string;
+  accessKey: string;
+  secret?: string;
+  forcePathStyle: boolean;
+  [key: string]: unknown;
+}
+
 /**
- * PocketBase's settings, as `GET /api/settings` returns them: sections such as `meta`, `smtp`, `s3`,
- * `backups`, `batch`, `logs`. Secrets (the SMTP password, S3 secrets) never come back.
+ * PocketBase's settings, as `GET /api/settings` returns them (the sections of 0.23 to 0.40, and any
+ * other a release adds). Secrets (the SMTP password, S3 secrets) never come back.
  */
 export interface Settings {
+  meta: {
+    appName: string;
+    appURL: string;
+    senderName: string;
+    senderAddress: string;
+    hideControls: boolean;
+    [key: string]: unknown;
+  };
+  smtp: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    username: string;
+    password?: string;
+    authMethod: string;
+    tls: boolean;
+    localName: string;
+    [key: string]: unknown;
+  };
+  s3: S3Settings;
+  backups: { cron: string; cronMaxKeep: number; s3: S3Settings; [key: string]: unknown };
+  batch: {
+    enabled: boolean;
+    maxRequests: number;
+    timeout: number;
+    maxBodySize: number;
+    [key: string]: unknown;
+  };
+  logs: { maxDays: number; minLevel: number; logIP: boolean; logAuthId: boolean; [key: string]: unknown };
+  rateLimits: { enabled: boolean; rules: Record<string, unknown>[]; [key: string]: unknown };
+  trustedProxy: { headers: string[]; useLeftmostIP: boolean; [key: string]: unknown };
   [section: string]: unknown;
 }
 
