@@ -1,6 +1,10 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { expect, inject } from "vitest";
 import { type AsyncEnvironment, NotFoundError, setup } from "../src/index.ts";
+import { installPocketBase } from "../src/server/binary.ts";
+import { type EmbeddedServer, startEmbedded } from "../src/server/embedded.ts";
 import { postsModel } from "./collections.ts";
 
 export const server = () => inject("pocketbase");
@@ -119,4 +123,70 @@ export async function gone(url: string): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return false;
+}
+
+/** The PocketBase serving this URL: its pid and --dir, found in /proc by its --http address. */
+export function pocketBaseAt(url: string): { pid: number; dir: string } | undefined {
+  const http = `--http=${new URL(url).host}`;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let args: string[];
+    try {
+      args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+    } catch {
+      continue;
+    }
+    if (!args.includes("serve") || !args.includes(http)) continue;
+    const dir = args.find((arg) => arg.startsWith("--dir="))?.slice("--dir=".length);
+    if (dir) return { pid: Number(entry), dir };
+  }
+  return undefined;
+}
+
+/** Whether a process has ended (a zombie that init has not reaped yet counts as ended). */
+export function ended(pid: number): boolean {
+  try {
+    return /^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
+  }
+}
+
+/** Polls `check` until it holds, for at most `ms` (a hang guard, not a speed check). */
+export async function eventually(check: () => boolean, ms = 10_000): Promise<boolean> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+    if (check()) return true;
+  }
+  return check();
+}
+
+/**
+ * A PocketBase of the project's version for one test file alone (settings, backups and restores
+ * would disturb the files sharing the suite's server); the caller stops it.
+ */
+export async function privateServer(): Promise<EmbeddedServer> {
+  return startEmbedded({ bin: await installPocketBase(server().version) });
+}
+
+/**
+ * Starts a fixture script (no server URL: it starts an embedded one) and resolves with the process,
+ * how it exits, and the first line it prints (the server's URL).
+ */
+export async function fixtureWithServer(script: string, args: string[] = []) {
+  const child = spawn(process.execPath, [script, ...args], {
+    env: { ...process.env, POCKETBASE_URL: "" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      if (out.includes("\n")) resolve(out.split("\n")[0]!);
+    });
+    child.once("exit", () => reject(new Error(`the fixture ended early: ${out}`)));
+  });
+  return { child, exited, url };
 }

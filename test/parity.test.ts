@@ -60,6 +60,20 @@ const VALID: Record<string, unknown> = {
   patch: { listRule: "" },
   models: [{ name: "x" }],
   query: "select 1",
+  key: "pb_backup_20260102030405.zip",
+  backupName: "backup.zip",
+  file: new Uint8Array([0x50, 0x4b]),
+  uploadName: "upload.zip",
+  filesystem: "storage",
+  to: "someone@pocketmap.test",
+  template: "verification",
+  apple: {
+    clientId: "com.pocketmap.test",
+    teamId: "TEAM123456",
+    keyId: "KEY1234567",
+    privateKey: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
+    duration: 60,
+  },
 };
 const TEXT = new Set([
   "password",

@@ -1,13 +1,24 @@
 // What only the sync kind has: a worker thread, blocking calls, events delivered afterwards.
 import { execFile, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { BadRequestError, NotFoundError, SyncWorkerError, setup } from "../src/index.ts";
 import { crashWorkerForTests, throwInWorkerForTests, workerThreadForTests } from "../src/sync/worker-host.ts";
-import { freshPosts, gone, reachable, server, superuserEnv, tripwire } from "./helpers.ts";
+import {
+  ended,
+  eventually,
+  fixtureWithServer,
+  freshPosts,
+  gone,
+  pocketBaseAt,
+  reachable,
+  server,
+  superuserEnv,
+  tripwire,
+} from "./helpers.ts";
 
 // Before the first sync call starts the worker, so that it honours the crash hook.
 process.env.POCKETMAP_TEST_HOOKS = "1";
@@ -15,56 +26,9 @@ const run = promisify(execFile);
 const fixture = (name: string) => join(import.meta.dirname, "fixtures", name);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The PocketBase serving this URL: its pid and --dir, found in /proc by its --http address. */
-function pocketBaseAt(url: string): { pid: number; dir: string } | undefined {
-  const http = `--http=${new URL(url).host}`;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let args: string[];
-    try {
-      args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
-    } catch {
-      continue;
-    }
-    if (!args.includes("serve") || !args.includes(http)) continue;
-    const dir = args.find((arg) => arg.startsWith("--dir="))?.slice("--dir=".length);
-    if (dir) return { pid: Number(entry), dir };
-  }
-  return undefined;
-}
-
-/** Whether a process has ended (a zombie that init has not reaped yet counts as ended). */
-function ended(pid: number): boolean {
-  try {
-    return /^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return true;
-  }
-}
-
-/** Polls `check` until it holds, for at most `ms` (a hang guard, not a speed check). */
-async function eventually(check: () => boolean, ms = 10_000): Promise<boolean> {
-  for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(20)) if (check()) return true;
-  return check();
-}
-
 /** Starts the sync loop fixture against an embedded server, sends `signal`, reports what was left. */
 async function signalledLoop(signal: NodeJS.Signals) {
-  const child = spawn(process.execPath, [fixture("sync-loop.ts")], {
-    env: { ...process.env, POCKETBASE_URL: "" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      if (out.includes("\n")) resolve(out.split("\n")[0]!);
-    });
-    child.once("exit", () => reject(new Error(`the fixture ended early: ${out}`)));
-  });
+  const { child, exited, url } = await fixtureWithServer(fixture("sync-loop.ts"));
   const server = pocketBaseAt(url);
   // Let it loop a little: the signal must arrive while calls are blocking.
   await sleep(200);

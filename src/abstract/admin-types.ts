@@ -2,6 +2,7 @@
 // record API). Each service is an interface here, a table in surface.ts and an async class.
 import type {
   CountOptions,
+  FileInput,
   Iter,
   IterateOptions,
   Kind,
@@ -133,11 +134,141 @@ export interface SqlResult {
   execTime: number;
 }
 
+/** An S3 configuration of the settings (`s3`, `backups.s3`); `secret` is never returned. */
+export interface S3Settings {
+  enabled: boolean;
+  bucket: string;
+  region: string;
+  endpoint: string;
+  accessKey: string;
+  secret?: string;
+  forcePathStyle: boolean;
+  [key: string]: unknown;
+}
+
+/**
+ * PocketBase's settings, as `GET /api/settings` returns them (the sections of 0.23 to 0.40, and any
+ * other a release adds). Secrets (the SMTP password, S3 secrets) never come back.
+ */
+export interface Settings {
+  meta: {
+    appName: string;
+    appURL: string;
+    senderName: string;
+    senderAddress: string;
+    hideControls: boolean;
+    [key: string]: unknown;
+  };
+  smtp: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    username: string;
+    password?: string;
+    authMethod: string;
+    tls: boolean;
+    localName: string;
+    [key: string]: unknown;
+  };
+  s3: S3Settings;
+  backups: { cron: string; cronMaxKeep: number; s3: S3Settings; [key: string]: unknown };
+  batch: {
+    enabled: boolean;
+    maxRequests: number;
+    timeout: number;
+    maxBodySize: number;
+    [key: string]: unknown;
+  };
+  logs: { maxDays: number; minLevel: number; logIP: boolean; logAuthId: boolean; [key: string]: unknown };
+  rateLimits: { enabled: boolean; rules: Record<string, unknown>[]; [key: string]: unknown };
+  trustedProxy: { headers: string[]; useLeftmostIP: boolean; [key: string]: unknown };
+  [section: string]: unknown;
+}
+
+/** Options of `admin.settings.testEmail()`. */
+export interface TestEmailOptions extends RequestOptions {
+  /** The auth collection whose template is sent (name or id; default `_superusers`). */
+  collection?: string;
+}
+
+/** What `admin.settings.generateAppleClientSecret()` takes (Apple's "Sign in with Apple" key). */
+export interface AppleClientSecretInput {
+  /** The Services ID (the OAuth2 client id). */
+  clientId: string;
+  /** The 10-character Apple team id. */
+  teamId: string;
+  /** The 10-character id of the private key. */
+  keyId: string;
+  /** The private key, PEM (`-----BEGIN PRIVATE KEY-----…`). Never sent anywhere but to the server. */
+  privateKey: string;
+  /** How long the secret is valid, in seconds (1 to 15777000, about six months). */
+  duration: number;
+}
+
+/** `env.admin.settings`: the server's settings (superuser). */
+export interface AdminSettings<K extends Kind> {
+  /** Every setting (secrets left out by the server). */
+  get(options?: RequestOptions): Ret<K, Settings>;
+  /** Changes the given settings (a nested patch, e.g. `{ meta: { appName } }`); returns them all. */
+  update(patch: Record<string, unknown>, options?: RequestOptions): Ret<K, Settings>;
+  /** Checks the saved S3 configuration of `"storage"` (default) or `"backups"`; throws if it fails. */
+  testS3(filesystem?: "storage" | "backups", options?: RequestOptions): Ret<K, void>;
+  /** Sends a test email of a template to `to`; throws if the server could not send it. */
+  testEmail(to: string, template: EmailTemplate, options?: TestEmailOptions): Ret<K, void>;
+  /** A client secret JWT for Apple's OAuth2 provider, signed with your private key by the server. */
+  generateAppleClientSecret(input: AppleClientSecretInput, options?: RequestOptions): Ret<K, string>;
+}
+
+/** The templates `testEmail()` can send. */
+export type EmailTemplate = "verification" | "password-reset" | "email-change" | "otp" | "login-alert";
+
+/** One backup file. */
+export interface BackupInfo {
+  /** Its file name, e.g. `"pb_backup_20260102030405.zip"`: what the other members take. */
+  key: string;
+  /** Its size in bytes. */
+  size: number;
+  /** When it was last modified, as PocketBase writes dates (`"2026-01-02 03:04:05.000Z"`). */
+  modified: string;
+}
+
+/** Options of `admin.backups.download()`. */
+export interface BackupDownloadOptions extends RequestOptions {
+  /** A file path: stream the backup there in constant memory (created or replaced) instead of returning it. */
+  to?: string;
+}
+
+/** `env.admin.backups`: the server's backups (superuser). */
+export interface AdminBackups<K extends Kind> {
+  /** Every backup, newest first. */
+  list(options?: RequestOptions): Ret<K, BackupInfo[]>;
+  /**
+   * Makes a backup of the data directory named `name` (lower-case letters, digits, `_` and `-`, ending
+   * in `.zip`; default `pb_backup_<UTC date and time>.zip`); returns its key once it is written.
+   */
+  create(name?: string, options?: RequestOptions): Ret<K, string>;
+  /** Uploads a backup zip (a `File`'s name, else `name`, is its key); returns its key. */
+  upload(file: FileInput, name?: string, options?: RequestOptions): Ret<K, string>;
+  /** The backup's bytes, or with `{ to }` streamed to that file (then `undefined`). */
+  download(key: string, options?: BackupDownloadOptions): Ret<K, Uint8Array | undefined>;
+  /** A URL that downloads the backup, valid for a few minutes (it carries a fresh file token). */
+  downloadURL(key: string, options?: RequestOptions): Ret<K, string>;
+  /**
+   * Replaces the server's data with the backup's and waits until the server, which restarts itself,
+   * answers again. An embedded server stays supervised: same port, stopped at exit.
+   */
+  restore(key: string, options?: RequestOptions): Ret<K, void>;
+  /** Deletes the backup. */
+  delete(key: string, options?: RequestOptions): Ret<K, void>;
+}
+
 /** `env.admin`: the superuser services, under one name so that they hide no collection. */
 export interface Admin<K extends Kind> {
   readonly collections: AdminCollections<K>;
   readonly logs: AdminLogs<K>;
   readonly crons: AdminCrons<K>;
+  readonly settings: AdminSettings<K>;
+  readonly backups: AdminBackups<K>;
   /** Runs one SQL statement on the server's database (PocketBase 0.39 or newer). */
   sql(query: string, options?: RequestOptions): Ret<K, SqlResult>;
 }

@@ -3,7 +3,7 @@
 // parser runs them. Both kinds check every call's options here before any request; the sync kind also
 // learns from the table which options cannot cross to its worker as they are (a callback, a signal).
 
-import type { ImportOptions } from "./admin-types.ts";
+import type { BackupDownloadOptions, ImportOptions, TestEmailOptions } from "./admin-types.ts";
 import { InvalidInputError } from "./errors/invalid-input.ts";
 import { buildFilter } from "./filter.ts";
 import { assertBoolean, assertHeaders, assertQuery, assertTimeout } from "./request-options.ts";
@@ -20,6 +20,7 @@ import type {
   SubscribeOptions,
 } from "./types.ts";
 import {
+  assertCollectionName,
   assertJsonData,
   assertPlainObject,
   describe,
@@ -154,6 +155,20 @@ const importChecks = {
   deleteMissing: check((value) => assertBoolean(value, "deleteMissing")),
 } satisfies OptionChecks<ImportOptions>;
 
+const testEmailChecks = {
+  ...requestChecks,
+  collection: check((value) => assertCollectionName(value)),
+} satisfies OptionChecks<TestEmailOptions>;
+
+const backupDownloadChecks = {
+  ...requestChecks,
+  to: check((value) => {
+    if (typeof value !== "string" || value === "") {
+      throw new InvalidInputError(`pocketmap: to must be a file path, got ${describe(value)}`);
+    }
+  }),
+} satisfies OptionChecks<BackupDownloadOptions>;
+
 /** The options interfaces by name, as the method tables name them. */
 export interface OptionTypes {
   request: RequestOptions;
@@ -167,6 +182,8 @@ export interface OptionTypes {
   oauth2: OAuth2Options;
   subscribe: SubscribeOptions;
   import: ImportOptions;
+  testEmail: TestEmailOptions;
+  backupDownload: BackupDownloadOptions;
 }
 
 export type OptionKind = keyof OptionTypes;
@@ -184,6 +201,8 @@ export const optionChecks: { readonly [K in OptionKind]: OptionChecks<OptionType
   oauth2: oauth2Checks,
   subscribe: subscribeChecks,
   import: importChecks,
+  testEmail: testEmailChecks,
+  backupDownload: backupDownloadChecks,
 };
 
 /** The keys options of `kind` accept, in the order errors list them. */

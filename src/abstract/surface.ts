@@ -7,7 +7,14 @@
 // not match the method's (a wrong kind, a wrong count, an optional one declared required) fails to
 // compile.
 
-import type { Admin, AdminCollections, AdminCrons, AdminLogs } from "./admin-types.ts";
+import type {
+  Admin,
+  AdminBackups,
+  AdminCollections,
+  AdminCrons,
+  AdminLogs,
+  AdminSettings,
+} from "./admin-types.ts";
 import type { Environment } from "./environment-types.ts";
 import {
   type AnyParam,
@@ -36,6 +43,16 @@ import {
   topic,
   upsertDocs,
 } from "./params.ts";
+import {
+  appleSecretInput,
+  backupFile,
+  backupKey,
+  backupName,
+  emailAddress,
+  emailTemplate,
+  s3Filesystem,
+  uploadName,
+} from "./settings-backups.ts";
 import type { Auth, Collection } from "./types.ts";
 
 /**
@@ -192,6 +209,24 @@ export const adminCronsSurface = {
   run: call(segment("id"), options("request")),
 } as const satisfies Surface<AdminCrons<"async">>;
 
+export const adminSettingsSurface = {
+  get: call(options("request")),
+  update: call(json("patch"), options("request")),
+  testS3: call(s3Filesystem, options("request")),
+  testEmail: call(emailAddress, emailTemplate, options("testEmail")),
+  generateAppleClientSecret: call(appleSecretInput, options("request")),
+} as const satisfies Surface<AdminSettings<"async">>;
+
+export const adminBackupsSurface = {
+  list: call(options("request")),
+  create: call(backupName, options("request")),
+  upload: call(backupFile, uploadName, options("request")),
+  download: call(backupKey, options("backupDownload")),
+  downloadURL: call(backupKey, options("request")),
+  restore: call(backupKey, options("request")),
+  delete: call(backupKey, options("request")),
+} as const satisfies Surface<AdminBackups<"async">>;
+
 /** `env.admin`'s own methods (its services are the tables below). */
 export const adminSurface = {
   sql: call(text("query"), options("request")),
@@ -209,6 +244,8 @@ export const serviceSurfaces = {
   "admin.collections": adminCollectionsSurface,
   "admin.logs": adminLogsSurface,
   "admin.crons": adminCronsSurface,
+  "admin.settings": adminSettingsSurface,
+  "admin.backups": adminBackupsSurface,
 } as const satisfies { admin: Surface<Admin<"async">> } & {
   [P in ServiceName as `admin.${P}`]: Surface<Admin<"async">[P]>;
 };

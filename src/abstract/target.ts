@@ -8,6 +8,11 @@ export interface ServerTarget {
   password?: string | undefined;
   /** Stops what was started to serve this target (embedded mode). */
   stop?: () => Promise<void>;
+  /**
+   * Called once a backup restore has brought the server back (embedded mode: its generated superuser
+   * is written into the restored data again, so that a backup from elsewhere locks nobody out).
+   */
+  restored?: () => Promise<void>;
   /** Embedded mode: the server's process id and the temporary directory it removes. */
   pid?: number;
   tempDir?: string | undefined;

@@ -6,9 +6,11 @@ import { SINCE, sql } from "../abstract/admin-operations.ts";
 import type { Admin, SqlResult } from "../abstract/admin-types.ts";
 import { adminSurface, type ServiceName, type ServicePath, serviceSurfaces } from "../abstract/surface.ts";
 import type { RequestOptions } from "../abstract/types.ts";
+import { AsyncAdminBackups } from "./admin-backups.ts";
 import { AsyncAdminCollections } from "./admin-collections.ts";
 import { AsyncAdminCrons } from "./admin-crons.ts";
 import { AsyncAdminLogs } from "./admin-logs.ts";
+import { AsyncAdminSettings } from "./admin-settings.ts";
 import type { Client } from "./client.ts";
 import { guardMethods } from "./guard.ts";
 import { since } from "./since.ts";
@@ -17,6 +19,8 @@ const services: { readonly [P in ServiceName]: new (client: Client) => Admin<"as
   collections: AsyncAdminCollections,
   logs: AsyncAdminLogs,
   crons: AsyncAdminCrons,
+  settings: AsyncAdminSettings,
+  backups: AsyncAdminBackups,
 };
 
 for (const [name, Service] of Object.entries(services)) {

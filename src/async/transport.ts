@@ -33,6 +33,11 @@ export interface TransportRequestOptions {
   onResponse?: TransportOptions["onResponse"];
   /** The environment's request pipeline hooks. */
   hooks?: Hooks | undefined;
+  /**
+   * Reads a 2xx body itself (a download: bytes, or a stream to a file) instead of decoding JSON; what
+   * it returns is the response's body. It runs within the request's timeout, and again on a retry.
+   */
+  consume?: ((body: AsyncIterable<Uint8Array>) => Promise<unknown>) | undefined;
 }
 
 /** The hooks of an environment's request pipeline (see DESIGN, "Hooks"). */
@@ -55,6 +60,8 @@ interface RawResponse {
   headers?: Record<string, string>;
   /** The body as afterSend hooks left it, when one returned other data. */
   decoded?: Decoded;
+  /** What `consume` made of a 2xx body (then `text` is empty). */
+  consumed?: { value: unknown };
 }
 
 // Retrying these cannot repeat a write.
@@ -215,7 +222,11 @@ export class Transport {
         const raw = hooked
           ? await this.#hookedOnce(spec, path, body, options, hooks)
           : await this.#once(spec.method, spec, path, body, options, this.#headers(options, body));
-        if (raw.status < 400) return this.#decode(spec, path, raw);
+        if (raw.status < 400) {
+          return raw.consumed
+            ? { status: raw.status, body: raw.consumed.value }
+            : this.#decode(spec, path, raw);
+        }
         const error = this.#errorFor(spec, path, raw, options);
         if (!(idempotent && RETRY_STATUSES.has(raw.status) && attempt < this.#options.retries)) throw error;
       } catch (error) {
@@ -435,8 +446,10 @@ export class Transport {
         body: body.body,
         signal,
       });
-      const text = await response.body.text();
       const status = response.statusCode;
+      const consumed =
+        options.consume && status < 400 ? { value: await options.consume(response.body) } : undefined;
+      const text = consumed ? "" : await response.body.text();
       (options.onResponse ?? this.#options.onResponse)?.({
         method: spec.method,
         path: spec.path,
@@ -449,6 +462,7 @@ export class Transport {
         text,
         contentType: Array.isArray(contentType) ? contentType[0] : contentType,
       };
+      if (consumed) raw.consumed = consumed;
       if (wantHeaders) {
         raw.headers = {};
         for (const [name, value] of Object.entries(response.headers)) {

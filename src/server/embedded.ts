@@ -18,6 +18,8 @@ export interface EmbeddedServer {
   /** The temporary directory removed when the server stops; undefined when `dir` was given. */
   readonly tempDir: string | undefined;
   stop(): Promise<void>;
+  /** Writes the generated superuser into the data again (after a backup restore replaced it). */
+  restored(): Promise<void>;
 }
 
 export interface EmbeddedOptions {
@@ -232,6 +234,16 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
           version,
           pid,
           tempDir: root,
+          restored: async () => {
+            // PocketBase restarts in place (execve: same process); a process that exited instead
+            // would have left a successor nothing supervises.
+            if (running?.gone) {
+              throw new PocketmapError(
+                "pocketmap: the embedded PocketBase exited while restoring a backup instead of restarting in place",
+              );
+            }
+            await upsertSuperuser(bin, dir, email, password, startupTimeout, watchdog);
+          },
           stop: () => {
             stopping ??= cleanup();
             return stopping;

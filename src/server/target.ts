@@ -30,6 +30,7 @@ export function serverTarget(
       email: server.email,
       password: server.password,
       stop: () => server.stop(),
+      restored: () => server.restored(),
       pid: server.pid,
       tempDir: server.tempDir,
     };

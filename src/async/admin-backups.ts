@@ -1,0 +1,135 @@
+import type { AdminBackups, BackupDownloadOptions, BackupInfo } from "../abstract/admin-types.ts";
+import { PocketBaseError, PocketmapError } from "../abstract/errors/index.ts";
+import { fileToken, type RequestSpec } from "../abstract/operations.ts";
+import { backupRequests, defaultBackupName, uploadKey, withQuery } from "../abstract/settings-backups.ts";
+import type { FileInput, RequestOptions } from "../abstract/types.ts";
+import type { Client } from "./client.ts";
+import { RESTORE_WAIT, restoreAndWait } from "./restore-wait.ts";
+
+/** A download's body as one Uint8Array. */
+async function toBytes(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.byteLength;
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/**
+ * A download's body streamed to the file at `path` (created or replaced), in constant memory. A
+ * failure to write is a PocketmapError naming the path; a failure of the network is the transport's
+ * to classify (and retry). A broken download leaves no partial file.
+ */
+function toFile(path: string) {
+  return async (body: AsyncIterable<Uint8Array>): Promise<undefined> => {
+    const fs = process.getBuiltinModule("node:fs");
+    const { pipeline } = process.getBuiltinModule("node:stream/promises");
+    let writeError: unknown;
+    const out = fs.createWriteStream(path);
+    out.once("error", (error) => {
+      writeError = error;
+    });
+    try {
+      await pipeline(body, out);
+    } catch (error) {
+      await fs.promises.rm(path, { force: true }).catch(() => {});
+      if (writeError === undefined) throw error;
+      const reason = writeError instanceof Error ? writeError.message : String(writeError);
+      throw new PocketmapError(`pocketmap: could not write the backup to ${path}: ${reason}`, {
+        cause: writeError,
+      });
+    }
+    return undefined;
+  };
+}
+
+function backupInfo(item: unknown): BackupInfo {
+  const { key, size, modified } = (item ?? {}) as Record<string, unknown>;
+  return { key: String(key), size: Number(size), modified: String(modified ?? "") };
+}
+
+/** `env.admin.backups`: the server's backups (superuser). */
+export class AsyncAdminBackups implements AdminBackups<"async"> {
+  readonly #client: Client;
+
+  constructor(client: Client) {
+    this.#client = client;
+  }
+
+  #send<T>(spec: RequestSpec, options: RequestOptions | undefined): Promise<T> {
+    return this.#client.request<T>(withQuery(spec, options), options);
+  }
+
+  async list(options?: RequestOptions): Promise<BackupInfo[]> {
+    const answer = await this.#send<unknown>(backupRequests.list(), options);
+    if (!Array.isArray(answer)) {
+      throw new PocketBaseError({
+        status: 200,
+        message: "pocketmap: the server answered GET /api/backups with something that is not a list",
+        url: "/api/backups",
+        method: "GET",
+      });
+    }
+    // Newest first; PocketBase lists them in its storage's order.
+    return answer
+      .map(backupInfo)
+      .sort((a, b) => b.modified.localeCompare(a.modified) || a.key.localeCompare(b.key));
+  }
+
+  async create(name?: string, options?: RequestOptions): Promise<string> {
+    const key = name ?? defaultBackupName();
+    await this.#send(backupRequests.create(key), options);
+    return key;
+  }
+
+  async upload(file: FileInput, name?: string, options?: RequestOptions): Promise<string> {
+    const key = uploadKey(file, name);
+    await this.#send(backupRequests.upload(file, key), options);
+    return key;
+  }
+
+  async download(key: string, options?: BackupDownloadOptions): Promise<Uint8Array | undefined> {
+    const token = await this.#fileToken(options);
+    const consume = options?.to === undefined ? toBytes : toFile(options.to);
+    return this.#client.request(withQuery(backupRequests.download(key, token), options), options, consume);
+  }
+
+  async downloadURL(key: string, options?: RequestOptions): Promise<string> {
+    const path = backupRequests.downloadPath(key);
+    const token = await this.#fileToken(options);
+    const { transport } = await this.#client.connect();
+    return `${transport.url}${path}?token=${encodeURIComponent(token)}`;
+  }
+
+  async restore(key: string, options?: RequestOptions): Promise<void> {
+    const spec = withQuery(backupRequests.restore(key), options);
+    await restoreAndWait(
+      this.#client,
+      key,
+      () => this.#send(spec, options),
+      options?.timeout ?? RESTORE_WAIT,
+    );
+    // An embedded server gets its generated superuser back, whatever the backup held.
+    const { target, auth } = await this.#client.connect();
+    await target.restored?.();
+    // The restored data decides whose tokens hold: with credentials, the next call logs in afresh.
+    if (auth.canLogin) auth.invalidate(await auth.token(spec));
+  }
+
+  async delete(key: string, options?: RequestOptions): Promise<void> {
+    await this.#send(backupRequests.remove(key), options);
+  }
+
+  async #fileToken(options: RequestOptions | undefined): Promise<string> {
+    const answer = await this.#client.request<{ token: string }>(fileToken(), options);
+    return answer.token;
+  }
+}
