@@ -1,5 +1,6 @@
 // Every error class (and FieldError, SerializedError): a class added there is exported with no edit here.
 export * from "./abstract/errors/classes.ts";
+export { FileFrom, fileFrom } from "./abstract/file-from.ts";
 export type { FilterInput, FilterObject, FilterValue } from "./abstract/filter.ts";
 export { escapeFilterValue, filter } from "./abstract/filter.ts";
 export type { SetupOptions } from "./abstract/options.ts";

@@ -4,12 +4,15 @@
 // learns from the table which options cannot cross to its worker as they are (a callback, a signal).
 
 import { InvalidInputError } from "./errors/invalid-input.ts";
+import { assertThumb } from "./files.ts";
 import { buildFilter } from "./filter.ts";
 import { assertBoolean, assertHeaders, assertQuery, assertTimeout } from "./request-options.ts";
 import type {
   AuthOptions,
   BatchOptions,
   CountOptions,
+  DownloadOptions,
+  FileURLOptions,
   IterateOptions,
   ListOptions,
   OAuth2Options,
@@ -148,6 +151,29 @@ const subscribeChecks = {
   headers: check((value) => assertHeaders(value)),
 } satisfies OptionChecks<SubscribeOptions>;
 
+const fileURLChecks = {
+  thumb: check(assertThumb),
+  download: check((value) => assertBoolean(value, "download")),
+  token: check((value) => {
+    // Never quoted: it is a secret.
+    if (typeof value !== "string" || value === "" || /\s/.test(value)) {
+      throw new InvalidInputError(
+        "pocketmap: token must be a file token (a non-empty string without spaces)",
+      );
+    }
+  }),
+} satisfies OptionChecks<FileURLOptions>;
+
+const downloadChecks = {
+  ...requestChecks,
+  thumb: check(assertThumb),
+  to: check((value) => {
+    if (typeof value !== "string" || value === "") {
+      throw new InvalidInputError(`pocketmap: to must be a file path, got ${describe(value)}`);
+    }
+  }),
+} satisfies OptionChecks<DownloadOptions>;
+
 /** The options interfaces by name, as the method tables name them. */
 export interface OptionTypes {
   request: RequestOptions;
@@ -160,6 +186,8 @@ export interface OptionTypes {
   auth: AuthOptions;
   oauth2: OAuth2Options;
   subscribe: SubscribeOptions;
+  fileURL: FileURLOptions;
+  download: DownloadOptions;
 }
 
 export type OptionKind = keyof OptionTypes;
@@ -176,6 +204,8 @@ export const optionChecks: { readonly [K in OptionKind]: OptionChecks<OptionType
   auth: authChecks,
   oauth2: oauth2Checks,
   subscribe: subscribeChecks,
+  fileURL: fileURLChecks,
+  download: downloadChecks,
 };
 
 /** The keys options of `kind` accept, in the order errors list them. */

@@ -6,6 +6,7 @@
 // interface (`satisfies Surface<…>`): a method missing, one too many, or a parameter list that does
 // not match the method's (a wrong kind, a wrong count, an optional one declared required) fails to
 // compile.
+import { filename, fileRecord } from "./file-params.ts";
 import {
   type AnyParam,
   callback,
@@ -106,6 +107,9 @@ export const environmentSurface = {
   send: call(path, options("send")),
   url: call(),
   fileToken: call(),
+  // Built in the worker from the server's URL (embedded mode starts its server first, as url() does).
+  fileURL: call(fileRecord, filename, options("fileURL")),
+  download: call(fileRecord, filename, options("download")),
   subscribe: subscribe(topic, callback("callback"), options("subscribe")),
   close: local(),
   // The sync kind derives its own identity on the calling thread; the worker opens its twin on first use.

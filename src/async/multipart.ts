@@ -1,0 +1,86 @@
+// Multipart bodies, streamed. A record write with files is described as a `Multipart` (abstract/body.ts);
+// here it becomes a FormData (what beforeSend hooks see: a `fileFrom(path)` file is a File backed by
+// that file, not read), and the FormData is sent as a multipart stream framed here, each file read as
+// it goes out. So an upload holds at most a few chunks in memory beyond what the caller holds, and a
+// retry sends the body again by opening it again. (undici's own FormData would stream too, but the npm
+// undici refuses Node's built-in FormData, the one users and hooks hold.)
+import type { Multipart, MultipartPart } from "../abstract/body.ts";
+import { InvalidInputError } from "../abstract/errors/index.ts";
+import { FileFrom } from "../abstract/file-from.ts";
+
+/** A body undici can send, any number of times: its type, its length, and a fresh stream of it. */
+export interface StreamedBody {
+  contentType: string;
+  length: number;
+  open(): AsyncIterable<Uint8Array>;
+}
+
+/** A file on disk as a File that reads it only as it is streamed (a file-backed Blob). */
+async function openFile(file: FileFrom): Promise<File> {
+  const { openAsBlob } = process.getBuiltinModule("node:fs");
+  let blob: Blob;
+  try {
+    blob = await openAsBlob(file.path, { type: file.type });
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException)?.code ?? String(cause);
+    throw new InvalidInputError(
+      `pocketmap: fileFrom(${JSON.stringify(file.path)}) cannot be read (${reason})`,
+      {
+        cause,
+      },
+    );
+  }
+  // A File made of a Blob refers to its data; nothing is read here either.
+  return new File([blob], file.name, { type: file.type });
+}
+
+/** The described body as a FormData, files on disk opened (not read). */
+export async function toFormData(body: Multipart): Promise<FormData> {
+  const form = new FormData();
+  for (const [name, value, filename] of body.parts as MultipartPart[]) {
+    if (typeof value === "string") form.append(name, value);
+    else if (value instanceof FileFrom) form.append(name, await openFile(value), filename ?? value.name);
+    else form.append(name, value, filename);
+  }
+  return form;
+}
+
+/** A header's quoted value as browsers write it in multipart (WHATWG's form-data encoding). */
+const quoted = (value: string) => value.replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/"/g, "%22");
+
+/** A FormData as a streamed multipart/form-data body. */
+export function streamFormData(form: FormData): StreamedBody {
+  const boundary = `----pocketmap${crypto.randomUUID().replaceAll("-", "")}`;
+  const encoder = new TextEncoder();
+  const parts: [head: Uint8Array, value: Uint8Array | Blob][] = [];
+  let length = 0;
+  for (const [name, value] of form.entries()) {
+    let head = `--${boundary}\r\nContent-Disposition: form-data; name="${quoted(name)}"`;
+    if (typeof value !== "string") {
+      head += `; filename="${quoted(value.name)}"\r\nContent-Type: ${value.type || "application/octet-stream"}`;
+    }
+    const part: [Uint8Array, Uint8Array | Blob] = [
+      encoder.encode(`${head}\r\n\r\n`),
+      typeof value === "string" ? encoder.encode(value) : value,
+    ];
+    parts.push(part);
+    length += part[0].byteLength + (part[1] instanceof Blob ? part[1].size : part[1].byteLength) + 2;
+  }
+  const newline = encoder.encode("\r\n");
+  const end = encoder.encode(`--${boundary}--\r\n`);
+  length += end.byteLength;
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    length,
+    async *open() {
+      for (const [head, value] of parts) {
+        yield head;
+        if (value instanceof Blob) {
+          for await (const chunk of value.stream()) yield chunk;
+        } else yield value;
+        yield newline;
+      }
+      yield end;
+    },
+  };
+}
