@@ -56,6 +56,8 @@ const VALID: Record<string, unknown> = {
   callback: () => {},
   options: undefined,
   duration: 0,
+  record: { id: "abcdefghijklmno", collectionName: "posts" },
+  filename: "a.txt",
 };
 const TEXT = new Set([
   "password",
