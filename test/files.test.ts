@@ -125,12 +125,10 @@ describe.each(KINDS)("files (%s kind)", (kind) => {
   it("fileFrom(path) uploads a file from disk, alone and among other files", async () => {
     const path = join(dir, `${kind}-upload.bin`);
     await writeFile(path, bytes);
-    const record = await env
-      .collection(publicName)
-      .create({
-        title: "from disk",
-        doc: [fileFrom(path, { name: "renamed.bin" }), new Blob([bytes.slice(0, 5)])],
-      });
+    const record = await env.collection(publicName).create({
+      title: "from disk",
+      doc: [fileFrom(path, { name: "renamed.bin" }), new Blob([bytes.slice(0, 5)])],
+    });
     const [first, second] = record.doc as string[];
     expect(first).toMatch(/^renamed_\w+\.bin$/);
     expect(await env.download(record, first!)).toEqual(bytes);
@@ -173,6 +171,33 @@ describe.each(KINDS)("files (%s kind)", (kind) => {
       expect(await hooked.download(publicRecord, filename)).toEqual(bytes);
       expect(seen.at(-1)).toBe(`GET /api/files/${publicRecord.collectionId}/${publicRecord.id}/${filename}`);
       expect(answers.at(-1)).toEqual({ status: 200, data: undefined });
+    } finally {
+      await hooked.close();
+    }
+  });
+});
+
+describe.each(KINDS)("fileFrom through hooks (%s kind)", (kind) => {
+  it("beforeSend sees a fileFrom file as a File in the FormData, and the file arrives whole", async () => {
+    const path = join(dir, `${kind}-hooked.bin`);
+    await writeFile(path, bytes);
+    const files: { name: string; size: number }[] = [];
+    const { url, email, password } = server();
+    const hooked = openEnvWith(kind, {
+      url,
+      email,
+      password,
+      beforeSend: (request: HookRequest) => {
+        if (!(request.body instanceof FormData)) return;
+        for (const [, value] of request.body.entries()) {
+          if (typeof value !== "string") files.push({ name: value.name, size: value.size });
+        }
+      },
+    });
+    try {
+      const record = await hooked.collection(publicName).create({ doc: fileFrom(path) });
+      expect(files).toEqual([{ name: `${kind}-hooked.bin`, size: bytes.byteLength }]);
+      expect(await hooked.download(record, (record.doc as string[])[0]!)).toEqual(bytes);
     } finally {
       await hooked.close();
     }

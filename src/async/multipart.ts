@@ -15,8 +15,11 @@ export interface StreamedBody {
   open(): AsyncIterable<Uint8Array>;
 }
 
+/** The path of each File made for a fileFrom value: streamed from it directly (see streamFile). */
+const onDisk = new WeakMap<Blob, string>();
+
 /** A file on disk as a File that reads it only as it is streamed (a file-backed Blob). */
-async function openFile(file: FileFrom): Promise<File> {
+async function openFile(file: FileFrom, name: string): Promise<File> {
   const { openAsBlob } = process.getBuiltinModule("node:fs");
   let blob: Blob;
   try {
@@ -31,7 +34,43 @@ async function openFile(file: FileFrom): Promise<File> {
     );
   }
   // A File made of a Blob refers to its data; nothing is read here either.
-  return new File([blob], file.name, { type: file.type });
+  const opened = new File([blob], name, { type: file.type });
+  onDisk.set(opened, file.path);
+  return opened;
+}
+
+/** Buffers a file on disk is read into, in turn (see streamFile). */
+const RING = 8;
+const CHUNK = 64 * 1024;
+
+/**
+ * A file's bytes as they go out. A fileFrom file is read from its path into a ring of a few buffers,
+ * reused in turn: a stream that allocates a buffer per chunk leaves its garbage to V8, which collects
+ * external memory only past a limit of about 64 MB, so a large upload would grow the peak RSS by that
+ * much. Reuse is safe because undici writes each chunk before it asks for the next one, and waits for
+ * the socket to drain whenever it holds more than its high-water mark (16 KiB, less than one chunk): a
+ * buffer is read into again only after seven more chunks went out.
+ */
+async function* streamFile(file: Blob): AsyncIterable<Uint8Array> {
+  const path = onDisk.get(file);
+  if (path === undefined) {
+    yield* file.stream();
+    return;
+  }
+  const handle = await process.getBuiltinModule("node:fs/promises").open(path);
+  try {
+    const ring = Array.from({ length: RING }, () => Buffer.allocUnsafeSlow(CHUNK));
+    let left = file.size;
+    for (let turn = 0; left > 0; turn++) {
+      const buffer = ring[turn % RING]!;
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK, left));
+      if (bytesRead === 0) break; // shorter than when it was opened: undici reports the length mismatch
+      left -= bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The described body as a FormData, files on disk opened (not read). */
@@ -39,7 +78,9 @@ export async function toFormData(body: Multipart): Promise<FormData> {
   const form = new FormData();
   for (const [name, value, filename] of body.parts as MultipartPart[]) {
     if (typeof value === "string") form.append(name, value);
-    else if (value instanceof FileFrom) form.append(name, await openFile(value), filename ?? value.name);
+    // Appended without a filename, so that the FormData holds this File itself (not a copy, which
+    // onDisk would not know).
+    else if (value instanceof FileFrom) form.append(name, await openFile(value, filename ?? value.name));
     else form.append(name, value, filename);
   }
   return form;
@@ -76,7 +117,7 @@ export function streamFormData(form: FormData): StreamedBody {
       for (const [head, value] of parts) {
         yield head;
         if (value instanceof Blob) {
-          for await (const chunk of value.stream()) yield chunk;
+          for await (const chunk of streamFile(value)) yield chunk;
         } else yield value;
         yield newline;
       }
