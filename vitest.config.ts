@@ -12,7 +12,9 @@ const ONCE = [
   "test/examples.test.ts",
   "test/example-server.test.ts",
   "test/docs-auth.test.ts",
+  "test/docs-files.test.ts",
   "test/sync-memory.test.ts",
+  "test/files-large.test.ts",
   "test/pocketbase-0.22.test.ts",
 ];
 // The packed package on Node 22: after the other projects, so that its build never races
