@@ -139,6 +139,17 @@ describe.each(KINDS)("files (%s kind)", (kind) => {
     expect(missing).toBeInstanceOf(InvalidInputError);
   });
 
+  it("fileFrom(path) in createMany (one batch, multipart) arrives whole", async () => {
+    const path = join(dir, `${kind}-batch.bin`);
+    await writeFile(path, bytes);
+    const [one, two] = await env.collection(publicName).createMany([
+      { title: "b1", doc: fileFrom(path) },
+      { title: "b2", doc: [new File([bytes], "mem.bin")] },
+    ]);
+    expect(await env.download(one!, (one!.doc as string[])[0]!)).toEqual(bytes);
+    expect(await env.download(two!, (two!.doc as string[])[0]!)).toEqual(bytes);
+  });
+
   it("a Blob from fs.openAsBlob streams in the async kind; the sync kind says to use fileFrom", async () => {
     const path = join(dir, `${kind}-blob.bin`);
     await writeFile(path, bytes);
