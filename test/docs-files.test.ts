@@ -51,6 +51,7 @@ it("every example in docs/files.md runs and prints what the text says", async ()
   }
   expect(logs).toEqual([
     ["hello"],
+    [],
     [true, true],
     [true, true],
     ["/api/files/documents/abc123def456ghi/photo.png", "?thumb=100x100&download=1"],
