@@ -137,6 +137,9 @@ describe.each(KINDS)("files (%s kind)", (kind) => {
       env.collection(publicName).create({ doc: fileFrom(join(dir, "no-such")) }),
     );
     expect(missing).toBeInstanceOf(InvalidInputError);
+    const folder = await failure(() => env.collection(publicName).create({ doc: fileFrom(dir) }));
+    expect(folder).toBeInstanceOf(InvalidInputError);
+    expect(folder.message).toContain("not a file");
   });
 
   it("fileFrom(path) in createMany (one batch, multipart) arrives whole", async () => {

@@ -15,23 +15,29 @@ export interface StreamedBody {
   open(): AsyncIterable<Uint8Array>;
 }
 
+/** A fileFrom file that cannot be read: before the request, or while it is sent (changed or gone). */
+function unreadable(path: string, cause: unknown): InvalidInputError {
+  const reason = (cause as NodeJS.ErrnoException)?.code ?? String(cause);
+  return new InvalidInputError(`pocketmap: fileFrom(${JSON.stringify(path)}) cannot be read (${reason})`, {
+    cause,
+  });
+}
+
 /** The path of each File made for a fileFrom value: streamed from it directly (see streamFile). */
 const onDisk = new WeakMap<Blob, string>();
 
 /** A file on disk as a File that reads it only as it is streamed (a file-backed Blob). */
 async function openFile(file: FileFrom, name: string): Promise<File> {
   const { openAsBlob } = process.getBuiltinModule("node:fs");
+  const { stat } = process.getBuiltinModule("node:fs/promises");
   let blob: Blob;
   try {
+    // A folder opens as a Blob too, and would fail only once its request is under way.
+    if (!(await stat(file.path)).isFile())
+      throw Object.assign(new Error("not a file"), { code: "not a file" });
     blob = await openAsBlob(file.path, { type: file.type });
   } catch (cause) {
-    const reason = (cause as NodeJS.ErrnoException)?.code ?? String(cause);
-    throw new InvalidInputError(
-      `pocketmap: fileFrom(${JSON.stringify(file.path)}) cannot be read (${reason})`,
-      {
-        cause,
-      },
-    );
+    throw unreadable(file.path, cause);
   }
   // A File made of a Blob refers to its data; nothing is read here either.
   const opened = new File([blob], name, { type: file.type });
@@ -57,13 +63,16 @@ async function* streamFile(file: Blob): AsyncIterable<Uint8Array> {
     yield* file.stream();
     return;
   }
-  const handle = await process.getBuiltinModule("node:fs/promises").open(path);
+  const failed = (cause: unknown): never => {
+    throw unreadable(path, cause);
+  };
+  const handle = await process.getBuiltinModule("node:fs/promises").open(path).catch(failed);
   try {
     const ring = Array.from({ length: RING }, () => Buffer.allocUnsafeSlow(CHUNK));
     let left = file.size;
     for (let turn = 0; left > 0; turn++) {
       const buffer = ring[turn % RING]!;
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK, left));
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK, left)).catch(failed);
       if (bytesRead === 0) break; // shorter than when it was opened: undici reports the length mismatch
       left -= bytesRead;
       yield buffer.subarray(0, bytesRead);
