@@ -54,6 +54,12 @@ function release(chunk: Uint8Array): void {
   }
 }
 
+/** The file could not be written (a full disk, a read-only folder): this call's own failure, not the answer's. */
+function cannotWrite(path: string, cause: unknown): PocketmapError {
+  const reason = (cause as NodeJS.ErrnoException)?.code ?? String(cause);
+  return new PocketmapError(`pocketmap: download() could not write ${path} (${reason})`, { cause });
+}
+
 /** Receives a 2xx body: into memory, or with `to` into a temporary file beside it. */
 export async function receive(
   body: Readable,
@@ -66,11 +72,7 @@ export async function receive(
   const path = resolve(to);
   const temp = `${path}.${crypto.randomUUID().slice(0, 8)}.pocketmap-part`;
   let size = 0;
-  const failed = (cause: unknown) =>
-    new PocketmapError(
-      `pocketmap: download() could not write ${path} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`,
-      { cause },
-    );
+  const failed = (cause: unknown) => cannotWrite(path, cause);
   // A failure of the file (a full disk, say) is this call's own; one of the answer is the transport's.
   const file = await open(temp, "w").catch((cause: unknown) => {
     throw failed(cause);
@@ -97,7 +99,12 @@ export async function receive(
 /** What the call returns: the bytes, or the file, renamed into place. */
 export async function keep(received: Received): Promise<Uint8Array | SavedFile> {
   if ("bytes" in received) return received.bytes;
-  await process.getBuiltinModule("node:fs/promises").rename(received.temp, received.path);
+  try {
+    await process.getBuiltinModule("node:fs/promises").rename(received.temp, received.path);
+  } catch (cause) {
+    await discard(received);
+    throw cannotWrite(received.path, cause);
+  }
   return { path: received.path, size: received.size };
 }
 
