@@ -13,8 +13,10 @@ const ONCE = [
   "test/example-server.test.ts",
   "test/docs-auth.test.ts",
   "test/docs-admin.test.ts",
+  "test/docs-files.test.ts",
   "test/sync-memory.test.ts",
   "test/identity-leak.test.ts",
+  "test/files-large.test.ts",
   "test/pocketbase-0.22.test.ts",
 ];
 // The packed package on Node 22: after the other projects, so that its build never races

@@ -4,6 +4,7 @@
 export type * from "./abstract/admin-types.ts";
 export type * from "./abstract/environment-types.ts";
 export * from "./abstract/errors/classes.ts";
+export { FileFrom, fileFrom } from "./abstract/file-from.ts";
 export type { FilterInput, FilterObject, FilterValue } from "./abstract/filter.ts";
 export { escapeFilterValue, filter } from "./abstract/filter.ts";
 export type { SetupOptions } from "./abstract/options.ts";

@@ -1,11 +1,11 @@
 // env.admin.backups against a real PocketBase of the project's version, both kinds. Each kind works on
 // a server of its own (started here, not the suite's shared one): backups copy the whole data
 // directory, and S3 settings would move every other file's uploads.
-import { readFile, rm, stat } from "node:fs/promises";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AsyncEnvironment, BadRequestError, InvalidInputError } from "../src/index.ts";
+import { type AsyncEnvironment, BadRequestError, fileFrom, InvalidInputError } from "../src/index.ts";
 import type { EmbeddedServer } from "../src/server/embedded.ts";
 import { privateServer, tripwire } from "./helpers.ts";
 import { failure, KINDS, openEnvWith, type Refusal, refusedBeforeAnyRequest } from "./kinds.ts";
@@ -48,7 +48,7 @@ describe.each(KINDS)("admin.backups (%s kind)", (kind) => {
     expect(isZip(bytes!)).toBe(true);
     const to = join(tmpdir(), `pocketmap-${kind}-${Date.now()}.zip`);
     try {
-      expect(await env.admin.backups.download(key, { to })).toBeUndefined();
+      expect(await env.admin.backups.download(key, { to })).toEqual({ path: to, size: bytes.byteLength });
       expect((await stat(to)).size).toBe(size);
       expect(Buffer.compare(await readFile(to), Buffer.from(bytes!))).toBe(0);
     } finally {
@@ -70,8 +70,18 @@ describe.each(KINDS)("admin.backups (%s kind)", (kind) => {
     expect(await env.admin.backups.upload(bytes!, `${kind}_uploaded.zip`)).toBe(`${kind}_uploaded.zip`);
     const file = new File([Buffer.from(bytes!)], `${kind}_file.zip`, { type: "application/zip" });
     expect(await env.admin.backups.upload(file)).toBe(`${kind}_file.zip`);
+    // From disk, streamed: fileFrom(path), its key the file's name.
+    const path = join(tmpdir(), `${kind}_disk_${Date.now()}.zip`);
+    await writeFile(path, bytes!);
+    try {
+      expect(await env.admin.backups.upload(fileFrom(path))).toBe(basename(path));
+    } finally {
+      await rm(path, { force: true });
+    }
     const keys = (await env.admin.backups.list()).map((backup) => backup.key);
-    expect(keys).toEqual(expect.arrayContaining([`${kind}_uploaded.zip`, `${kind}_file.zip`]));
+    expect(keys).toEqual(
+      expect.arrayContaining([`${kind}_uploaded.zip`, `${kind}_file.zip`, basename(path)]),
+    );
     // PocketBase takes only zips.
     const error = await failure(() => env.admin.backups.upload(new Uint8Array([1, 2, 3]), `${kind}_not.zip`));
     expect(error).toBeInstanceOf(BadRequestError);

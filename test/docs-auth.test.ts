@@ -1,18 +1,19 @@
 // Runs every ```ts example of docs/auth.md, in order, against a PocketBase of its own with a real SMTP
 // catcher and an OIDC provider stub (see auth-flows.test.ts), and checks what each one printed.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import * as pocketmap from "../src/index.ts";
 import { type EmbeddedServer, startEmbedded } from "../src/server/embedded.ts";
 import { type AuthServers, startAuthServers } from "./auth-servers.ts";
+import { runExamples, useServerVariables } from "./docs-examples.ts";
 import { otpFromMail, tokenFromMail } from "./mail-catcher.ts";
 
 let pb: EmbeddedServer;
 let servers: AuthServers;
 let dir: string;
-const saved: Record<string, string | undefined> = {};
+let restore: () => void = () => {};
 
 beforeAll(async () => {
   [pb, servers] = await Promise.all([startEmbedded(), startAuthServers()]);
@@ -60,22 +61,11 @@ beforeAll(async () => {
   await admin.staff!.create({ email: "reader@pocketmap.test", ...credentials });
   await servers.oidc.setUser({ sub: "docs-oidc", email: "oidc@pocketmap.test", name: "Oidc" });
   await admin.close();
-  for (const key of ["POCKETBASE_URL", "POCKETBASE_EMAIL", "POCKETBASE_PASSWORD", "POCKETBASE_TOKEN"]) {
-    saved[key] = process.env[key];
-  }
-  Object.assign(process.env, {
-    POCKETBASE_URL: pb.url,
-    POCKETBASE_EMAIL: pb.email,
-    POCKETBASE_PASSWORD: pb.password,
-  });
-  delete process.env.POCKETBASE_TOKEN;
+  restore = useServerVariables(pb);
 });
 
 afterAll(async () => {
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+  restore();
   await Promise.all([pb?.stop(), servers?.close(), dir && rm(dir, { recursive: true, force: true })]);
 });
 
@@ -96,39 +86,33 @@ async function askTheUser(address: string, what: string): Promise<unknown> {
 }
 
 it("every example in docs/auth.md runs and prints what the text says", async () => {
-  const markdown = await readFile(join(import.meta.dirname, "../docs/auth.md"), "utf8");
-  const blocks = [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!);
-  expect(blocks.length).toBeGreaterThanOrEqual(12);
-  const source = [
-    "export async function run(ctx) {",
-    "  const { env, email, password, someone, askTheUser, setup, MFARequiredError, UnauthorizedError, InvalidInputError } = ctx;",
-    ...blocks.map((block, n) => `  ctx.block = ${n};\n  {\n    const console = ctx.console;\n${block}  }`),
-    "}",
-  ].join("\n");
-  const file = join(dir, "examples.ts");
-  await writeFile(file, source);
-  const logs: unknown[][] = blocks.map(() => []);
   const env = pocketmap.setup({ async: true });
-  const ctx = {
+  const names = [
+    "env",
+    "email",
+    "password",
+    "someone",
+    "askTheUser",
+    "setup",
+    "MFARequiredError",
+    "UnauthorizedError",
+    "InvalidInputError",
+  ];
+  const context = {
     ...pocketmap,
     env,
     email: "reader@pocketmap.test",
     password: "docs-password-1",
     someone: "someone@pocketmap.test",
     askTheUser,
-    block: 0,
-    console: { log: (...values: unknown[]) => logs[ctx.block]!.push(...values) },
   };
-  const { run } = (await import(file)) as { run: (context: typeof ctx) => Promise<void> };
+  let logs: unknown[][];
   try {
-    await run(ctx);
-  } catch (error) {
-    throw new Error(`docs/auth.md example ${ctx.block + 1} failed: ${(error as Error).message}`, {
-      cause: error,
-    });
+    logs = await runExamples("auth.md", names, context, dir);
   } finally {
     await env.close();
   }
+  expect(logs.length).toBeGreaterThanOrEqual(12);
   const reader = await pocketmap
     .setup({ async: true })
     .users!.getFirst({ filter: { email: "reader@pocketmap.test" } });

@@ -74,6 +74,8 @@ const VALID: Record<string, unknown> = {
     privateKey: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
     duration: 60,
   },
+  record: { id: "abcdefghijklmno", collectionName: "posts" },
+  filename: "a.txt",
 };
 const TEXT = new Set([
   "password",

@@ -16,6 +16,7 @@ import type {
   ListResult,
   RecordOf,
   RequestOptions,
+  SavedFile,
   Schema,
   SyncCollection,
   SyncEnvironment,
@@ -134,7 +135,17 @@ describe("types", () => {
   it("members are members: fileToken() follows the kind, reserved names are never collections", () => {
     expectTypeOf<SyncEnvironment["fileToken"]>().returns.toEqualTypeOf<string>();
     expectTypeOf<AsyncEnvironment["fileToken"]>().returns.toEqualTypeOf<Promise<string>>();
-    expectTypeOf<AsyncEnvironment["download"]>().toBeNever();
+    expectTypeOf<SyncEnvironment["fileURL"]>().returns.toEqualTypeOf<string>();
+    expectTypeOf<AsyncEnvironment["fileURL"]>().returns.toEqualTypeOf<Promise<string>>();
+    const record = { id: "x", collectionName: "posts" };
+    const files = () => {
+      expectTypeOf(sync.download(record, "a.txt")).toEqualTypeOf<Uint8Array>();
+      expectTypeOf(sync.download(record, "a.txt", { to: "a.txt" })).toEqualTypeOf<SavedFile>();
+      expectTypeOf(async.download(record, "a.txt")).toEqualTypeOf<Promise<Uint8Array>>();
+      expectTypeOf(async.download(record, "a.txt", { to: "a.txt" })).toEqualTypeOf<Promise<SavedFile>>();
+    };
+    void files;
+    expectTypeOf<AsyncEnvironment["sync"]>().toBeNever();
     expectTypeOf<SyncEnvironment<Shop>["replicate"]>().toBeNever();
     expectTypeOf<AsyncEnvironment["posts"]>().toEqualTypeOf<AsyncCollection>();
   });

@@ -2,6 +2,7 @@
 // record API). Each service is an interface here, a table in surface.ts and an async class.
 import type {
   CountOptions,
+  Downloaded,
   FileInput,
   Iter,
   IterateOptions,
@@ -249,8 +250,11 @@ export interface AdminBackups<K extends Kind> {
   create(name?: string, options?: RequestOptions): Ret<K, string>;
   /** Uploads a backup zip (a `File`'s name, else `name`, is its key); returns its key. */
   upload(file: FileInput, name?: string, options?: RequestOptions): Ret<K, string>;
-  /** The backup's bytes, or with `{ to }` streamed to that file (then `undefined`). */
-  download(key: string, options?: BackupDownloadOptions): Ret<K, Uint8Array | undefined>;
+  /** The backup's bytes, or with `{ to }` streamed to that file: then its `{ path, size }`. */
+  download<O extends BackupDownloadOptions = BackupDownloadOptions>(
+    key: string,
+    options?: O,
+  ): Ret<K, Downloaded<O>>;
   /** A URL that downloads the backup, valid for a few minutes (it carries a fresh file token). */
   downloadURL(key: string, options?: RequestOptions): Ret<K, string>;
   /**

@@ -2,7 +2,14 @@
 // is sent, the /api/batch request of a chunk of them (JSON, or multipart when a request carries files),
 // and the requests the *Many helpers and the builder describe. No I/O here.
 
-import { type FilePart, multipartBody, recordObject, splitFiles } from "./body.ts";
+import {
+  type FilePart,
+  Multipart,
+  type MultipartPart,
+  multipartBody,
+  recordObject,
+  splitFiles,
+} from "./body.ts";
 import { InvalidInputError } from "./errors/invalid-input.ts";
 import type { RequestSpec } from "./operations.ts";
 import { recordPath, recordsPath } from "./operations.ts";
@@ -86,12 +93,11 @@ export function batchSpec(chunk: readonly PreparedRequest[]): RequestSpec {
   if (!chunk.some((request) => request.files.length > 0)) {
     return { method: "POST", path: "/api/batch", body: json, expect: "batch" };
   }
-  const form = new FormData();
-  form.append("@jsonPayload", json);
+  const parts: MultipartPart[] = [["@jsonPayload", json]];
   chunk.forEach((request, n) => {
-    for (const [field, file, name] of request.files) form.append(`requests.${n}.${field}`, file, name);
+    for (const [field, file, name] of request.files) parts.push([`requests.${n}.${field}`, file, name]);
   });
-  return { method: "POST", path: "/api/batch", body: form, expect: "batch" };
+  return { method: "POST", path: "/api/batch", body: new Multipart(parts), expect: "batch" };
 }
 
 /** The same request on its own (used when the server has batch disabled). */
@@ -102,7 +108,7 @@ export function singleSpec(
 ): RequestSpec {
   const [path = "", search = ""] = request.url.split("?");
   const query: Record<string, QueryValue> = Object.fromEntries(new URLSearchParams(search));
-  let encoded: string | FormData | undefined;
+  let encoded: string | Multipart | undefined;
   if (files.length > 0) encoded = multipartBody(files, JSON.stringify(body ?? {}));
   else if (body !== undefined) encoded = JSON.stringify(body);
   // Batch requests are record writes (PocketBase's batch takes no other route): a record, or nothing.

@@ -8,6 +8,10 @@ import type {
   BatchRequest,
   BatchResult,
   CollectionOf,
+  Downloaded,
+  DownloadOptions,
+  FileRecord,
+  FileURLOptions,
   HealthResult,
   IdentityInput,
   Kind,
@@ -23,7 +27,7 @@ import type {
  * Members of the environment that the design names and this version does not have yet. They are never
  * collections (a collection of that name is `env.collection(name)`); calling one throws.
  */
-export type ReservedMember = "fileURL" | "download" | "replicate" | "sync";
+export type ReservedMember = "replicate" | "sync";
 
 /** The reserved members' type: `never`, so that using one fails to compile. */
 export type ReservedMembers = { readonly [N in ReservedMember]: never };
@@ -61,6 +65,20 @@ export interface Environment<K extends Kind, S extends SchemaOf<S> = Schema> {
   url(): Ret<K, string>;
   /** A short-lived token for this identity's protected files (PocketBase's `/api/files/token`). */
   fileToken(): Ret<K, string>;
+  /**
+   * The URL of a record's file, built locally (no request; embedded mode starts its server, as `url()`
+   * does): `thumb`, `download` and a file `token` go in its query. See docs/files.md.
+   */
+  fileURL(record: FileRecord, filename: string, options?: FileURLOptions): Ret<K, string>;
+  /**
+   * A record's file: its bytes, or with `{ to: path }` streamed to that file. A protected file gets a
+   * file token by itself. See docs/files.md.
+   */
+  download<O extends DownloadOptions = DownloadOptions>(
+    record: FileRecord,
+    filename: string,
+    options?: O,
+  ): Ret<K, Downloaded<O>>;
   /**
    * Hears any realtime topic (a record topic such as `"posts/*"`, or a custom one a hook sends to); the
    * callback gets each message's data. Returns the unsubscribe function (a Promise of it in the async

@@ -1,14 +1,16 @@
 // Every PocketBase operation described once, as data: method, path, query and body. The async kind
 // runs these over undici; nothing here does I/O.
 
-import { recordBody } from "./body.ts";
+import { type Multipart, recordBody } from "./body.ts";
 import { DEFAULT_PAGE_SIZE } from "./constants.ts";
 import type { Expect } from "./decode.ts";
 import { InvalidInputError } from "./errors/invalid-input.ts";
+import { filePath } from "./files.ts";
 import { buildFilter } from "./filter.ts";
 import { checkOptions } from "./option-checks.ts";
 import type {
   CountOptions,
+  FileRecord,
   IterateOptions,
   ListOptions,
   QueryValue,
@@ -34,11 +36,16 @@ export interface RequestSpec {
   /** Path below the server URL, starting with `/api/`. */
   path: string;
   query?: Record<string, QueryValue>;
-  body?: string | FormData;
+  body?: string | FormData | Multipart;
   /** Send the environment's auth token (default true). */
   auth?: boolean;
   /** Send this token instead of the environment's (`auth.refresh(token)`). */
   token?: string;
+  /**
+   * A download: a 2xx answer is bytes, not JSON, kept in memory or, with `to`, streamed to that file
+   * (an error answer is read as any other).
+   */
+  binary?: { to?: string };
   /** The shape a 2xx body must have (see decode.ts); a body that does not fit is an error. */
   expect?: Expect;
   /** Secrets this request carries, kept out of any error (the token and body fields are found anyway). */
@@ -208,4 +215,26 @@ export function health(): RequestSpec {
 /** A short-lived token for protected files; the server answers `{ token }`. */
 export function fileToken(): RequestSpec {
   return { method: "POST", path: "/api/files/token", expect: "token" };
+}
+
+/**
+ * The download request: a GET whose answer is bytes, kept in memory or, with `to`, streamed to that
+ * file. `token` is a file token (protected files); it is a secret, kept out of errors.
+ */
+export function downloadSpec(
+  record: FileRecord,
+  filename: string,
+  options: { thumb?: string; to?: string; query?: Record<string, QueryValue> },
+  token?: string,
+): RequestSpec {
+  const query = { ...options.query };
+  if (options.thumb !== undefined) query.thumb = options.thumb;
+  if (token !== undefined) query.token = token;
+  return {
+    method: "GET",
+    path: filePath(record, filename),
+    query,
+    binary: options.to === undefined ? {} : { to: options.to },
+    ...(token === undefined ? {} : { secrets: [token] }),
+  };
 }

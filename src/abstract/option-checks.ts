@@ -5,12 +5,15 @@
 
 import type { BackupDownloadOptions, ImportOptions, TestEmailOptions } from "./admin-types.ts";
 import { InvalidInputError } from "./errors/invalid-input.ts";
+import { assertThumb } from "./files.ts";
 import { buildFilter } from "./filter.ts";
 import { assertBoolean, assertHeaders, assertQuery, assertTimeout } from "./request-options.ts";
 import type {
   AuthOptions,
   BatchOptions,
   CountOptions,
+  DownloadOptions,
+  FileURLOptions,
   IterateOptions,
   ListOptions,
   OAuth2Options,
@@ -160,14 +163,34 @@ const testEmailChecks = {
   collection: check((value) => assertCollectionName(value)),
 } satisfies OptionChecks<TestEmailOptions>;
 
-const backupDownloadChecks = {
+const toChecks = {
   ...requestChecks,
   to: check((value) => {
     if (typeof value !== "string" || value === "") {
       throw new InvalidInputError(`pocketmap: to must be a file path, got ${describe(value)}`);
     }
   }),
-} satisfies OptionChecks<BackupDownloadOptions>;
+};
+
+const backupDownloadChecks = toChecks satisfies OptionChecks<BackupDownloadOptions>;
+
+const fileURLChecks = {
+  thumb: check(assertThumb),
+  download: check((value) => assertBoolean(value, "download")),
+  token: check((value) => {
+    // Never quoted: it is a secret.
+    if (typeof value !== "string" || value === "" || /\s/.test(value)) {
+      throw new InvalidInputError(
+        "pocketmap: token must be a file token (a non-empty string without spaces)",
+      );
+    }
+  }),
+} satisfies OptionChecks<FileURLOptions>;
+
+const downloadChecks = {
+  ...toChecks,
+  thumb: check(assertThumb),
+} satisfies OptionChecks<DownloadOptions>;
 
 /** The options interfaces by name, as the method tables name them. */
 export interface OptionTypes {
@@ -184,6 +207,8 @@ export interface OptionTypes {
   import: ImportOptions;
   testEmail: TestEmailOptions;
   backupDownload: BackupDownloadOptions;
+  fileURL: FileURLOptions;
+  download: DownloadOptions;
 }
 
 export type OptionKind = keyof OptionTypes;
@@ -203,6 +228,8 @@ export const optionChecks: { readonly [K in OptionKind]: OptionChecks<OptionType
   import: importChecks,
   testEmail: testEmailChecks,
   backupDownload: backupDownloadChecks,
+  fileURL: fileURLChecks,
+  download: downloadChecks,
 };
 
 /** The keys options of `kind` accept, in the order errors list them. */

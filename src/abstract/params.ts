@@ -9,6 +9,7 @@ import { asIdentity } from "./auth-operations.ts";
 import { buildBatch, prepareBatchRequests, recordRequests } from "./batch-requests.ts";
 import { holdsFiles, recordObject, splitFiles } from "./body.ts";
 import { InvalidInputError } from "./errors/invalid-input.ts";
+import { crossFiles, reviveFiles } from "./file-crossing.ts";
 import {
   checkOptions,
   type OptionCheck,
@@ -202,7 +203,9 @@ export const recordTopicParam = param<string>("topic", {
   check: (value, context) => void recordTopic(context.collection ?? "", value),
 });
 
-const crossData = { cross: (value: unknown) => recordData(value) };
+/** Record data as it crosses: JSON fields as JSON sends them, fileFrom values as their path (file-crossing.ts). */
+const crossRecord = (value: unknown) => crossFiles(recordData(value));
+const crossData = { cross: crossRecord, revive: reviveFiles };
 
 /** Record data to write: an object (files among its fields) or JSON text. */
 export const data = param<RecordInput | string>("data", {
@@ -275,7 +278,8 @@ function bulk<A>(
         prepareBatchRequests([build(item, collection, what)], () => what);
       });
     },
-    cross: (value) => (name === "ids" ? asArray(value) : asArray(value).map(recordData)),
+    cross: (value) => (name === "ids" ? asArray(value) : asArray(value).map(crossRecord)),
+    revive: (value) => (name === "ids" ? value : (value as unknown[]).map(reviveFiles)),
   });
 }
 
@@ -316,7 +320,11 @@ export const requests = param<readonly BatchRequest[] | ((b: BatchBuilder) => vo
     (value as BatchRequest[]).map((request) =>
       request.body === undefined
         ? asJson(request)
-        : { ...(asJson({ ...request, body: {} }) as object), body: recordData(request.body) },
+        : { ...(asJson({ ...request, body: {} }) as object), body: crossRecord(request.body) },
+    ),
+  revive: (value) =>
+    (value as BatchRequest[]).map((request) =>
+      request.body === undefined ? request : { ...request, body: reviveFiles(request.body) as never },
     ),
 });
 

@@ -1,5 +1,6 @@
 // Keeps a request's secrets (its auth token, passwords in its body) out of errors, whatever the
 // server echoes back. No I/O.
+import { Multipart } from "./body.ts";
 
 const REDACTED = "[redacted]";
 // Body fields whose values are secrets: password, passwordConfirm, oldPassword, token, otp secrets…
@@ -36,7 +37,7 @@ export function requestSecrets(request: {
   secrets?: readonly string[] | undefined;
   token?: string | undefined;
   headers?: Record<string, string> | undefined;
-  body?: string | FormData | undefined;
+  body?: string | FormData | Multipart | undefined;
 }): string[] {
   const found = new Set<string>(request.secrets);
   if (request.token) found.add(request.token);
@@ -46,7 +47,7 @@ export function requestSecrets(request: {
   const { body } = request;
   if (typeof body === "string") secretValues(parse(body), found);
   else if (body) {
-    for (const [name, value] of body.entries()) {
+    for (const [name, value] of body instanceof Multipart ? body.parts : body.entries()) {
       if (typeof value !== "string") continue;
       if (name === "@jsonPayload") secretValues(parse(value), found);
       else if (SECRET_KEY.test(name)) found.add(value);

@@ -2,7 +2,10 @@
 // request, declared in their method tables) and their requests, as data. No I/O.
 
 import type { AppleClientSecretInput, EmailTemplate } from "./admin-types.ts";
+import { Multipart } from "./body.ts";
 import { InvalidInputError } from "./errors/invalid-input.ts";
+import { crossFiles, reviveFiles } from "./file-crossing.ts";
+import { FileFrom } from "./file-from.ts";
 import type { RequestSpec } from "./operations.ts";
 import type { Param } from "./params.ts";
 import type { FileInput } from "./types.ts";
@@ -54,14 +57,15 @@ export function defaultBackupName(now = new Date()): string {
   return `pb_backup_${stamp}.zip`;
 }
 
-const isFile = (value: unknown): value is FileInput => value instanceof Blob || value instanceof Uint8Array;
+const isFile = (value: unknown): value is FileInput =>
+  value instanceof Blob || value instanceof Uint8Array || value instanceof FileFrom;
 
 /** The key an upload is stored under: the name given, else a `File`'s own name. */
 export function uploadKey(file: FileInput, name: string | undefined): string {
-  const key = name ?? (file instanceof File ? file.name : undefined);
+  const key = name ?? (file instanceof File || file instanceof FileFrom ? file.name : undefined);
   if (key === undefined) {
     fail(
-      'admin.backups.upload() needs a name for a Blob or bytes (a File brings its own): upload(bytes, "name.zip")',
+      'admin.backups.upload() needs a name for a Blob or bytes (a File or fileFrom(path) brings its own): upload(bytes, "name.zip")',
     );
   }
   assertBackupKey(key, "the uploaded backup's name");
@@ -116,11 +120,20 @@ export const backupKey = param<string>("key", (value) => assertBackupKey(value))
 /** The name of a backup to create (optional). */
 export const backupName = param<string, true>("backupName", (value) => assertBackupName(value), true);
 
-/** A backup zip to upload: a Blob or File, or bytes (Buffer, Uint8Array). */
-export const backupFile = param<FileInput>("file", (value) => {
-  if (!isFile(value))
-    fail(`admin.backups.upload() takes a Blob, File, Buffer or Uint8Array, got ${describe(value)}`);
-});
+/**
+ * A backup zip to upload: a Blob or File, bytes (Buffer, Uint8Array), or `fileFrom(path)`, which
+ * crosses to the sync kind's worker as its path (file-crossing.ts) and is streamed from disk.
+ */
+export const backupFile: Param<FileInput, false> = {
+  ...param<FileInput>("file", (value) => {
+    if (!isFile(value))
+      fail(
+        `admin.backups.upload() takes a Blob, File, Buffer, Uint8Array or fileFrom(path), got ${describe(value)}`,
+      );
+  }),
+  cross: (value) => crossFiles({ file: value }, "upload"),
+  revive: (value) => (reviveFiles(value) as { file: unknown }).file,
+};
 
 /** The name of an uploaded backup (optional). */
 export const uploadName = param<string, true>(
@@ -209,18 +222,23 @@ export const backupRequests = {
     return { method: "POST", path: "/api/backups", body: JSON.stringify({ name }), expect: "empty" };
   },
   upload(file: FileInput, key: string): RequestSpec {
-    const form = new FormData();
-    form.append("file", file instanceof Blob ? file : new Blob([file as Uint8Array<ArrayBuffer>]), key);
-    return { method: "POST", path: "/api/backups/upload", body: form, expect: "empty" };
+    const value = file instanceof Uint8Array ? new Blob([file as Uint8Array<ArrayBuffer>]) : file;
+    return {
+      method: "POST",
+      path: "/api/backups/upload",
+      body: new Multipart([["file", value, key]]),
+      expect: "empty",
+    };
   },
   /** The download itself: the file token in the query stands for the superuser's auth. */
-  download(key: string, fileToken: string): RequestSpec {
+  download(key: string, fileToken: string, to: string | undefined): RequestSpec {
     return {
       method: "GET",
       path: backupPath(key),
       query: { token: fileToken },
       auth: false,
       secrets: [fileToken],
+      binary: to === undefined ? {} : { to },
     };
   },
   downloadPath(key: string): string {

@@ -16,6 +16,7 @@ import type {
   AdminSettings,
 } from "./admin-types.ts";
 import type { Environment } from "./environment-types.ts";
+import { filename, fileRecord } from "./file-params.ts";
 import {
   type AnyParam,
   callback,
@@ -128,6 +129,9 @@ export const environmentSurface = {
   send: call(path, options("send")),
   url: call(),
   fileToken: call(),
+  // Built in the worker from the server's URL (embedded mode starts its server first, as url() does).
+  fileURL: call(fileRecord, filename, options("fileURL")),
+  download: call(fileRecord, filename, options("download")),
   subscribe: subscribe(topic, callback("callback"), options("subscribe")),
   close: local(),
   // The sync kind derives its own identity on the calling thread; the worker opens its twin on first use.

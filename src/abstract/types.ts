@@ -1,6 +1,7 @@
 // The one interface both kinds implement. Each method is declared once, generic over the kind, so the
 // sync and async collections cannot drift apart.
 import type { PocketBaseError } from "./errors/pocketbase-error.ts";
+import type { FileFrom } from "./file-from.ts";
 import type { FilterInput, FilterValue } from "./filter.ts";
 
 export type Kind = "sync" | "async";
@@ -89,8 +90,11 @@ export interface IterateOptions extends RecordOptions, FilterOptions {
 
 export interface CountOptions extends RequestOptions, FilterOptions {}
 
-/** A file to upload: a Blob or File, or bytes (Buffer, Uint8Array). */
-export type FileInput = Blob | Uint8Array;
+/**
+ * A file to upload: a Blob or File, bytes (Buffer, Uint8Array), or a file on disk, `fileFrom(path)`,
+ * streamed as it is sent.
+ */
+export type FileInput = Blob | Uint8Array | FileFrom;
 
 type Element<V> = V extends readonly (infer E)[] ? E : V;
 
@@ -423,7 +427,10 @@ export interface HookRequest {
   url: string;
   /** Every header that will be sent, names in lower case, the identity's token included. */
   headers: Record<string, string>;
-  /** JSON text, a `FormData` for a multipart body (files), or undefined. */
+  /**
+   * JSON text, a `FormData` for a multipart body (files), or undefined. A `fileFrom(path)` file is a
+   * File backed by that file (read only as it is sent).
+   */
   body: string | FormData | undefined;
 }
 
@@ -433,7 +440,10 @@ export interface HookResponse {
   status: number;
   /** The answer's headers, names in lower case. */
   headers: Record<string, string>;
-  /** The parsed JSON body; undefined when it was empty or not JSON. */
+  /**
+   * The parsed JSON body; undefined when it was empty or not JSON. A download's 2xx answer (bytes) is
+   * not read before the hooks: its `data` is undefined, and what a hook returns for it is ignored.
+   */
   data: unknown;
 }
 
@@ -450,6 +460,40 @@ export type BeforeSend = (
  * keeps it), or throw to fail the call. In the sync kind it must return at once.
  */
 export type AfterSend = (response: HookResponse) => unknown;
+
+/** A record whose files are asked for: its `id`, and its collection's `collectionId` or `collectionName`. */
+export interface FileRecord {
+  id: string;
+  collectionId?: string;
+  collectionName?: string;
+}
+
+/** Options of `env.fileURL()`. */
+export interface FileURLOptions {
+  /** An image thumb size, e.g. `"100x100"`, `"100x0"`, `"100x100t"` (the field must list it). */
+  thumb?: string;
+  /** Ask the browser to save the file rather than show it (`?download=1`). */
+  download?: boolean;
+  /** A file token (`env.fileToken()`) for a protected file. */
+  token?: string;
+}
+
+/** Options of `env.download()`. */
+export interface DownloadOptions extends RequestOptions {
+  /** An image thumb size, as `fileURL()` takes it. */
+  thumb?: string;
+  /** A file path: stream the file there (in constant memory) instead of returning its bytes. */
+  to?: string;
+}
+
+/** What `env.download(record, name, { to })` returns: where the file went (absolute), its size in bytes. */
+export interface SavedFile {
+  path: string;
+  size: number;
+}
+
+/** What `env.download()` returns for its options: the bytes, or with `to` the saved file. */
+export type Downloaded<O> = O extends { to: string } ? SavedFile : Uint8Array;
 
 /** Options of `env.send()`. */
 export interface SendOptions extends RequestOptions {

@@ -2,54 +2,9 @@ import type { AdminBackups, BackupDownloadOptions, BackupInfo } from "../abstrac
 import { PocketBaseError, PocketmapError } from "../abstract/errors/index.ts";
 import { fileToken, type RequestSpec } from "../abstract/operations.ts";
 import { backupRequests, defaultBackupName, uploadKey, withQuery } from "../abstract/settings-backups.ts";
-import type { FileInput, RequestOptions } from "../abstract/types.ts";
+import type { Downloaded, FileInput, RequestOptions } from "../abstract/types.ts";
 import type { Client } from "./client.ts";
 import { RESTORE_WAIT, restoreAndWait } from "./restore-wait.ts";
-
-/** A download's body as one Uint8Array. */
-async function toBytes(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.byteLength;
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
-}
-
-/**
- * A download's body streamed to the file at `path` (created or replaced), in constant memory. A
- * failure to write is a PocketmapError naming the path; a failure of the network is the transport's
- * to classify (and retry). A broken download leaves no partial file.
- */
-function toFile(path: string) {
-  return async (body: AsyncIterable<Uint8Array>): Promise<undefined> => {
-    const fs = process.getBuiltinModule("node:fs");
-    const { pipeline } = process.getBuiltinModule("node:stream/promises");
-    let writeError: unknown;
-    const out = fs.createWriteStream(path);
-    out.once("error", (error) => {
-      writeError = error;
-    });
-    try {
-      await pipeline(body, out);
-    } catch (error) {
-      await fs.promises.rm(path, { force: true }).catch(() => {});
-      if (writeError === undefined) throw error;
-      const reason = writeError instanceof Error ? writeError.message : String(writeError);
-      throw new PocketmapError(`pocketmap: could not write the backup to ${path}: ${reason}`, {
-        cause: writeError,
-      });
-    }
-    return undefined;
-  };
-}
 
 function backupInfo(item: unknown): BackupInfo {
   const { key, size, modified } = (item ?? {}) as Record<string, unknown>;
@@ -96,10 +51,13 @@ export class AsyncAdminBackups implements AdminBackups<"async"> {
     return key;
   }
 
-  async download(key: string, options?: BackupDownloadOptions): Promise<Uint8Array | undefined> {
+  async download<O extends BackupDownloadOptions = BackupDownloadOptions>(
+    key: string,
+    options?: O,
+  ): Promise<Downloaded<O>> {
     const token = await this.#fileToken(options);
-    const consume = options?.to === undefined ? toBytes : toFile(options.to);
-    return this.#client.request(withQuery(backupRequests.download(key, token), options), options, consume);
+    const spec = backupRequests.download(key, token, options?.to);
+    return this.#client.request(withQuery(spec, options), options);
   }
 
   async downloadURL(key: string, options?: RequestOptions): Promise<string> {

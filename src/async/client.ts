@@ -218,15 +218,8 @@ export class Client {
     return { ...opened, auth: this.#auth };
   }
 
-  /**
-   * Sends one request and returns the decoded response body, or with `consume` what it made of a 2xx
-   * body (a download).
-   */
-  async request<T>(
-    spec: RequestSpec,
-    options?: RequestOptions,
-    consume?: TransportSendOptions["consume"],
-  ): Promise<T> {
+  /** Sends one request and returns the decoded response body (a download's bytes or saved file). */
+  async request<T>(spec: RequestSpec, options?: RequestOptions): Promise<T> {
     const { transport, auth } = await this.connect();
     for (let attempt = 0; ; attempt++) {
       // undefined, with `guest`: this environment has no identity at all.
@@ -242,7 +235,6 @@ export class Client {
           headers: options?.headers,
           onResponse: this.#report,
           hooks: this.#hooks,
-          consume,
         });
         return response.body as T;
       } catch (error) {

@@ -6,6 +6,7 @@ import { CollectionCache, withCollectionProperties } from "../abstract/collectio
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import type { Environment, ReservedMembers } from "../abstract/environment-types.ts";
 import { NotFoundError } from "../abstract/errors/index.ts";
+import { fileURL } from "../abstract/files.ts";
 import { fileToken, health, sendSpec } from "../abstract/operations.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import { topicString } from "../abstract/realtime.ts";
@@ -17,6 +18,10 @@ import type {
   BatchOptions,
   BatchRequest,
   BatchResult,
+  Downloaded,
+  DownloadOptions,
+  FileRecord,
+  FileURLOptions,
   HealthResult,
   IdentityInput,
   Schema,
@@ -27,6 +32,7 @@ import type {
 import { assertBatchOptions, runBatch } from "./batch.ts";
 import { Client } from "./client.ts";
 import { AsyncCollection } from "./collection.ts";
+import { download } from "./files.ts";
 import { guardMethods } from "./guard.ts";
 import { createAdmin } from "./services.ts";
 
@@ -168,6 +174,20 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
   /** A short-lived token for this identity's protected files (`fileURL(…, { token })`). */
   async fileToken(): Promise<string> {
     return (await this.#client.request<{ token: string }>(fileToken())).token;
+  }
+
+  /** A record's file URL, built here (no request): `thumb`, `download`, a file `token`. */
+  async fileURL(record: FileRecord, filename: string, options?: FileURLOptions): Promise<string> {
+    return fileURL(await this.url(), record, filename, options);
+  }
+
+  /** A record's file: its bytes, or with `{ to: path }` streamed there; protected files get a token. */
+  async download<O extends DownloadOptions = DownloadOptions>(
+    record: FileRecord,
+    filename: string,
+    options?: O,
+  ): Promise<Downloaded<O>> {
+    return (await download(this.#client, record, filename, options)) as Downloaded<O>;
   }
 
   /** The server URL, once connected (embedded mode starts its server on the first request). */

@@ -1,4 +1,6 @@
+import type { Readable } from "node:stream";
 import type { Pool } from "undici";
+import { Multipart } from "../abstract/body.ts";
 import { type Decoded, decodeJson, describeBody, shapeProblem } from "../abstract/decode.ts";
 import {
   AbortError,
@@ -13,6 +15,8 @@ import type { RequestSpec } from "../abstract/operations.ts";
 import { requestSecrets, scrubText, scrubValue } from "../abstract/secrets.ts";
 import type { AfterSend, BeforeSend, HookRequest, HookResponse, QueryValue } from "../abstract/types.ts";
 import { isPlainObject } from "../abstract/validate.ts";
+import { type StreamedBody, streamFormData, toFormData } from "./multipart.ts";
+import { discard, keep, type Received, receive } from "./receive.ts";
 
 export interface TransportOptions {
   timeout: number;
@@ -33,11 +37,6 @@ export interface TransportRequestOptions {
   onResponse?: TransportOptions["onResponse"];
   /** The environment's request pipeline hooks. */
   hooks?: Hooks | undefined;
-  /**
-   * Reads a 2xx body itself (a download: bytes, or a stream to a file) instead of decoding JSON; what
-   * it returns is the response's body. It runs within the request's timeout, and again on a retry.
-   */
-  consume?: ((body: AsyncIterable<Uint8Array>) => Promise<unknown>) | undefined;
 }
 
 /** The hooks of an environment's request pipeline (see DESIGN, "Hooks"). */
@@ -60,8 +59,8 @@ interface RawResponse {
   headers?: Record<string, string>;
   /** The body as afterSend hooks left it, when one returned other data. */
   decoded?: Decoded;
-  /** What `consume` made of a 2xx body (then `text` is empty). */
-  consumed?: { value: unknown };
+  /** A download's 2xx answer (its `text` is empty). */
+  received?: Received;
 }
 
 // Retrying these cannot repeat a write.
@@ -148,18 +147,15 @@ export function outcomeUnknown(error: unknown): boolean {
   return error instanceof PocketBaseError && (error.status === 502 || error.status === 504);
 }
 
-/** A request body as undici sends it. */
-type EncodedBody = { body: string | Uint8Array | null; contentType?: string };
+/** A request body as undici sends it: text, or a multipart stream opened again for each attempt. */
+type EncodedBody = { body: string | StreamedBody | null; contentType?: string };
 
-/** The request body as undici sends it. Multipart is serialised here, by the platform's own encoder. */
-async function encodeBody(body: string | FormData | undefined): Promise<EncodedBody> {
+/** The request body as undici sends it. Multipart is streamed (multipart.ts), files read as they go. */
+function encodeBody(body: string | FormData | undefined): EncodedBody {
   if (body === undefined) return { body: null };
   if (typeof body === "string") return { body, contentType: "application/json" };
-  // The npm undici refuses Node's built-in FormData; encoding it to bytes once also lets a retry
-  // resend the same body.
-  const encoded = new globalThis.Response(body);
-  const contentType = encoded.headers.get("content-type") ?? undefined;
-  return { body: new Uint8Array(await encoded.arrayBuffer()), contentType };
+  const streamed = streamFormData(body);
+  return { body: streamed, contentType: streamed.contentType };
 }
 
 /** `title: Cannot be blank; email: Must be a valid email` from PocketBase's nested per-field errors. */
@@ -214,19 +210,18 @@ export class Transport {
   async send(spec: RequestSpec, options: TransportRequestOptions = {}): Promise<Response> {
     const path = this.#basePath + spec.path + buildQuery(spec.query);
     const idempotent = IDEMPOTENT.has(spec.method);
-    const body = await encodeBody(spec.body);
+    // A described multipart body becomes the FormData hooks see (files on disk opened, not read).
+    const sent = spec.body instanceof Multipart ? await toFormData(spec.body) : spec.body;
+    const body = encodeBody(sent);
     const hooks = options.hooks;
     const hooked = hooks !== undefined && (hooks.beforeSend.length > 0 || hooks.afterSend.length > 0);
     for (let attempt = 0; ; attempt++) {
       try {
         const raw = hooked
-          ? await this.#hookedOnce(spec, path, body, options, hooks)
+          ? await this.#hookedOnce(spec, path, sent, body, options, hooks)
           : await this.#once(spec.method, spec, path, body, options, this.#headers(options, body));
-        if (raw.status < 400) {
-          return raw.consumed
-            ? { status: raw.status, body: raw.consumed.value }
-            : this.#decode(spec, path, raw);
-        }
+        if (raw.received) return { status: raw.status, body: await keep(raw.received) };
+        if (raw.status < 400) return this.#decode(spec, path, raw);
         const error = this.#errorFor(spec, path, raw, options);
         if (!(idempotent && RETRY_STATUSES.has(raw.status) && attempt < this.#options.retries)) throw error;
       } catch (error) {
@@ -338,6 +333,7 @@ export class Transport {
   async #hookedOnce(
     spec: RequestSpec,
     path: string,
+    sentBody: string | FormData | undefined,
     body: EncodedBody,
     options: TransportRequestOptions,
     hooks: Hooks,
@@ -345,7 +341,7 @@ export class Transport {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(this.#headers(options, body)))
       headers[name.toLowerCase()] = value;
-    let request: HookRequest = { method: spec.method, url: this.#origin + path, headers, body: spec.body };
+    let request: HookRequest = { method: spec.method, url: this.#origin + path, headers, body: sentBody };
     for (const hook of hooks.beforeSend) {
       const returned = await hook(request);
       if (returned !== undefined) request = returned;
@@ -353,9 +349,9 @@ export class Transport {
     const sent = this.#sendable(request);
     let encoded = body;
     let sentHeaders = request.headers;
-    if (request.body !== spec.body) {
+    if (request.body !== sentBody) {
       // A new body needs its own content type (a multipart boundary, say).
-      encoded = await encodeBody(request.body);
+      encoded = encodeBody(request.body);
       sentHeaders = { ...sentHeaders };
       if (encoded.contentType) sentHeaders["content-type"] = encoded.contentType;
     }
@@ -370,13 +366,20 @@ export class Transport {
       data: decoded.ok ? decoded.value : undefined,
     };
     let replaced = false;
-    for (const hook of hooks.afterSend) {
-      const returned = await hook(response);
-      if (returned !== undefined) {
-        response.data = returned;
-        replaced = true;
+    try {
+      for (const hook of hooks.afterSend) {
+        const returned = await hook(response);
+        if (returned !== undefined) {
+          response.data = returned;
+          replaced = true;
+        }
       }
+    } catch (error) {
+      await discard(raw.received);
+      throw error;
     }
+    // A download's bytes are not data a hook replaces (HookResponse.data says so).
+    if (raw.received) return raw;
     // What the hooks left (changed in place, or returned) is what is read.
     return replaced || decoded.ok ? { ...raw, decoded: { ok: true, value: response.data } } : raw;
   }
@@ -439,17 +442,22 @@ export class Transport {
     const signal = controller.signal;
     const started = performance.now();
     try {
+      const streamed = body.body !== null && typeof body.body === "object" ? body.body : undefined;
       const response = await this.#pool.request({
         method,
         path,
-        headers,
-        body: body.body,
+        headers: streamed ? { ...headers, "content-length": String(streamed.length) } : headers,
+        // undici sends an async iterable as it comes (its types name only Readable streams).
+        body: streamed ? (streamed.open() as Readable) : (body.body as string | null),
         signal,
       });
       const status = response.statusCode;
-      const consumed =
-        options.consume && status < 400 ? { value: await options.consume(response.body) } : undefined;
-      const text = consumed ? "" : await response.body.text();
+      const length = Number(response.headers["content-length"] ?? Number.NaN);
+      const received =
+        spec.binary && status < 400
+          ? await receive(response.body, spec.binary.to, Number.isNaN(length) ? undefined : length)
+          : undefined;
+      const text = received ? "" : await response.body.text();
       (options.onResponse ?? this.#options.onResponse)?.({
         method: spec.method,
         path: spec.path,
@@ -462,7 +470,7 @@ export class Transport {
         text,
         contentType: Array.isArray(contentType) ? contentType[0] : contentType,
       };
-      if (consumed) raw.consumed = consumed;
+      if (received) raw.received = received;
       if (wantHeaders) {
         raw.headers = {};
         for (const [name, value] of Object.entries(response.headers)) {

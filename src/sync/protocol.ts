@@ -102,9 +102,9 @@ export type FromWorker =
   /** The worker is ending (any exit, including an uncaught error); `received` is the last request id it took. */
   | { exit: number; received: number; output: OutputChunk[]; error?: string };
 
-/** Posts a message to the main thread and wakes it if it is blocked waiting. */
-export function postToMain(data: WorkerData, message: FromWorker): void {
-  data.port.postMessage(message);
+/** Posts a message to the main thread and wakes it if it is blocked waiting; `transfer` moves, not copies. */
+export function postToMain(data: WorkerData, message: FromWorker, transfer?: ArrayBuffer[]): void {
+  data.port.postMessage(message, transfer);
   Atomics.add(data.shared, NOTIFY, 1);
   Atomics.notify(data.shared, NOTIFY);
 }

@@ -352,6 +352,13 @@ async function answer(request: WorkerRequest): Promise<WorkerReply> {
   }
 }
 
+/** A reply's bytes (a download) move to the main thread instead of being copied, when they own their memory. */
+function transferable(reply: WorkerReply): ArrayBuffer[] | undefined {
+  const value = reply.ok ? reply.value : undefined;
+  if (!(value instanceof Uint8Array) || !(value.buffer instanceof ArrayBuffer)) return undefined;
+  return value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? [value.buffer] : undefined;
+}
+
 data.port.on("message", async (message: ToWorker) => {
   if ("answer" in message) {
     // A hook answered on the calling thread.
@@ -365,5 +372,5 @@ data.port.on("message", async (message: ToWorker) => {
   const { id, request } = message;
   received = id;
   const reply = await answer(request);
-  postToMain(data, { id, reply, output: output.splice(0) });
+  postToMain(data, { id, reply, output: output.splice(0) }, transferable(reply));
 });
