@@ -88,6 +88,15 @@ describe.each(KINDS)("files (%s kind)", (kind) => {
     expect(sha(await readFile(to))).toBe(sha(bytes));
   });
 
+  it("send() on a file's path returns its bytes (not JSON), and JSON answers as before", async () => {
+    const filename = (publicRecord.doc as string[])[0]!;
+    const path = new URL(await env.fileURL(publicRecord, filename)).pathname;
+    const got = await env.send<Uint8Array>(path);
+    expect(got).toBeInstanceOf(Uint8Array);
+    expect(got).toEqual(bytes);
+    expect(await env.send<{ code: number }>("/api/health")).toMatchObject({ code: 200 });
+  });
+
   it("a protected file downloads with a file token fetched by itself; its bare URL is a 404", async () => {
     const filename = (protectedRecord.doc as string[])[0]!;
     const bare = await env.fileURL(protectedRecord, filename);

@@ -59,7 +59,10 @@ export interface Environment<K extends Kind, S extends SchemaOf<S> = Schema> {
     requests: readonly BatchRequest[] | ((b: BatchBuilder) => void),
     options?: BatchOptions,
   ): Ret<K, BatchResult[]>;
-  /** Any PocketBase endpoint, e.g. `env.send("/api/settings", { method: "PATCH", body })`. */
+  /**
+   * Any PocketBase endpoint, e.g. `env.send("/api/settings", { method: "PATCH", body })`: its parsed
+   * JSON, or for an answer that is not JSON (a file) its bytes as a Uint8Array.
+   */
   send<T = unknown>(path: string, options?: SendOptions): Ret<K, T>;
   /** The server URL, once connected (embedded mode starts its server on the first request). */
   url(): Ret<K, string>;

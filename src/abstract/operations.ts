@@ -46,6 +46,8 @@ export interface RequestSpec {
    * (an error answer is read as any other).
    */
   binary?: { to?: string };
+  /** `env.send()`: a 2xx answer whose content type is not JSON (a file) is its bytes, a Uint8Array. */
+  bytesUnlessJson?: boolean;
   /** The shape a 2xx body must have (see decode.ts); a body that does not fit is an error. */
   expect?: Expect;
   /** Secrets this request carries, kept out of any error (the token and body fields are found anyway). */
@@ -195,6 +197,7 @@ export function sendSpec(path: unknown, options: SendSpecOptions | undefined): R
     query: options?.query,
     body: options?.body === undefined ? undefined : toJsonBody(options.body, "body"),
     auth: !options?.anonymous,
+    bytesUnlessJson: true,
   };
 }
 

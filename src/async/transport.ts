@@ -453,9 +453,13 @@ export class Transport {
       });
       const status = response.statusCode;
       const length = Number(response.headers["content-length"] ?? Number.NaN);
+      const contentType = response.headers["content-type"];
+      const type = Array.isArray(contentType) ? contentType[0] : contentType;
+      const binary =
+        spec.binary ?? (spec.bytesUnlessJson && type !== undefined && !/json/i.test(type) ? {} : undefined);
       const received =
-        spec.binary && status < 400
-          ? await receive(response.body, spec.binary.to, Number.isNaN(length) ? undefined : length)
+        binary && status < 400
+          ? await receive(response.body, binary.to, Number.isNaN(length) ? undefined : length)
           : undefined;
       const text = received ? "" : await response.body.text();
       (options.onResponse ?? this.#options.onResponse)?.({
@@ -464,12 +468,7 @@ export class Transport {
         status,
         ms: performance.now() - started,
       });
-      const contentType = response.headers["content-type"];
-      const raw: RawResponse = {
-        status,
-        text,
-        contentType: Array.isArray(contentType) ? contentType[0] : contentType,
-      };
+      const raw: RawResponse = { status, text, contentType: type };
       if (received) raw.received = received;
       if (wantHeaders) {
         raw.headers = {};
