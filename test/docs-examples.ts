@@ -1,4 +1,4 @@
-// What the tests that run a doc page's examples share (docs-auth.test.ts, docs-files.test.ts): the
+// What the tests that run a doc page's examples share (docs-auth, docs-files, docs-admin…): the
 // server's variables for the examples' own setup() calls, and the runner that turns every ```ts block
 // of the page into one function, each block in a scope of its own, and collects what each printed.
 import { readFile, writeFile } from "node:fs/promises";
