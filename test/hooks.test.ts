@@ -255,6 +255,35 @@ describe("Authorization is never set by headers", () => {
     }
   });
 
+  it.each(KINDS)(
+    "every request carries exactly one Authorization: its identity's (%s kind)",
+    async (kind) => {
+      const env = openEnvWith(kind, { url: proxy.url, email, password, headers: { "x-app": "pocketmap" } });
+      try {
+        await env.collection(collection).getOne("hookpost0000001");
+        const { token } = await env.collection("_superusers").auth(email, password);
+        const other = env.as(token);
+        await other.collection(collection).getOne("hookpost0000001");
+        await other.collection(collection).list({ perPage: 1 });
+        const arrived = await proxy.seen();
+        const reads = arrived.filter((request) => request.path.includes(`/${collection}/`));
+        expect(reads.length).toBeGreaterThanOrEqual(3);
+        for (const request of reads) {
+          const values = request.headers.filter(
+            (_, i) => i % 2 === 0 && request.headers[i]!.toLowerCase() === "authorization",
+          );
+          expect(values, request.path).toHaveLength(1);
+        }
+        // The identity's requests carry its own token, and only it.
+        const last = reads.at(-1)!;
+        const at = last.headers.findIndex((name, i) => i % 2 === 0 && name.toLowerCase() === "authorization");
+        expect(last.headers[at + 1]).toBe(token);
+      } finally {
+        await env.close();
+      }
+    },
+  );
+
   it("a sync-kind hook that returns a Promise fails that call with an InvalidInputError", async () => {
     const env = setup({ url, email, password, beforeSend: async () => undefined });
     try {
