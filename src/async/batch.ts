@@ -31,7 +31,7 @@ import { checkOptions } from "../abstract/option-checks.ts";
 import type { BatchOptions, BatchRequest, BatchResult } from "../abstract/types.ts";
 import { type BatchLimits, batchLimits, remember } from "./batch-limits.ts";
 import type { Client } from "./client.ts";
-import { outcomeUnknown } from "./transport.ts";
+import { outcomeUnknown } from "./failures.ts";
 
 /** How many single requests run at once when the server has batch disabled. */
 export const FALLBACK_CONCURRENCY = 8;

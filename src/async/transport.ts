@@ -15,6 +15,7 @@ import type { RequestSpec } from "../abstract/operations.ts";
 import { requestSecrets, scrubText, scrubValue } from "../abstract/secrets.ts";
 import type { AfterSend, BeforeSend, HookRequest, HookResponse, QueryValue } from "../abstract/types.ts";
 import { isPlainObject } from "../abstract/validate.ts";
+import { describeFieldErrors, isNetworkFailure, neverSent, redact, refusedArgument } from "./failures.ts";
 import { type StreamedBody, streamFormData, toFormData } from "./multipart.ts";
 import { discard, keep, type Received, receive } from "./receive.ts";
 
@@ -66,41 +67,6 @@ interface RawResponse {
 // Retrying these cannot repeat a write.
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
 const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
-// Failures that mean the request never reached the server, so any method may be retried.
-const NOT_SENT_CODES = new Set([
-  "ECONNREFUSED",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-]);
-// Failures of the network itself: the connection could not be made, or broke. Anything else thrown
-// while sending (undici refusing an argument, say) is a client-side failure, never a NetworkError.
-const NETWORK_CODES = new Set([
-  ...NOT_SENT_CODES,
-  "ECONNRESET",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EAI_FAIL",
-  "EAI_NONAME",
-  "EHOSTDOWN",
-  "ENETUNREACH",
-  "ENETDOWN",
-  "ENETRESET",
-  "EADDRNOTAVAIL",
-  "EPROTO",
-  "UND_ERR_SOCKET",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-  // The answer broke on the wire (wrong length, not HTTP): a failure of the exchange, not of our input.
-  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
-]);
-// TLS handshake failures (bad or untrusted certificates) are failures to connect, too, and HTTP
-// parser errors (HPE_) mean the other side did not speak HTTP.
-const WIRE_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HPE_)/;
-// undici's codes for arguments it refuses: bad input, caught before anything was sent.
-const INVALID_ARGUMENT_CODES = new Set(["UND_ERR_INVALID_ARG", "UND_ERR_NOT_SUPPORTED"]);
 const MAX_MESSAGE = 500;
 
 export function buildQuery(query: Record<string, QueryValue> | undefined): string {
@@ -113,40 +79,6 @@ export function buildQuery(query: Record<string, QueryValue> | undefined): strin
   return text ? `?${text}` : "";
 }
 
-/** Tokens can appear in query strings (file URLs); never let them reach an error or an event. */
-function redact(url: string): string {
-  return url.replace(/([?&]token=)[^&]*/g, "$1[redacted]");
-}
-
-/** The error codes on an error, its causes and (for AggregateError) its parts. */
-function errorCodes(error: unknown, into: string[] = [], depth = 0): string[] {
-  if (!error || typeof error !== "object" || depth > 4) return into;
-  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof code === "string") into.push(code);
-  errorCodes(cause, into, depth + 1);
-  if (Array.isArray(errors)) for (const part of errors) errorCodes(part, into, depth + 1);
-  return into;
-}
-
-function isNetworkFailure(error: unknown): boolean {
-  return errorCodes(error).some((code) => NETWORK_CODES.has(code) || WIRE_CODE.test(code));
-}
-
-function neverSent(error: unknown): boolean {
-  return errorCodes(error).some((code) => NOT_SENT_CODES.has(code));
-}
-
-/**
- * Whether a failed write may still have been applied: the request was (or may have been) sent, but
- * its answer never came (a connection that broke after sending, a timeout, a gateway's 502/504).
- * Such writes are never retried (see send()), so their outcome is unknown.
- */
-export function outcomeUnknown(error: unknown): boolean {
-  if (error instanceof NetworkError) return !neverSent(error.cause);
-  if (error instanceof TimeoutError) return true;
-  return error instanceof PocketBaseError && (error.status === 502 || error.status === 504);
-}
-
 /** A request body as undici sends it: text, or a multipart stream opened again for each attempt. */
 type EncodedBody = { body: string | StreamedBody | null; contentType?: string };
 
@@ -156,21 +88,6 @@ function encodeBody(body: string | FormData | undefined): EncodedBody {
   if (typeof body === "string") return { body, contentType: "application/json" };
   const streamed = streamFormData(body);
   return { body: streamed, contentType: streamed.contentType };
-}
-
-/** `title: Cannot be blank; email: Must be a valid email` from PocketBase's nested per-field errors. */
-function describeFieldErrors(data: Record<string, unknown>, prefix = ""): string {
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(data)) {
-    if (!value || typeof value !== "object") continue;
-    const { message, code } = value as { message?: unknown; code?: unknown };
-    if (typeof message === "string" && typeof code === "string") parts.push(`${prefix}${key}: ${message}`);
-    else {
-      const nested = describeFieldErrors(value as Record<string, unknown>, `${prefix}${key}.`);
-      if (nested) parts.push(nested);
-    }
-  }
-  return parts.slice(0, 5).join("; ");
 }
 
 /** One keep-alive pool to one server; sends request specs with timeouts and safe retries. */
@@ -522,7 +439,7 @@ export class Transport {
         });
       }
       // Failed on this side, before or while sending: not a network failure, and never retried.
-      if (errorCodes(cause).some((code) => INVALID_ARGUMENT_CODES.has(code))) {
+      if (refusedArgument(cause)) {
         throw new InvalidInputError(`pocketmap: the request could not be sent: ${reason}`, { cause });
       }
       throw cause;
