@@ -1,0 +1,10 @@
+// The command table: one file per command; `pocketmap --help` lists them in this order.
+import type { Command } from "../command.ts";
+import { get } from "./get.ts";
+import { installServer } from "./install-server.ts";
+import { ls } from "./ls.ts";
+import { rm } from "./rm.ts";
+import { set } from "./set.ts";
+import { whichServer } from "./which-server.ts";
+
+export const COMMANDS: readonly Command[] = [ls, get, set, rm, installServer, whichServer];

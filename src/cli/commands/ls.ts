@@ -1,0 +1,36 @@
+import type { CollectionModel } from "../../abstract/admin-types.ts";
+import type { AsyncEnvironment } from "../../async/environment.ts";
+import { type Command, expectArgs, write } from "../command.ts";
+
+/** Every collection's model, page by page. */
+export async function allCollections(env: AsyncEnvironment): Promise<CollectionModel[]> {
+  const models: CollectionModel[] = [];
+  for (let page = 1; ; page++) {
+    const result = await env.admin.collections.list({ page, perPage: 200, sort: "name" });
+    models.push(...result.items);
+    if (page >= result.totalPages || result.items.length === 0) return models;
+  }
+}
+
+export const ls: Command = {
+  name: "ls",
+  summary: "List collections with their type and record count.",
+  usage: "",
+  options: {
+    system: { type: "boolean", description: "include system collections (_superusers, _otps…)" },
+  },
+  async run({ positionals, values, connect, stdout }) {
+    expectArgs(this, positionals, 0);
+    const env = connect();
+    const models = (await allCollections(env)).filter((model) => values.system || !model.system);
+    const counts = await Promise.all(models.map((model) => env.collection(model.name).count()));
+    const rows = models.map((model, i) => [model.name, model.type, String(counts[i])] as const);
+    const nameWidth = Math.max(4, ...rows.map(([name]) => name.length)) + 2;
+    const typeWidth = Math.max(4, ...rows.map(([, type]) => type.length)) + 2;
+    const countWidth = Math.max(5, ...rows.map(([, , count]) => count.length));
+    const line = (name: string, type: string, count: string) =>
+      `${name.padEnd(nameWidth)}${type.padEnd(typeWidth)}${count.padStart(countWidth)}\n`;
+    await write(stdout, line("NAME", "TYPE", "COUNT") + rows.map((row) => line(...row)).join(""));
+    return 0;
+  },
+};
