@@ -1,5 +1,6 @@
 // The command table: one file per command; `pocketmap --help` lists them in this order.
 import type { Command } from "../command.ts";
+import { exportCommand } from "./export.ts";
 import { get } from "./get.ts";
 import { installServer } from "./install-server.ts";
 import { ls } from "./ls.ts";
@@ -7,4 +8,4 @@ import { rm } from "./rm.ts";
 import { set } from "./set.ts";
 import { whichServer } from "./which-server.ts";
 
-export const COMMANDS: readonly Command[] = [ls, get, set, rm, installServer, whichServer];
+export const COMMANDS: readonly Command[] = [ls, get, set, rm, exportCommand, installServer, whichServer];

@@ -1,0 +1,38 @@
+// Records as rows: the columns of a collection, in a stable order, and the cells of a record.
+import type { CollectionField, CollectionModel } from "../abstract/admin-types.ts";
+import { fieldEntries } from "../abstract/fields.ts";
+import type { AsyncEnvironment } from "../async/environment.ts";
+import { UsageError } from "./command.ts";
+
+/** The model of collection `name`; a missing one is a usage error naming the collections there are. */
+export async function modelOf(env: AsyncEnvironment, name: string): Promise<CollectionModel> {
+  const model = await env.admin.collections.get(name);
+  if (model === undefined) {
+    const names = await env.keys();
+    const near = names.filter((candidate) => candidate.toLowerCase() === name.toLowerCase());
+    throw new UsageError(
+      `no collection ${JSON.stringify(name)}${near.length ? `; did you mean ${near[0]}?` : ""} (pocketmap ls lists them)`,
+    );
+  }
+  return model;
+}
+
+/** Fields a record carries: every field but passwords (never returned). */
+export const dataFields = (model: CollectionModel): CollectionField[] =>
+  model.fields.filter((field) => field.type !== "password");
+
+/** The columns of an export: `--fields` as given, else id and the collection's fields in model order. */
+export function columnsOf(model: CollectionModel, fields?: string, expand?: string): string[] {
+  const names = fields ? fieldEntries(fields) : ["id", ...dataFields(model).map((field) => field.name)];
+  const unique = [...new Set(names.filter((name) => name !== "*" && name !== ""))];
+  if (expand && !unique.includes("expand")) unique.push("expand");
+  return unique;
+}
+
+/** A CSV cell: text as it is, numbers and booleans as text, other values as JSON, nothing as empty. */
+export function cell(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value);
+}
