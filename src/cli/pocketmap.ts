@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // The `pocketmap` command: global flags, then one command from the table (src/cli/commands).
 // No top-level await: tsup also bundles this file as CommonJS.
-import { PocketmapError } from "../abstract/errors/pocketmap-error.ts";
 import type { AsyncEnvironment } from "../async/environment.ts";
 import { setup } from "../env/setup.ts";
 import {
@@ -96,8 +95,5 @@ main(process.argv.slice(2)).then(
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`pocketmap: ${message.replace(/^pocketmap: /, "")}\n`);
     process.exitCode = error instanceof UsageError ? 2 : 1;
-    if (!(error instanceof PocketmapError) && !(error instanceof Error && "code" in error)) {
-      process.stderr.write(`${(error as Error)?.stack ?? ""}\n`);
-    }
   },
 );

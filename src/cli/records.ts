@@ -21,6 +21,14 @@ export async function modelOf(env: AsyncEnvironment, name: string): Promise<Coll
 export const dataFields = (model: CollectionModel): CollectionField[] =>
   model.fields.filter((field) => field.type !== "password");
 
+/** The names of the fields whose values are JSON (json and geoPoint fields). */
+export const jsonFields = (model: CollectionModel): Set<string> =>
+  new Set(
+    model.fields
+      .filter((field) => field.type === "json" || field.type === "geoPoint")
+      .map((field) => field.name),
+  );
+
 /** The columns of an export: `--fields` as given, else id and the collection's fields in model order. */
 export function columnsOf(model: CollectionModel, fields?: string, expand?: string): string[] {
   const names = fields ? fieldEntries(fields) : ["id", ...dataFields(model).map((field) => field.name)];
@@ -29,9 +37,10 @@ export function columnsOf(model: CollectionModel, fields?: string, expand?: stri
   return unique;
 }
 
-/** A CSV cell: text as it is, numbers and booleans as text, other values as JSON, nothing as empty. */
-export function cell(value: unknown): string {
+/** A CSV cell: text as it is, numbers and booleans as text, other values (and any of a json field) as JSON, nothing as empty. */
+export function cell(value: unknown, json = false): string {
   if (value === undefined || value === null) return "";
+  if (json) return JSON.stringify(value);
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return JSON.stringify(value);

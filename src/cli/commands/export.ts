@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify";
 import { type Command, choiceFlag, expectArgs, stringFlag } from "../command.ts";
-import { cell, columnsOf, modelOf } from "../records.ts";
+import { cell, columnsOf, jsonFields, modelOf } from "../records.ts";
 
 const FORMATS = ["ndjson", "json", "csv", "tsv"] as const;
 
@@ -45,9 +45,11 @@ values are written as JSON text, empty values as empty cells. -o FILE.csv implie
     const out = file === undefined ? stdout : createWriteStream(file);
     if (format === "csv" || format === "tsv") {
       const columns = columnsOf(model, fields, expand);
+      const json = jsonFields(model);
       const rows = Readable.from(
         (async function* () {
-          for await (const record of records) yield columns.map((column) => cell(record[column]));
+          for await (const record of records)
+            yield columns.map((column) => cell(record[column], json.has(column)));
         })(),
       );
       const delimiter = format === "csv" ? "," : "\t";

@@ -2,10 +2,20 @@
 import type { Command } from "../command.ts";
 import { exportCommand } from "./export.ts";
 import { get } from "./get.ts";
+import { importCommand } from "./import.ts";
 import { installServer } from "./install-server.ts";
 import { ls } from "./ls.ts";
 import { rm } from "./rm.ts";
 import { set } from "./set.ts";
 import { whichServer } from "./which-server.ts";
 
-export const COMMANDS: readonly Command[] = [ls, get, set, rm, exportCommand, installServer, whichServer];
+export const COMMANDS: readonly Command[] = [
+  ls,
+  get,
+  set,
+  rm,
+  exportCommand,
+  importCommand,
+  installServer,
+  whichServer,
+];
