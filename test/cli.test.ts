@@ -15,7 +15,18 @@ describe("pocketmap command", () => {
   it("--help lists every command, and every command has its own --help", async () => {
     const help = await cli(["--help"]);
     expect(help.code).toBe(0);
-    const names = ["ls", "get", "set", "rm", "export", "import", "install-server", "which-server"];
+    const names = [
+      "ls",
+      "get",
+      "set",
+      "rm",
+      "export",
+      "import",
+      "sql",
+      "schema",
+      "install-server",
+      "which-server",
+    ];
     for (const name of names) {
       expect(help.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
       const own = await cli([name, "--help"]);

@@ -6,7 +6,9 @@ import { importCommand } from "./import.ts";
 import { installServer } from "./install-server.ts";
 import { ls } from "./ls.ts";
 import { rm } from "./rm.ts";
+import { schema } from "./schema.ts";
 import { set } from "./set.ts";
+import { sql } from "./sql.ts";
 import { whichServer } from "./which-server.ts";
 
 export const COMMANDS: readonly Command[] = [
@@ -16,6 +18,8 @@ export const COMMANDS: readonly Command[] = [
   rm,
   exportCommand,
   importCommand,
+  sql,
+  schema,
   installServer,
   whichServer,
 ];

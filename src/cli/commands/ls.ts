@@ -1,6 +1,7 @@
 import type { CollectionModel } from "../../abstract/admin-types.ts";
 import type { AsyncEnvironment } from "../../async/environment.ts";
 import { type Command, expectArgs, write } from "../command.ts";
+import { alignedTable } from "../table.ts";
 
 /** Every collection's model, page by page. */
 export async function allCollections(env: AsyncEnvironment): Promise<CollectionModel[]> {
@@ -24,13 +25,8 @@ export const ls: Command = {
     const env = connect();
     const models = (await allCollections(env)).filter((model) => values.system || !model.system);
     const counts = await Promise.all(models.map((model) => env.collection(model.name).count()));
-    const rows = models.map((model, i) => [model.name, model.type, String(counts[i])] as const);
-    const nameWidth = Math.max(4, ...rows.map(([name]) => name.length)) + 2;
-    const typeWidth = Math.max(4, ...rows.map(([, type]) => type.length)) + 2;
-    const countWidth = Math.max(5, ...rows.map(([, , count]) => count.length));
-    const line = (name: string, type: string, count: string) =>
-      `${name.padEnd(nameWidth)}${type.padEnd(typeWidth)}${count.padStart(countWidth)}\n`;
-    await write(stdout, line("NAME", "TYPE", "COUNT") + rows.map((row) => line(...row)).join(""));
+    const rows = models.map((model, i) => [model.name, model.type, String(counts[i])]);
+    await write(stdout, alignedTable([["NAME", "TYPE", "COUNT"], ...rows]));
     return 0;
   },
 };
