@@ -55,6 +55,11 @@ export const GLOBAL_FLAGS: Flags = {
   password: { type: "string", value: "PASSWORD", description: "superuser password (POCKETBASE_PASSWORD)" },
   token: { type: "string", value: "TOKEN", description: "an auth token instead (POCKETBASE_TOKEN)" },
   quiet: { type: "boolean", short: "q", description: "no progress and no embedded-mode notice" },
+  progress: {
+    type: "string",
+    value: "MODE",
+    description: "bar (default on a terminal), json (lines on stderr) or none",
+  },
   help: { type: "boolean", short: "h", description: "show help" },
 };
 

@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify";
 import { type Command, choiceFlag, expectArgs, stringFlag } from "../command.ts";
+import { type Progress, progressMode, startProgress } from "../progress.ts";
 import { cell, columnsOf, jsonFields, modelOf } from "../records.ts";
 
 const FORMATS = ["ndjson", "json", "csv", "tsv"] as const;
@@ -36,12 +37,15 @@ values are written as JSON text, empty values as empty cells. -o FILE.csv implie
     const model = await modelOf(env, name);
     const fields = stringFlag(values, "fields");
     const expand = stringFlag(values, "expand");
-    const records = env.collection(name).iterate({
-      filter: stringFlag(values, "filter"),
-      sort: stringFlag(values, "sort"),
-      fields,
-      expand,
-    });
+    const filter = stringFlag(values, "filter");
+    const collection = env.collection(name);
+    const mode = progressMode(values);
+    const total = mode === "none" ? undefined : await collection.count({ filter });
+    const progress = startProgress(mode, `export ${name}`, total);
+    const records = counted(
+      collection.iterate({ filter, sort: stringFlag(values, "sort"), fields, expand }),
+      progress,
+    );
     const out = file === undefined ? stdout : createWriteStream(file);
     if (format === "csv" || format === "tsv") {
       const columns = columnsOf(model, fields, expand);
@@ -70,6 +74,15 @@ values are written as JSON text, empty values as empty cells. -o FILE.csv implie
       );
       await pipeline(lines, out);
     }
+    progress.stop();
     return 0;
   },
 };
+
+/** The records, telling `progress` as each one passes. */
+async function* counted<R>(records: AsyncIterable<R>, progress: Progress): AsyncGenerator<R> {
+  for await (const record of records) {
+    progress.add(1);
+    yield record;
+  }
+}

@@ -3,6 +3,7 @@ import { finished } from "node:stream/promises";
 import { type Command, choiceFlag, expectArgs, stringFlag, UsageError, write } from "../command.ts";
 import { converter, RowError } from "../convert.ts";
 import { type Reject, type Row, resolveKeys, writeRows } from "../import-writer.ts";
+import { progressMode, startProgress } from "../progress.ts";
 import { modelOf } from "../records.ts";
 import { IMPORT_FORMATS, readRows } from "../rows.ts";
 
@@ -69,6 +70,7 @@ File and autodate fields are not imported. Exit 1 when any row was rejected; the
         else if (shown.length < SHOWN_REJECTS) shown.push(`row ${reject.row}: ${reject.reason}`);
       }
     };
+    const progress = startProgress(progressMode(values), `import ${name}`, undefined);
     const keys = new Map<string, string>();
     const flush = async (chunk: Row[]) => {
       let ready = chunk;
@@ -79,10 +81,12 @@ File and autodate fields are not imported. Exit 1 when any row was rejected; the
       }
       if (dryRun) {
         written += ready.length;
+        progress.add(chunk.length);
         return;
       }
       const result = await writeRows(collection, mode, ready);
       written += result.written;
+      progress.add(chunk.length);
       await onRejects(result.rejects);
     };
 
@@ -104,6 +108,7 @@ File and autodate fields are not imported. Exit 1 when any row was rejected; the
       }
     }
     if (chunk.length > 0) await flush(chunk);
+    progress.stop();
     if (rejectsOut) {
       rejectsOut.end();
       await finished(rejectsOut);
