@@ -81,4 +81,18 @@ describe("pocketmap export", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`no collection "${name}x"`);
   });
+
+  it("leaves secrets out: no password or tokenKey of an auth collection, in any format", async () => {
+    const email = `export-${Date.now()}@example.com`;
+    await admin
+      .collection("users")
+      .create({ email, password: "secret-pass-123", passwordConfirm: "secret-pass-123" });
+    for (const format of ["ndjson", "csv"]) {
+      const { code, stdout } = await cli(["export", "users", "-f", format, "--filter", `email = "${email}"`]);
+      expect(code).toBe(0);
+      expect(stdout).toContain(email);
+      expect(stdout).not.toContain("tokenKey");
+      expect(stdout).not.toContain("password");
+    }
+  });
 });

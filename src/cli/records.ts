@@ -17,9 +17,17 @@ export async function modelOf(env: AsyncEnvironment, name: string): Promise<Coll
   return model;
 }
 
-/** Fields a record carries: every field but passwords (never returned). */
+/** Secrets an export leaves out: passwords (never returned) and hidden system fields (an auth collection's tokenKey). */
+const isSecret = (field: CollectionField) =>
+  field.type === "password" || (field.system === true && field.hidden === true);
+
+/** The names of the fields an export leaves out. */
+export const secretFields = (model: CollectionModel): string[] =>
+  model.fields.filter(isSecret).map((field) => field.name);
+
+/** Fields an export writes: every field but the secret ones. */
 export const dataFields = (model: CollectionModel): CollectionField[] =>
-  model.fields.filter((field) => field.type !== "password");
+  model.fields.filter((field) => !isSecret(field));
 
 /** The names of the fields whose values are JSON (json and geoPoint fields). */
 export const jsonFields = (model: CollectionModel): Set<string> =>

@@ -4,7 +4,7 @@ import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify";
 import { type Command, choiceFlag, expectArgs, stringFlag } from "../command.ts";
 import { type Progress, progressMode, startProgress } from "../progress.ts";
-import { cell, columnsOf, jsonFields, modelOf } from "../records.ts";
+import { cell, columnsOf, jsonFields, modelOf, secretFields } from "../records.ts";
 
 const FORMATS = ["ndjson", "json", "csv", "tsv"] as const;
 
@@ -45,6 +45,7 @@ values are written as JSON text, empty values as empty cells. -o FILE.csv implie
     const records = counted(
       collection.iterate({ filter, sort: stringFlag(values, "sort"), fields, expand }),
       progress,
+      secretFields(model),
     );
     const out = file === undefined ? stdout : createWriteStream(file);
     if (format === "csv" || format === "tsv") {
@@ -79,9 +80,14 @@ values are written as JSON text, empty values as empty cells. -o FILE.csv implie
   },
 };
 
-/** The records, telling `progress` as each one passes. */
-async function* counted<R>(records: AsyncIterable<R>, progress: Progress): AsyncGenerator<R> {
+/** The records without their secret fields, telling `progress` as each one passes. */
+async function* counted<R extends Record<string, unknown>>(
+  records: AsyncIterable<R>,
+  progress: Progress,
+  secrets: readonly string[],
+): AsyncGenerator<R> {
   for await (const record of records) {
+    for (const name of secrets) delete record[name];
     progress.add(1);
     yield record;
   }
