@@ -12,10 +12,16 @@ export type InputRow =
   | { row: number; values: Record<string, unknown>; error?: undefined }
   | { row: number; values?: undefined; error: string; raw: unknown };
 
+/** The format a file's name implies (`.json`, `.ndjson` or `.jsonl`, `.csv`, `.tsv`), if any. */
+export function formatOfName(file: string | undefined): ImportFormat | undefined {
+  const extension = file?.toLowerCase().match(/\.(ndjson|jsonl|json|csv|tsv)$/)?.[1];
+  return extension === "jsonl" ? "ndjson" : (extension as ImportFormat | undefined);
+}
+
 /** The format a file's name implies, else what its first character says (`[` JSON, `{` NDJSON, else CSV). */
 function sniff(file: string, first: string): ImportFormat {
-  const extension = file.toLowerCase().match(/\.(ndjson|jsonl|json|csv|tsv)$/)?.[1];
-  if (extension) return extension === "jsonl" ? "ndjson" : (extension as ImportFormat);
+  const named = formatOfName(file);
+  if (named) return named;
   const start = first.trimStart();
   if (start.startsWith("[")) return "json";
   if (start.startsWith("{")) return "ndjson";

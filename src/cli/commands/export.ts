@@ -5,14 +5,9 @@ import { stringify } from "csv-stringify";
 import { type Command, choiceFlag, expectArgs, stringFlag } from "../command.ts";
 import { type Progress, progressMode, startProgress } from "../progress.ts";
 import { cell, columnsOf, jsonFields, modelOf, secretFields } from "../records.ts";
+import { formatOfName } from "../rows.ts";
 
 const FORMATS = ["ndjson", "json", "csv", "tsv"] as const;
-
-/** The format an output file's name implies, if any. */
-function formatOfName(file: string | undefined): (typeof FORMATS)[number] | undefined {
-  const extension = file?.toLowerCase().match(/\.(ndjson|jsonl|json|csv|tsv)$/)?.[1];
-  return extension === "jsonl" ? "ndjson" : (extension as (typeof FORMATS)[number] | undefined);
-}
 
 export const exportCommand: Command = {
   name: "export",
