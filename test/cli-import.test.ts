@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { afterAll, describe, expect, it } from "vitest";
+import { setup } from "../src/index.ts";
 import { cli } from "./cli-run.ts";
-import { freshPosts, range, superuserEnv } from "./helpers.ts";
+import { freshPosts, privateServer, range, superuserEnv } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "pocketmap-import-"));
 /** Records without what the server sets, for comparing two collections' contents. */
@@ -125,6 +126,55 @@ describe("pocketmap import", () => {
       expect(imported.stderr).toContain(`imported 4 rows into ${target}; 0 rejected`);
       expect(imported.code).toBe(0);
       expect(plain(await admin.collection(target).getFullList())).toEqual(expected);
+    }
+  });
+});
+
+describe("pocketmap import with batch disabled (single requests)", () => {
+  it("sets aside exactly the bad rows, writes every other row once", async () => {
+    const pb = await privateServer();
+    const admin = setup({ async: true, url: pb.url, email: pb.email, password: pb.password });
+    try {
+      await admin.send("/api/settings", { method: "PATCH", body: { batch: { enabled: false } } });
+      await admin.createCollection({
+        name: "people",
+        type: "base",
+        fields: [
+          { name: "n", type: "number" },
+          { name: "email", type: "email" },
+        ],
+      });
+      const BAD = [50, 51, 200];
+      const rows = range(1, 301).map((n) => ({
+        n: n === 200 ? "x" : String(n),
+        email: n === 50 || n === 51 ? "bad" : `p${n}@example.com`,
+      }));
+      const file = join(dir, "fallback.csv");
+      writeFileSync(file, stringify(rows, { header: true }));
+      const rejectsFile = join(dir, "fallback-rejects.ndjson");
+      const variables = {
+        POCKETBASE_URL: pb.url,
+        POCKETBASE_EMAIL: pb.email,
+        POCKETBASE_PASSWORD: pb.password,
+      };
+      const { code, stderr } = await cli(
+        ["import", "people", file, "--errors", rejectsFile, "--batch", "100"],
+        {
+          variables,
+        },
+      );
+      expect(code).toBe(1);
+      expect(stderr).toContain("imported 297 rows into people; 3 rejected");
+      const rejects = readFileSync(rejectsFile, "utf8")
+        .trimEnd()
+        .split("\n")
+        .map((line) => JSON.parse(line));
+      expect(rejects.map((reject) => reject.row).sort((a, b) => a - b)).toEqual(BAD);
+      const stored = (await admin.collection("people").getFullList()).map((record) => record.n as number);
+      expect(stored.sort((a, b) => a - b)).toEqual(range(1, 301).filter((n) => !BAD.includes(n)));
+    } finally {
+      await admin.close();
+      await pb.stop();
     }
   });
 });
