@@ -73,4 +73,18 @@ describe("pocketmap progress", () => {
     const quiet = await cli(["export", name, "--progress", "json", "--quiet", "-o", join(dir, "b.ndjson")]);
     expect(quiet.stderr).toBe("");
   });
+
+  it("a reader that goes away early (| head -1) is no failure", async () => {
+    const command = `${[process.execPath, CLI, "export", name].map(quote).join(" ")} | head -1; echo "exit=\${PIPESTATUS[0]}" >&2`;
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
+      execFile(
+        "bash",
+        ["-c", command],
+        { env: { ...process.env, ...serverVariables() } },
+        (error, out, err) => (error ? reject(error) : resolve({ stdout: out, stderr: err })),
+      ),
+    );
+    expect(stdout.trimEnd().split("\n")).toHaveLength(1);
+    expect(stderr).toBe("exit=0\n");
+  });
 });

@@ -92,6 +92,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    // The reader went away (`pocketmap export C | head`): not a failure.
+    if ((error as { code?: unknown } | null)?.code === "EPIPE") return;
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`pocketmap: ${message.replace(/^pocketmap: /, "")}\n`);
     process.exitCode = error instanceof UsageError ? 2 : 1;
