@@ -9,6 +9,7 @@ import { rm } from "./rm.ts";
 import { schema } from "./schema.ts";
 import { set } from "./set.ts";
 import { sql } from "./sql.ts";
+import { watch } from "./watch.ts";
 import { whichServer } from "./which-server.ts";
 
 export const COMMANDS: readonly Command[] = [
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   rm,
   exportCommand,
   importCommand,
+  watch,
   sql,
   schema,
   installServer,
