@@ -9,6 +9,7 @@ import { rm } from "./rm.ts";
 import { schema } from "./schema.ts";
 import { set } from "./set.ts";
 import { sql } from "./sql.ts";
+import { types } from "./types.ts";
 import { watch } from "./watch.ts";
 import { whichServer } from "./which-server.ts";
 
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   watch,
   sql,
   schema,
+  types,
   installServer,
   whichServer,
 ];
