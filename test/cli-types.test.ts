@@ -15,7 +15,7 @@ describe("pocketmap types", () => {
   const admin = superuserEnv();
   afterAll(() => admin.close());
 
-  it("prints interfaces named as pocketbase-typegen names them, that type setup<CollectionRecords>()", async () => {
+  it("prints interfaces named as pocketbase-typegen names them, that type setup<CollectionRecords>(); typegen's CollectionResponses types it too", async () => {
     const name = await freshPosts(admin, "clitypes");
     await admin.admin.collections.update(name, {
       fields: [
@@ -55,11 +55,51 @@ export async function program(): Promise<void> {
 }
 `,
     );
+    // pocketbase-typegen's own output shape (an enum, Record and Response types, CollectionResponses),
+    // as setup<S>() must also take it.
+    writeFileSync(
+      join(dir, "typegen.ts"),
+      `import { setup } from "${join(ROOT, "src/index.ts")}";
+
+export enum Collections {
+  ${type} = "${name}",
+}
+export type IsoDateString = string;
+export type RecordIdString = string;
+export type BaseSystemFields<T = unknown> = {
+  id: RecordIdString;
+  collectionId: string;
+  collectionName: Collections;
+  expand?: T;
+};
+export type ${type}Record = { title?: string; n?: number; published?: IsoDateString; author?: RecordIdString };
+export type ${type}Response<Texpand = unknown> = Required<${type}Record> & BaseSystemFields<Texpand>;
+export type CollectionResponses = { "${name}": ${type}Response };
+
+export async function typegen(): Promise<void> {
+  const env = setup<CollectionResponses>({ async: true });
+  const post = await env.collection(Collections.${type}).getOne("x");
+  const title: string = post.title;
+  const n: number = post.n;
+  const name: Collections = post.collectionName;
+  // @ts-expect-error: no such field
+  post.nope;
+  // @ts-expect-error: a number field
+  await env.collection(Collections.${type}).create({ n: "three" });
+  console.log(title, n, name);
+}
+`,
+    );
     writeFileSync(
       join(dir, "tsconfig.json"),
       JSON.stringify({
         extends: join(ROOT, "tsconfig.json"),
-        compilerOptions: { strict: true, noEmit: true, typeRoots: [join(ROOT, "node_modules/@types")] },
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          erasableSyntaxOnly: false,
+          typeRoots: [join(ROOT, "node_modules/@types")],
+        },
         include: ["*.ts"],
       }),
     );
