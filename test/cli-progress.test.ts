@@ -4,10 +4,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cli, serverVariables } from "./cli-run.ts";
+import { CLI, cli, serverVariables } from "./cli-run.ts";
 import { freshPosts, range, superuserEnv } from "./helpers.ts";
 
-const CLI = join(import.meta.dirname, "../src/cli/pocketmap.ts");
 /** Where a frame starts: a carriage return or a move to the line's start (CSI n G). */
 const FRAME = new RegExp(`\\r|${"\u001b"}\\[\\d*G`);
 const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;

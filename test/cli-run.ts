@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { server } from "./helpers.ts";
 
-const CLI = join(import.meta.dirname, "../src/cli/pocketmap.ts");
+export const CLI = join(import.meta.dirname, "../src/cli/pocketmap.ts");
 
 export interface CliResult {
   code: number;

@@ -1,11 +1,8 @@
 // pocketmap watch: NDJSON lines of changes another client makes, a filter, and Ctrl-C exits 130.
 import { type ChildProcess, spawn } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { serverVariables } from "./cli-run.ts";
+import { CLI, serverVariables } from "./cli-run.ts";
 import { freshPosts, superuserEnv, until } from "./helpers.ts";
-
-const CLI = join(import.meta.dirname, "../src/cli/pocketmap.ts");
 
 /** Starts `pocketmap watch`; resolves once it says it is watching, with its output so far. */
 async function startWatch(args: string[]) {

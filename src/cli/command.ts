@@ -1,4 +1,5 @@
 // What every command file exports, the global flags, and the parsing shared by all commands.
+import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { PocketmapError } from "../abstract/errors/pocketmap-error.ts";
 import type { AsyncEnvironment } from "../async/environment.ts";
@@ -146,4 +147,14 @@ export function write(stream: NodeJS.WritableStream, text: string): Promise<void
     if (stream.write(text)) resolve();
     else stream.once("drain", resolve);
   });
+}
+
+/** Writes a command's whole output to `file` (`-o`), else to stdout. */
+export async function writeOutput(
+  file: string | undefined,
+  text: string,
+  stdout: NodeJS.WritableStream,
+): Promise<void> {
+  if (file === undefined) await write(stdout, text);
+  else await writeFile(file, text);
 }

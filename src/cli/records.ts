@@ -53,3 +53,13 @@ export function cell(value: unknown, json = false): string {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return JSON.stringify(value);
 }
+
+/** Every collection's model, page by page (without the system ones unless `system`). */
+export async function allCollections(env: AsyncEnvironment, system = true): Promise<CollectionModel[]> {
+  const models: CollectionModel[] = [];
+  for (let page = 1; ; page++) {
+    const result = await env.admin.collections.list({ page, perPage: 200, sort: "name" });
+    models.push(...result.items.filter((model) => system || !model.system));
+    if (page >= result.totalPages || result.items.length === 0) return models;
+  }
+}

@@ -1,7 +1,7 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import type { CollectionModel } from "../../abstract/admin-types.ts";
-import { type Command, expectArgs, stringFlag, UsageError, write } from "../command.ts";
-import { allCollections } from "./ls.ts";
+import { type Command, expectArgs, stringFlag, UsageError, write, writeOutput } from "../command.ts";
+import { allCollections } from "../records.ts";
 
 export const schema: Command = {
   name: "schema",
@@ -27,9 +27,7 @@ export const schema: Command = {
     if (action === "export") {
       expectArgs(this, positionals, 1);
       const text = `${JSON.stringify(await allCollections(connect()), null, 2)}\n`;
-      const file = stringFlag(values, "output");
-      if (file === undefined) await write(stdout, text);
-      else await writeFile(file, text);
+      await writeOutput(stringFlag(values, "output"), text, stdout);
       return 0;
     }
     if (action !== "import") {

@@ -1,7 +1,6 @@
-import { writeFile } from "node:fs/promises";
 import type { CollectionField, CollectionModel } from "../../abstract/admin-types.ts";
-import { type Command, expectArgs, stringFlag, write } from "../command.ts";
-import { allCollections } from "./ls.ts";
+import { type Command, expectArgs, stringFlag, writeOutput } from "../command.ts";
+import { allCollections } from "../records.ts";
 
 /** `posts_2024-drafts` → `Posts2024Drafts`, as pocketbase-typegen names types. */
 const pascal = (name: string) =>
@@ -102,11 +101,8 @@ export const types: Command = {
     "Types are named as pocketbase-typegen names them: PostsRecord, PostsStatusOptions, IsoDateString…",
   async run({ positionals, values, connect, stdout }) {
     expectArgs(this, positionals, 0);
-    const models = (await allCollections(connect())).filter((model) => values.system || !model.system);
-    const text = typesModule(models);
-    const file = stringFlag(values, "output");
-    if (file === undefined) await write(stdout, text);
-    else await writeFile(file, text);
+    const models = await allCollections(connect(), values.system === true);
+    await writeOutput(stringFlag(values, "output"), typesModule(models), stdout);
     return 0;
   },
 };
