@@ -1,6 +1,5 @@
 // Progress of long work on stderr: a bar on a terminal (cli-progress: rows, rate, ETA), JSON lines
 // with --progress json, nothing otherwise or with --quiet.
-import cliProgress from "cli-progress";
 import { choiceFlag, type Values } from "./command.ts";
 
 export interface Progress {
@@ -29,7 +28,11 @@ export function progressMode(values: Values): ProgressMode {
 }
 
 /** Starts showing progress of `total` rows (undefined: not known) in `mode`. */
-export function startProgress(mode: ProgressMode, label: string, total: number | undefined): Progress {
+export async function startProgress(
+  mode: ProgressMode,
+  label: string,
+  total: number | undefined,
+): Promise<Progress> {
   const stderr = process.stderr;
   if (mode === "none") return NONE;
   const started = performance.now();
@@ -50,6 +53,8 @@ export function startProgress(mode: ProgressMode, label: string, total: number |
       stop: line,
     };
   }
+  // Loaded when a bar is drawn: every command starts faster without it.
+  const { default: cliProgress } = await import("cli-progress");
   const known = total !== undefined;
   const bar = new cliProgress.SingleBar(
     {

@@ -70,7 +70,7 @@ File and autodate fields are not imported. Exit 1 when any row was rejected; the
         else if (shown.length < SHOWN_REJECTS) shown.push(`row ${reject.row}: ${reject.reason}`);
       }
     };
-    const progress = startProgress(progressMode(values), `import ${name}`, undefined);
+    const progress = await startProgress(progressMode(values), `import ${name}`, undefined);
     const keys = new Map<string, string>();
     const flush = async (chunk: Row[]) => {
       let ready = chunk;

@@ -1,4 +1,3 @@
-import { stringify } from "csv-stringify/sync";
 import { type Command, choiceFlag, expectArgs, write } from "../command.ts";
 import { alignedTable } from "../table.ts";
 
@@ -20,6 +19,7 @@ export const sql: Command = {
       );
       await write(stdout, `${JSON.stringify(rows, null, 2)}\n`);
     } else if (format === "csv") {
+      const { stringify } = await import("csv-stringify/sync");
       await write(stdout, stringify(result.rows, { header: true, columns: names }));
     } else if (names.length === 0) {
       await write(stdout, `${result.affectedRows} rows changed\n`);
