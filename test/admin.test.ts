@@ -12,15 +12,8 @@ import {
 } from "../src/index.ts";
 import { installPocketBase } from "../src/server/binary.ts";
 import { type EmbeddedServer, startEmbedded } from "../src/server/embedded.ts";
-import { server, superuserEnv, tripwire, uniqueName, visible } from "./helpers.ts";
+import { atLeast, server, superuserEnv, tripwire, uniqueName, visible } from "./helpers.ts";
 import { KINDS, openEnv, openEnvWith, settle } from "./kinds.ts";
-
-/** Whether the suite's server is `release` or newer (`"0.24"`, `"0.39"`). */
-function atLeast(release: string): boolean {
-  const [major = 0, minor = 0] = server().version.split(".").map(Number);
-  const [wantMajor = 0, wantMinor = 0] = release.split(".").map(Number);
-  return major > wantMajor || (major === wantMajor && minor >= wantMinor);
-}
 
 const model = (name: string) => ({
   name,

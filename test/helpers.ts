@@ -9,6 +9,13 @@ import { postsModel } from "./collections.ts";
 
 export const server = () => inject("pocketbase");
 
+/** Whether the suite's server is `release` or newer (`"0.24"`, `"0.39"`). */
+export function atLeast(release: string): boolean {
+  const [major = 0, minor = 0] = server().version.split(".").map(Number);
+  const [wantMajor = 0, wantMinor = 0] = release.split(".").map(Number);
+  return major > wantMajor || (major === wantMajor && minor >= wantMinor);
+}
+
 /** A superuser token for the suite's server, by a plain login (for environments set up with `token`). */
 export async function superuserToken(): Promise<string> {
   const { url, email, password } = server();

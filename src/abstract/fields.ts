@@ -1,7 +1,7 @@
 // The `fields` list PocketBase takes: `id,title,expand.author.name,body:excerpt(200,true)`.
 
 /** The entries of a fields list, split at commas outside parentheses, modifiers removed. */
-function entries(fields: string): string[] {
+export function fieldEntries(fields: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let start = 0;
@@ -19,5 +19,5 @@ function entries(fields: string): string[] {
 
 /** Whether a fields list returns the record id (it names `id`, or `*`, at the top level). */
 export function fieldsIncludeId(fields: string | undefined): boolean {
-  return fields === undefined || entries(fields).some((entry) => entry === "id" || entry === "*");
+  return fields === undefined || fieldEntries(fields).some((entry) => entry === "id" || entry === "*");
 }

@@ -1,82 +1,89 @@
 #!/usr/bin/env node
-// The `pocketmap` command: installs and locates the PocketBase binary used by embedded mode.
+// The `pocketmap` command: global flags, then one command from the table (src/cli/commands).
 // No top-level await: tsup also bundles this file as CommonJS.
-import { access, constants } from "node:fs/promises";
-import { join } from "node:path";
-import { parseArgs } from "node:util";
+import type { AsyncEnvironment } from "../async/environment.ts";
+import { setup } from "../env/setup.ts";
 import {
-  cacheDir,
-  findPocketBase,
-  installPocketBase,
-  pinnedVersion,
-  pocketBaseVersion,
-} from "../server/binary.ts";
+  type Command,
+  commandHelp,
+  flagLines,
+  GLOBAL_FLAGS,
+  parseCommandArgs,
+  stringFlag,
+  takesValue,
+  UsageError,
+  type Values,
+} from "./command.ts";
+import { COMMANDS } from "./commands/index.ts";
+import { didYouMean } from "./suggest.ts";
 
-const HELP = `Usage: pocketmap <command> [options]
-
-Commands:
-  install-server [--version X]  install PocketBase X (default ${pinnedVersion()}) into the cache
-                                unless it is already there; prints its path and version
-  which-server                  print the PocketBase binary embedded mode would use, without installing
-
-Options:
-  -h, --help                    show this help
-
-Environment:
-  POCKETBASE_BIN                use this pocketbase executable
-  POCKETMAP_CACHE_DIR           cache directory (now ${cacheDir()})
-  POCKETMAP_POCKETBASE_VERSION  version to install and look for in the cache
-`;
-
-async function installServer(version: string): Promise<void> {
-  const cached = join(cacheDir(), `pocketbase-${version}`, "pocketbase");
-  const already = await access(cached, constants.X_OK).then(
-    () => true,
-    () => false,
-  );
-  if (!already) process.stderr.write(`Installing PocketBase ${version} into ${cacheDir()} ...\n`);
-  const bin = await installPocketBase(version);
-  const actual = await pocketBaseVersion(bin);
-  process.stdout.write(`${bin}\n`);
-  process.stderr.write(`PocketBase ${actual} ${already ? "already installed" : "installed"}\n`);
+function toolHelp(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length)) + 2;
+  const lines = COMMANDS.map((command) => `  ${command.name.padEnd(width)}${command.summary}\n`).join("");
+  return `Usage: pocketmap <command> [options]\n\nCommands:\n${lines}\nGlobal options:\n${flagLines(GLOBAL_FLAGS)}\nConfigured as setup() is: flags, else variables, else .env; nothing set starts an embedded PocketBase.\n'pocketmap <command> --help' shows a command's options.\n`;
 }
 
-async function whichServer(): Promise<void> {
-  const found = await findPocketBase({ install: false });
-  process.stdout.write(`${found.bin}\n`);
-  process.stderr.write(`PocketBase ${found.version} (from ${found.source})\n`);
+/** The environment of the global flags, configured exactly as setup() configures one. */
+function connector(values: Values): { connect: () => AsyncEnvironment; close: () => Promise<void> } {
+  let env: AsyncEnvironment | undefined;
+  return {
+    connect() {
+      env ??= setup({
+        async: true,
+        url: stringFlag(values, "url"),
+        email: stringFlag(values, "email"),
+        password: stringFlag(values, "password"),
+        token: stringFlag(values, "token"),
+        ...(values.quiet === true ? { quiet: true } : {}),
+      });
+      return env;
+    },
+    close: async () => env?.close(),
+  };
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      help: { type: "boolean", short: "h" },
-      version: { type: "string" },
-    },
-  });
-  const [command, ...rest] = positionals;
-  if (values.help || command === "help") {
-    process.stdout.write(HELP);
+  // The command is the first argument that is neither a flag nor a global flag's value.
+  let at = -1;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--") break;
+    if (!argv[i]!.startsWith("-")) {
+      at = i;
+      break;
+    }
+    if (takesValue(argv[i]!)) i++;
+  }
+  const name = at >= 0 ? argv[at]! : undefined;
+  const rest = at >= 0 ? [...argv.slice(0, at), ...argv.slice(at + 1)] : argv;
+  if (name === undefined || name === "help") {
+    const { values } = parseCommandArgs(rest, {});
+    const help = toolHelp();
+    process[values.help || name === "help" ? "stdout" : "stderr"].write(help);
+    return values.help || name === "help" ? 0 : 2;
+  }
+  const command: Command | undefined = COMMANDS.find((candidate) => candidate.name === name);
+  if (command === undefined) {
+    const names = COMMANDS.map((candidate) => candidate.name);
+    throw new UsageError(
+      `unknown command ${JSON.stringify(name)}${didYouMean(name, names)} (pocketmap --help lists them)`,
+    );
+  }
+  const { values, positionals } = parseCommandArgs(rest, command.options);
+  if (values.help) {
+    process.stdout.write(commandHelp(command));
     return 0;
   }
-  if (rest.length > 0) throw new Error(`unexpected argument ${JSON.stringify(rest[0])}`);
-  if (values.version !== undefined && command !== "install-server") {
-    throw new Error("--version only applies to install-server");
-  }
-  switch (command) {
-    case "install-server":
-      await installServer(values.version ?? pinnedVersion());
-      return 0;
-    case "which-server":
-      await whichServer();
-      return 0;
-    case undefined:
-      process.stderr.write(HELP);
-      return 1;
-    default:
-      throw new Error(`unknown command ${JSON.stringify(command)} (try --help)`);
+  const environment = connector(values);
+  try {
+    return await command.run({
+      positionals,
+      values,
+      connect: environment.connect,
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
+  } finally {
+    await environment.close();
   }
 }
 
@@ -85,8 +92,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    // The reader went away (`pocketmap export C | head`): not a failure.
+    if ((error as { code?: unknown } | null)?.code === "EPIPE") return;
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`pocketmap: ${message.replace(/^pocketmap: /, "")}\n`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof UsageError ? 2 : 1;
   },
 );

@@ -1,0 +1,83 @@
+// Progress of long work on stderr: a bar on a terminal (cli-progress: rows, rate, ETA), JSON lines
+// with --progress json, nothing otherwise or with --quiet.
+import { choiceFlag, type Values } from "./command.ts";
+
+export interface Progress {
+  /** `rows` more are done. */
+  add(rows: number): void;
+  /** The work ended: the last frame (or JSON line) is written. */
+  stop(): void;
+}
+
+const NONE: Progress = { add() {}, stop() {} };
+
+/** How often JSON lines are written, at most (the last one always is). */
+const JSON_EVERY_MS = 250;
+
+export type ProgressMode = "bar" | "json" | "none";
+
+/** The progress the flags ask for: `--progress bar|json|none`, default a bar only when stderr is a terminal. */
+export function progressMode(values: Values): ProgressMode {
+  if (values.quiet === true) return "none";
+  return choiceFlag(
+    values,
+    "progress",
+    ["bar", "json", "none"] as const,
+    process.stderr.isTTY ? "bar" : "none",
+  );
+}
+
+/** Starts showing progress of `total` rows (undefined: not known) in `mode`. */
+export async function startProgress(
+  mode: ProgressMode,
+  label: string,
+  total: number | undefined,
+): Promise<Progress> {
+  const stderr = process.stderr;
+  if (mode === "none") return NONE;
+  const started = performance.now();
+  let done = 0;
+  const rate = () => Math.round(done / Math.max((performance.now() - started) / 1000, 0.001));
+  if (mode === "json") {
+    let last = 0;
+    const line = () =>
+      stderr.write(`${JSON.stringify({ label, done, total: total ?? null, rate: rate() })}\n`);
+    return {
+      add(rows) {
+        done += rows;
+        if (performance.now() - last >= JSON_EVERY_MS) {
+          last = performance.now();
+          line();
+        }
+      },
+      stop: line,
+    };
+  }
+  // Loaded when a bar is drawn: every command starts faster without it.
+  const { default: cliProgress } = await import("cli-progress");
+  const known = total !== undefined;
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: stderr,
+      format: known
+        ? `${label} [{bar}] {value}/{total} rows | {rate} rows/s | ETA {eta_formatted}`
+        : `${label} {value} rows | {rate} rows/s`,
+      hideCursor: true,
+      clearOnComplete: false,
+      etaBuffer: 50,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total ?? 0, 0, { rate: 0 });
+  return {
+    add(rows) {
+      done += rows;
+      bar.update(done, { rate: rate() });
+    },
+    stop() {
+      if (!known) bar.setTotal(done);
+      bar.update(done, { rate: rate() });
+      bar.stop();
+    },
+  };
+}

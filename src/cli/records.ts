@@ -1,0 +1,65 @@
+// Records as rows: the columns of a collection, in a stable order, and the cells of a record.
+import type { CollectionField, CollectionModel } from "../abstract/admin-types.ts";
+import { fieldEntries } from "../abstract/fields.ts";
+import type { AsyncEnvironment } from "../async/environment.ts";
+import { UsageError } from "./command.ts";
+
+/** The model of collection `name`; a missing one is a usage error naming the collections there are. */
+export async function modelOf(env: AsyncEnvironment, name: string): Promise<CollectionModel> {
+  const model = await env.admin.collections.get(name);
+  if (model === undefined) {
+    const names = await env.keys();
+    const near = names.filter((candidate) => candidate.toLowerCase() === name.toLowerCase());
+    throw new UsageError(
+      `no collection ${JSON.stringify(name)}${near.length ? `; did you mean ${near[0]}?` : ""} (pocketmap ls lists them)`,
+    );
+  }
+  return model;
+}
+
+/** Secrets an export leaves out: passwords (never returned) and hidden system fields (an auth collection's tokenKey). */
+const isSecret = (field: CollectionField) =>
+  field.type === "password" || (field.system === true && field.hidden === true);
+
+/** The names of the fields an export leaves out. */
+export const secretFields = (model: CollectionModel): string[] =>
+  model.fields.filter(isSecret).map((field) => field.name);
+
+/** Fields an export writes: every field but the secret ones. */
+export const dataFields = (model: CollectionModel): CollectionField[] =>
+  model.fields.filter((field) => !isSecret(field));
+
+/** The names of the fields whose values are JSON (json and geoPoint fields). */
+export const jsonFields = (model: CollectionModel): Set<string> =>
+  new Set(
+    model.fields
+      .filter((field) => field.type === "json" || field.type === "geoPoint")
+      .map((field) => field.name),
+  );
+
+/** The columns of an export: `--fields` as given, else id and the collection's fields in model order. */
+export function columnsOf(model: CollectionModel, fields?: string, expand?: string): string[] {
+  const names = fields ? fieldEntries(fields) : ["id", ...dataFields(model).map((field) => field.name)];
+  const unique = [...new Set(names.filter((name) => name !== "*" && name !== ""))];
+  if (expand && !unique.includes("expand")) unique.push("expand");
+  return unique;
+}
+
+/** A CSV cell: text as it is, numbers and booleans as text, other values (and any of a json field) as JSON, nothing as empty. */
+export function cell(value: unknown, json = false): string {
+  if (value === undefined || value === null) return "";
+  if (json) return JSON.stringify(value);
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value);
+}
+
+/** Every collection's model, page by page (without the system ones unless `system`). */
+export async function allCollections(env: AsyncEnvironment, system = true): Promise<CollectionModel[]> {
+  const models: CollectionModel[] = [];
+  for (let page = 1; ; page++) {
+    const result = await env.admin.collections.list({ page, perPage: 200, sort: "name" });
+    models.push(...result.items.filter((model) => system || !model.system));
+    if (page >= result.totalPages || result.items.length === 0) return models;
+  }
+}

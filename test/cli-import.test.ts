@@ -1,0 +1,180 @@
+// pocketmap import: CSV conversion and rejects among 2,000 rows, upsert twice, round trips in four formats.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "csv-stringify/sync";
+import { afterAll, describe, expect, it } from "vitest";
+import { setup } from "../src/index.ts";
+import { cli } from "./cli-run.ts";
+import { freshPosts, privateServer, range, superuserEnv } from "./helpers.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "pocketmap-import-"));
+/** Records without what the server sets, for comparing two collections' contents. */
+const plain = (records: Record<string, unknown>[]) =>
+  records
+    .map(({ created: _c, updated: _u, collectionId: _i, collectionName: _n, ...rest }) => rest)
+    .sort((a, b) => String(a.id).localeCompare(String(b.id)));
+
+describe("pocketmap import", () => {
+  const admin = superuserEnv();
+  afterAll(() => admin.close());
+
+  it("converts CSV cells by field type, sets aside exactly the 3 bad rows of 2,000 and stores the rest", async () => {
+    const name = await freshPosts(admin, "cliimp");
+    const BAD = new Set([500, 1000, 1001]);
+    const rows = range(1, 2001).map((i) => ({
+      title: i % 7 === 0 ? `line one, with "quotes"\nline two ${i}` : `ünïcødé ✓ ${i}`,
+      body: i % 3 === 0 ? "" : `body ${i}`,
+      n: i === 500 ? "not a number" : String(i),
+      featured: i % 2 === 0 ? "yes" : "false",
+      meta: i % 5 === 0 ? "" : JSON.stringify({ i, tags: ["a", "b, c"] }),
+      email: i === 1000 || i === 1001 ? "not-an-email" : `user${i}@example.com`,
+      published: i % 4 === 0 ? "" : "2024-05-06 07:08:09.000Z",
+    }));
+    const file = join(dir, "people.csv");
+    writeFileSync(file, stringify(rows, { header: true }));
+    const rejectsFile = join(dir, "rejects.ndjson");
+
+    const { code, stderr } = await cli(["import", name, file, "--errors", rejectsFile, "--batch", "300"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`imported 1997 rows into ${name}; 3 rejected`);
+    const rejects = readFileSync(rejectsFile, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(rejects.map((reject) => reject.row).sort((a, b) => a - b)).toEqual([...BAD]);
+    expect(rejects.find((reject) => reject.row === 500).reason).toContain("field n");
+    expect(rejects.find((reject) => reject.row === 1000).reason).toContain("email");
+    expect(rejects.find((reject) => reject.row === 1001).data).toMatchObject({ email: "not-an-email" });
+
+    const stored = await admin.collection(name).getFullList({ sort: "n" });
+    expect(stored.map((record) => record.n)).toEqual(range(1, 2001).filter((i) => !BAD.has(i)));
+    const by = new Map(stored.map((record) => [record.n, record]));
+    expect(by.get(7)).toMatchObject({
+      title: 'line one, with "quotes"\nline two 7',
+      featured: false,
+      body: "body 7",
+    });
+    expect(by.get(6)).toMatchObject({
+      title: "ünïcødé ✓ 6",
+      body: "",
+      featured: true,
+      meta: { i: 6, tags: ["a", "b, c"] },
+    });
+    expect(by.get(10)).toMatchObject({ meta: null, email: "user10@example.com" });
+    expect(by.get(8)!.published).toBe("");
+    expect(by.get(9)!.published).toBe("2024-05-06 07:08:09.000Z");
+  });
+
+  it("--mode upsert run twice leaves no duplicates, by id and by --key", async () => {
+    const name = await freshPosts(admin, "cliups");
+    const lines = (suffix: string) =>
+      range(0, 120)
+        .map((i) =>
+          JSON.stringify({ id: `ups${String(i).padStart(12, "0")}`, title: `t${i}`, n: i, body: suffix }),
+        )
+        .join("\n");
+    const file = join(dir, "upsert.ndjson");
+    writeFileSync(file, lines("first"));
+    expect((await cli(["import", name, file, "--mode", "upsert"])).code).toBe(0);
+    writeFileSync(file, lines("second"));
+    expect((await cli(["import", name, file, "--mode", "upsert"])).code).toBe(0);
+    expect(await admin.collection(name).count()).toBe(120);
+    expect(await admin.collection(name).count({ filter: { body: "second" } })).toBe(120);
+
+    const keyed = await freshPosts(admin, "clikey");
+    const csv = (n: number) =>
+      stringify([...range(0, 80).map((i) => ({ title: `k${i}`, n })), { title: "k0", n }], { header: true });
+    for (const n of [1, 2]) {
+      const result = await cli(["import", keyed, "-", "-f", "csv", "--mode", "upsert", "--key", "title"], {
+        input: csv(n),
+      });
+      expect(result.code).toBe(0);
+    }
+    expect(await admin.collection(keyed).count()).toBe(80);
+    expect(await admin.collection(keyed).count({ filter: { n: 2 } })).toBe(80);
+    expect((await cli(["import", keyed, "-", "--key", "title"], { input: "" })).code).toBe(2);
+  });
+
+  it("--dry-run checks rows and writes nothing; stdin is read with the format detected", async () => {
+    const name = await freshPosts(admin, "clidry");
+    const input = `${JSON.stringify({ title: "a", n: 1 })}\n{bad json\n${JSON.stringify({ title: "b", n: 2 })}\n`;
+    const dry = await cli(["import", name, "-", "--dry-run"], { input });
+    expect(dry.code).toBe(1);
+    expect(dry.stderr).toContain("would import 2 rows");
+    expect(dry.stderr).toContain("row 2: not JSON");
+    expect(await admin.collection(name).count()).toBe(0);
+    const real = await cli(["import", name, "-"], { input: `${JSON.stringify({ title: "a", n: 1 })}\n` });
+    expect(real.code).toBe(0);
+    expect(await admin.collection(name).count()).toBe(1);
+  });
+
+  it("round trips export → import in all four formats", async () => {
+    const source = await freshPosts(admin, "clisrc");
+    await admin.collection(source).createMany([
+      { id: "rt0000000000001", title: 'a, "b"\nc', n: 1.5, featured: true, meta: { deep: [1, { x: null }] } },
+      { id: "rt0000000000002", title: "ünïcødé ✓", n: 0, featured: false, meta: "just a string" },
+      { id: "rt0000000000003", title: "", n: -7, meta: [1, 2], published: "2024-01-02 03:04:05.678Z" },
+      { id: "rt0000000000004", title: "nothing else" },
+    ]);
+    const expected = plain(await admin.collection(source).getFullList());
+    for (const format of ["json", "ndjson", "csv", "tsv"]) {
+      const file = join(dir, `round.${format}`);
+      expect((await cli(["export", source, "-o", file])).code).toBe(0);
+      const target = await freshPosts(admin, `clirt${format}`);
+      const imported = await cli(["import", target, file]);
+      expect(imported.stderr).toContain(`imported 4 rows into ${target}; 0 rejected`);
+      expect(imported.code).toBe(0);
+      expect(plain(await admin.collection(target).getFullList())).toEqual(expected);
+    }
+  });
+});
+
+describe("pocketmap import with batch disabled (single requests)", () => {
+  it("sets aside exactly the bad rows, writes every other row once", async () => {
+    const pb = await privateServer();
+    const admin = setup({ async: true, url: pb.url, email: pb.email, password: pb.password });
+    try {
+      await admin.send("/api/settings", { method: "PATCH", body: { batch: { enabled: false } } });
+      await admin.createCollection({
+        name: "people",
+        type: "base",
+        fields: [
+          { name: "n", type: "number" },
+          { name: "email", type: "email" },
+        ],
+      });
+      const BAD = [50, 51, 200];
+      const rows = range(1, 301).map((n) => ({
+        n: n === 200 ? "x" : String(n),
+        email: n === 50 || n === 51 ? "bad" : `p${n}@example.com`,
+      }));
+      const file = join(dir, "fallback.csv");
+      writeFileSync(file, stringify(rows, { header: true }));
+      const rejectsFile = join(dir, "fallback-rejects.ndjson");
+      const variables = {
+        POCKETBASE_URL: pb.url,
+        POCKETBASE_EMAIL: pb.email,
+        POCKETBASE_PASSWORD: pb.password,
+      };
+      const { code, stderr } = await cli(
+        ["import", "people", file, "--errors", rejectsFile, "--batch", "100"],
+        {
+          variables,
+        },
+      );
+      expect(code).toBe(1);
+      expect(stderr).toContain("imported 297 rows into people; 3 rejected");
+      const rejects = readFileSync(rejectsFile, "utf8")
+        .trimEnd()
+        .split("\n")
+        .map((line) => JSON.parse(line));
+      expect(rejects.map((reject) => reject.row).sort((a, b) => a - b)).toEqual(BAD);
+      const stored = (await admin.collection("people").getFullList()).map((record) => record.n as number);
+      expect(stored.sort((a, b) => a - b)).toEqual(range(1, 301).filter((n) => !BAD.includes(n)));
+    } finally {
+      await admin.close();
+      await pb.stop();
+    }
+  });
+});

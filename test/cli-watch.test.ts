@@ -1,0 +1,56 @@
+// pocketmap watch: NDJSON lines of changes another client makes, a filter, and Ctrl-C exits 130.
+import { type ChildProcess, spawn } from "node:child_process";
+import { afterAll, describe, expect, it } from "vitest";
+import { CLI, serverVariables } from "./cli-run.ts";
+import { freshPosts, superuserEnv, until } from "./helpers.ts";
+
+/** Starts `pocketmap watch`; resolves once it says it is watching, with its output so far. */
+async function startWatch(args: string[]) {
+  const child: ChildProcess = spawn(process.execPath, [CLI, "watch", ...args], {
+    env: { ...process.env, ...serverVariables() },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output = { stdout: "", stderr: "" };
+  child.stdout!.on("data", (chunk) => (output.stdout += chunk));
+  child.stderr!.on("data", (chunk) => (output.stderr += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  expect(await until(() => output.stderr.includes("watching"))).toBe(true);
+  return { child, output, exited };
+}
+
+describe("pocketmap watch", () => {
+  const admin = superuserEnv();
+  afterAll(() => admin.close());
+
+  it("prints a line per change another client makes, and exits 130 on SIGINT", async () => {
+    const name = await freshPosts(admin, "cliwatch");
+    const { child, output, exited } = await startWatch([name]);
+    const created = await admin.collection(name).create({ title: "seen", n: 1 });
+    await admin.collection(name).update(created.id, { n: 2 });
+    await admin.collection(name).remove(created.id);
+    expect(await until(() => output.stdout.split("\n").length > 3)).toBe(true);
+    const lines = output.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.action)).toEqual(["create", "update", "delete"]);
+    expect(lines[0].record).toMatchObject({ id: created.id, title: "seen", n: 1 });
+    expect(lines[1].record).toMatchObject({ id: created.id, n: 2 });
+
+    child.kill("SIGINT");
+    expect(await exited).toEqual({ code: 130, signal: null });
+  });
+
+  it("--filter keeps only changes of matching records", async () => {
+    const name = await freshPosts(admin, "cliwatchf");
+    const { child, output, exited } = await startWatch([name, "--filter", "n > 5"]);
+    await admin.collection(name).create({ title: "small", n: 1 });
+    await admin.collection(name).create({ title: "large", n: 10 });
+    expect(await until(() => output.stdout.includes("large"))).toBe(true);
+    expect(output.stdout).not.toContain("small");
+    child.kill("SIGINT");
+    expect((await exited).code).toBe(130);
+  });
+});

@@ -1,0 +1,134 @@
+// The pocketmap command: configuration as setup(), help, usage errors, ls, get, set and rm.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { cli, serverVariables } from "./cli-run.ts";
+import { freshPosts, server, superuserEnv } from "./helpers.ts";
+
+const NO_CONFIG = { POCKETBASE_URL: "", POCKETBASE_EMAIL: "", POCKETBASE_PASSWORD: "", POCKETBASE_TOKEN: "" };
+
+describe("pocketmap command", () => {
+  const admin = superuserEnv();
+  afterAll(() => admin.close());
+
+  it("--help lists every command, and every command has its own --help", async () => {
+    const help = await cli(["--help"]);
+    expect(help.code).toBe(0);
+    const names = [
+      "ls",
+      "get",
+      "set",
+      "rm",
+      "export",
+      "import",
+      "sql",
+      "schema",
+      "install-server",
+      "which-server",
+    ];
+    for (const name of names) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
+      const own = await cli([name, "--help"]);
+      expect(own.code).toBe(0);
+      expect(own.stdout).toContain(`Usage: pocketmap ${name}`);
+      expect(own.stdout).toContain("--url URL");
+    }
+  });
+
+  it("an unknown command or flag names itself and the nearest match, with exit code 2", async () => {
+    const command = await cli(["gte", "people"]);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toContain('unknown command "gte"; did you mean get?');
+    const flag = await cli(["get", "people", "x", "--feilds", "id"]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("unknown option --feilds; did you mean --fields?");
+    const arity = await cli(["get", "people"]);
+    expect(arity.code).toBe(2);
+    expect(arity.stderr).toContain("usage: pocketmap get C ID");
+  });
+
+  it("is configured as setup() is: flags, else variables, else .env", async () => {
+    const name = await freshPosts(admin, "cliconf");
+    const { url, email, password } = server();
+    const flags = await cli(["ls", "--url", url, "--email", email, "--password", password], {
+      variables: NO_CONFIG,
+    });
+    expect(flags.code).toBe(0);
+    expect(flags.stdout).toMatch(new RegExp(`^${name} +base +0$`, "m"));
+
+    const dir = mkdtempSync(join(tmpdir(), "pocketmap-cli-"));
+    writeFileSync(
+      join(dir, ".env"),
+      `POCKETBASE_URL=${url}\nPOCKETBASE_EMAIL=${email}\nPOCKETBASE_PASSWORD=${password}\n`,
+    );
+    const dotenv = await cli(["ls"], { variables: NO_CONFIG, cwd: dir });
+    expect(dotenv.stdout).toContain(name);
+
+    // A wrong password from the flags wins over the right one in the variables; it is never printed.
+    const wrong = await cli(["ls", "--password", "not-the-password-xyz"]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).not.toContain("not-the-password-xyz");
+    expect(wrong.stderr).not.toContain(password);
+  });
+
+  it("with nothing configured starts an embedded PocketBase and says so", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pocketmap-cli-"));
+    const embedded = await cli(["ls"], { variables: { ...NO_CONFIG, POCKETMAP_QUIET: "" }, cwd: dir });
+    expect(embedded.code).toBe(0);
+    expect(embedded.stderr).toContain("started a temporary PocketBase");
+    expect(embedded.stdout).toMatch(/^users +auth +0$/m);
+    const quiet = await cli(["ls", "--quiet"], {
+      variables: { ...NO_CONFIG, POCKETMAP_QUIET: "" },
+      cwd: dir,
+    });
+    expect(quiet.stderr).toBe("");
+  });
+
+  it("ls shows each collection's type and record count in aligned columns", async () => {
+    const name = await freshPosts(admin, "clils");
+    await admin.collection(name).createMany([{ title: "a" }, { title: "b" }, { title: "c" }]);
+    const { code, stdout } = await cli(["ls"]);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^NAME +TYPE +COUNT$/);
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${name} +base +3$`)));
+    expect(lines).toContainEqual(expect.stringMatching(/^users +auth +\d+$/));
+    expect(
+      new Set(
+        lines.map((line) =>
+          line.indexOf("TYPE") >= 0 ? line.indexOf("TYPE") : line.search(/ (base|auth|view) /) + 1,
+        ),
+      ).size,
+    ).toBe(1);
+    expect(lines.some((line) => line.startsWith("_superusers"))).toBe(false);
+    expect((await cli(["ls", "--system"])).stdout).toMatch(/^_superusers +auth +\d+$/m);
+  });
+
+  it("get, set and rm: JSON out, upsert in, exit 1 naming the ids that were missing", async () => {
+    const name = await freshPosts(admin, "clicrud");
+    const id = "clicrud00000001";
+    const created = await cli(["set", name, id, '{"title":"from the shell","n":3,"meta":{"a":[1]}}']);
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ id, title: "from the shell", n: 3, meta: { a: [1] } });
+    const updated = await cli(["set", name, id, '{"n":4}']);
+    expect(JSON.parse(updated.stdout)).toMatchObject({ id, title: "from the shell", n: 4 });
+    expect(await admin.collection(name).count()).toBe(1);
+
+    const got = await cli(["get", name, id, "--fields", "id,n"]);
+    expect(JSON.parse(got.stdout)).toEqual({ id, n: 4 });
+
+    const bad = await cli(["set", name, id, "{nope"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("not valid JSON");
+
+    const removed = await cli(["rm", name, id, "missing0000001", "missing0000002"]);
+    expect(removed.code).toBe(1);
+    expect(removed.stdout).toBe(`deleted ${id}\n`);
+    expect(removed.stderr).toContain("no record missing0000001, missing0000002");
+    const gone = await cli(["get", name, id]);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain(`pocketmap: no record ${id} in ${name}`);
+    expect((await cli(["rm", name, "missing0000001"], { variables: serverVariables() })).code).toBe(1);
+  });
+});
