@@ -12,7 +12,7 @@ import {
 } from "../src/index.ts";
 import { installPocketBase } from "../src/server/binary.ts";
 import { type EmbeddedServer, startEmbedded } from "../src/server/embedded.ts";
-import { atLeast, server, superuserEnv, tripwire, uniqueName, visible } from "./helpers.ts";
+import { atLeast, server, tripwire, uniqueName, visible } from "./helpers.ts";
 import { KINDS, openEnv, openEnvWith, settle } from "./kinds.ts";
 
 const model = (name: string) => ({

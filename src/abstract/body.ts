@@ -3,7 +3,7 @@ import { FileFrom } from "./file-from.ts";
 import { assertPlainObject, toJsonBody } from "./validate.ts";
 
 /** A file a record field may hold: a Blob (File), bytes (Buffer, Uint8Array), or a file on disk. */
-const isFile = (value: unknown): value is Blob | Uint8Array | FileFrom =>
+export const isFile = (value: unknown): value is Blob | Uint8Array | FileFrom =>
   value instanceof Blob || value instanceof Uint8Array || value instanceof FileFrom;
 
 /** Whether a field's value is a file, or an array holding one. */

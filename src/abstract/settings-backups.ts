@@ -2,7 +2,7 @@
 // request, declared in their method tables) and their requests, as data. No I/O.
 
 import type { AppleClientSecretInput, EmailTemplate } from "./admin-types.ts";
-import { Multipart } from "./body.ts";
+import { isFile, Multipart } from "./body.ts";
 import { InvalidInputError } from "./errors/invalid-input.ts";
 import { crossFiles, reviveFiles } from "./file-crossing.ts";
 import { FileFrom } from "./file-from.ts";
@@ -56,9 +56,6 @@ export function defaultBackupName(now = new Date()): string {
   const stamp = now.toISOString().replace(/\D/g, "").slice(0, 14);
   return `pb_backup_${stamp}.zip`;
 }
-
-const isFile = (value: unknown): value is FileInput =>
-  value instanceof Blob || value instanceof Uint8Array || value instanceof FileFrom;
 
 /** The key an upload is stored under: the name given, else a `File`'s own name. */
 export function uploadKey(file: FileInput, name: string | undefined): string {

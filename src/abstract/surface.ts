@@ -30,7 +30,6 @@ import {
   models,
   optional,
   options,
-  type Param,
   patches,
   path,
   record,

@@ -1,6 +1,6 @@
 import type { AdminBackups, BackupDownloadOptions, BackupInfo } from "../abstract/admin-types.ts";
-import { PocketBaseError, PocketmapError } from "../abstract/errors/index.ts";
-import { fileToken, type RequestSpec } from "../abstract/operations.ts";
+import { PocketBaseError } from "../abstract/errors/index.ts";
+import type { RequestSpec } from "../abstract/operations.ts";
 import { backupRequests, defaultBackupName, uploadKey, withQuery } from "../abstract/settings-backups.ts";
 import type { Downloaded, FileInput, RequestOptions } from "../abstract/types.ts";
 import type { Client } from "./client.ts";
@@ -55,14 +55,14 @@ export class AsyncAdminBackups implements AdminBackups<"async"> {
     key: string,
     options?: O,
   ): Promise<Downloaded<O>> {
-    const token = await this.#fileToken(options);
+    const token = await this.#client.fileToken(options);
     const spec = backupRequests.download(key, token, options?.to);
     return this.#client.request(withQuery(spec, options), options);
   }
 
   async downloadURL(key: string, options?: RequestOptions): Promise<string> {
     const path = backupRequests.downloadPath(key);
-    const token = await this.#fileToken(options);
+    const token = await this.#client.fileToken(options);
     const { transport } = await this.#client.connect();
     return `${transport.url}${path}?token=${encodeURIComponent(token)}`;
   }
@@ -84,10 +84,5 @@ export class AsyncAdminBackups implements AdminBackups<"async"> {
 
   async delete(key: string, options?: RequestOptions): Promise<void> {
     await this.#send(backupRequests.remove(key), options);
-  }
-
-  async #fileToken(options: RequestOptions | undefined): Promise<string> {
-    const answer = await this.#client.request<{ token: string }>(fileToken(), options);
-    return answer.token;
   }
 }

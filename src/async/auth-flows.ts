@@ -2,7 +2,6 @@
 // Logins return `{ token, record, meta? }` and change nothing else; the environment keeps its identity.
 
 import { auth as operations } from "../abstract/auth-operations.ts";
-import { InvalidInputError } from "../abstract/errors/index.ts";
 import type { RequestSpec } from "../abstract/operations.ts";
 import { authSurface } from "../abstract/surface.ts";
 import type {

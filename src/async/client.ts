@@ -9,7 +9,7 @@ import {
   PocketBaseError,
   UnauthorizedError,
 } from "../abstract/errors/index.ts";
-import { health, type RequestSpec } from "../abstract/operations.ts";
+import { fileToken, health, type RequestSpec } from "../abstract/operations.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import type { ServerTarget } from "../abstract/target.ts";
 import type { RequestOptions } from "../abstract/types.ts";
@@ -216,6 +216,11 @@ export class Client {
           : undefined),
     );
     return { ...opened, auth: this.#auth };
+  }
+
+  /** A short-lived token for this identity's protected files (env.fileToken, downloads, backups). */
+  async fileToken(options?: RequestOptions): Promise<string> {
+    return (await this.request<{ token: string }>(fileToken(), options)).token;
   }
 
   /** Sends one request and returns the decoded response body (a download's bytes or saved file). */

@@ -34,7 +34,6 @@ import {
   assertCollectionName,
   assertPlainObject,
   assertRecordId,
-  normalizeFields,
 } from "../abstract/validate.ts";
 import { createAuth } from "./auth-flows.ts";
 import { assertBatchOptions, type RunOptions, runBatch } from "./batch.ts";

@@ -7,7 +7,7 @@ import { EnvironmentEmitter } from "../abstract/emitter.ts";
 import type { Environment, ReservedMembers } from "../abstract/environment-types.ts";
 import { NotFoundError } from "../abstract/errors/index.ts";
 import { fileURL } from "../abstract/files.ts";
-import { fileToken, health, sendSpec } from "../abstract/operations.ts";
+import { health, sendSpec } from "../abstract/operations.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import { topicString } from "../abstract/realtime.ts";
 import { environmentSurface } from "../abstract/surface.ts";
@@ -173,7 +173,7 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
 
   /** A short-lived token for this identity's protected files (`fileURL(…, { token })`). */
   async fileToken(): Promise<string> {
-    return (await this.#client.request<{ token: string }>(fileToken())).token;
+    return this.#client.fileToken();
   }
 
   /** A record's file URL, built here (no request): `thumb`, `download`, a file `token`. */

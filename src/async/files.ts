@@ -9,7 +9,7 @@ import {
   NotFoundError,
   UnauthorizedError,
 } from "../abstract/errors/index.ts";
-import { downloadSpec, fileToken } from "../abstract/operations.ts";
+import { downloadSpec, } from "../abstract/operations.ts";
 import type { DownloadOptions, FileRecord, SavedFile } from "../abstract/types.ts";
 import type { Client } from "./client.ts";
 
@@ -46,7 +46,7 @@ export async function download(
     if (!(refused instanceof NotFoundError || refused instanceof ForbiddenError)) throw refused;
     let token: string;
     try {
-      token = (await client.request<{ token: string }>(fileToken(), options)).token;
+      token = await client.fileToken(options);
     } catch (error) {
       // A guest has no file token: the file is not theirs to read, as the first answer said.
       if (error instanceof UnauthorizedError) throw refused;

@@ -14,9 +14,11 @@ export function releaseWhenUnheld(forwarder: object, envId: number): void {
   registry.register(forwarder, envId);
 }
 
+/** Whether any identity waits to be released (checked before every call: no allocation). */
+export const hasUnheld = (): boolean => unheld.size > 0;
+
 /** The unheld identities that no subscription keeps, taken out (to be closed by the caller). */
 export function takeUnheld(): number[] {
-  if (unheld.size === 0) return [];
   const released: number[] = [];
   for (const envId of unheld) {
     if (pushesTo(envId)) continue;

@@ -12,7 +12,7 @@ import type { CallbackRef } from "../abstract/params.ts";
 import { nodeModules } from "../server/node-modules.ts";
 import { guardServer, type ServerGuard } from "../server/process-cleanup.ts";
 import { type CrossingOptions, crossingOptions } from "./hooks.ts";
-import { takeUnheld } from "./identity-release.ts";
+import { hasUnheld, takeUnheld } from "./identity-release.ts";
 import {
   type FromWorker,
   NOTIFY,
@@ -383,7 +383,7 @@ export function call(envId: number, request: WorkerRequest, callbacks: readonly 
       "pocketmap: a callback of a sync call (a hook, onProgress) cannot make sync calls while that call blocks; do the work after the call returns",
     );
   }
-  releaseUnheld();
+  if (hasUnheld()) releaseUnheld();
   try {
     const reply = onceMore(() => {
       ensureOpen(envId);
