@@ -5,9 +5,9 @@ import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AsyncEnvironment, BadRequestError, fileFrom, } from "../src/index.ts";
+import { type AsyncEnvironment, BadRequestError, fileFrom } from "../src/index.ts";
 import type { EmbeddedServer } from "../src/server/embedded.ts";
-import { privateServer, } from "./helpers.ts";
+import { privateServer } from "./helpers.ts";
 import { failure, KINDS, openEnvWith, type Refusal, refusedBeforeAnyRequest } from "./kinds.ts";
 import { type S3Server, startS3Server } from "./s3-server.ts";
 

@@ -4,10 +4,10 @@
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EMAIL_TEMPLATES } from "../src/abstract/settings-backups.ts";
-import { type AsyncEnvironment, BadRequestError, } from "../src/index.ts";
+import { type AsyncEnvironment, BadRequestError } from "../src/index.ts";
 import type { EmbeddedServer } from "../src/server/embedded.ts";
 import { type AuthServers, startAuthServers } from "./auth-servers.ts";
-import { privateServer, } from "./helpers.ts";
+import { privateServer } from "./helpers.ts";
 import { failure, KINDS, openEnvWith, type Refusal, refusedBeforeAnyRequest } from "./kinds.ts";
 import { type S3Server, startS3Server } from "./s3-server.ts";
 

@@ -1,6 +1,6 @@
 // What only the sync kind has: a worker thread, blocking calls, events delivered afterwards.
-import { execFile, } from "node:child_process";
-import { existsSync, } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";

@@ -30,11 +30,7 @@ import type {
   RequestOptions,
   SubscribeOptions,
 } from "../abstract/types.ts";
-import {
-  assertCollectionName,
-  assertPlainObject,
-  assertRecordId,
-} from "../abstract/validate.ts";
+import { assertCollectionName, assertPlainObject, assertRecordId } from "../abstract/validate.ts";
 import { createAuth } from "./auth-flows.ts";
 import { assertBatchOptions, type RunOptions, runBatch } from "./batch.ts";
 import { ChangeFeed } from "./changes.ts";

@@ -9,7 +9,7 @@ import {
   NotFoundError,
   UnauthorizedError,
 } from "../abstract/errors/index.ts";
-import { downloadSpec, } from "../abstract/operations.ts";
+import { downloadSpec } from "../abstract/operations.ts";
 import type { DownloadOptions, FileRecord, SavedFile } from "../abstract/types.ts";
 import type { Client } from "./client.ts";
 

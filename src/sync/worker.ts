@@ -112,7 +112,7 @@ function hostEnvironment(envId: number, environment: AsyncEnvironment): void {
 }
 
 async function open(envId: number, crossing: CrossingOptions): Promise<OpenResult> {
-  const options = hookedOptions(crossing, (ref) => reviveCallback(envId, ref));
+  const options = hookedOptions(crossing, (ref) => reviveCallback(ref));
   let started: ServerTarget | undefined;
   const target = serverTarget(options);
   const environment = createAsyncEnvironment(async () => {
@@ -197,8 +197,8 @@ class ThrownOnCallingThread extends Error {
   }
 }
 
-/** A function that reaches callback `ref` on the calling thread (for environment `envId`'s pushes). */
-function reviveCallback(envId: number, { ref, mode }: CallbackRef): (...args: unknown[]) => unknown {
+/** A function that reaches callback `ref` on the calling thread. */
+function reviveCallback({ ref, mode }: CallbackRef): (...args: unknown[]) => unknown {
   if (mode === "push") return (...args) => push({ callback: ref, args });
   if (mode === "notify") {
     return (...args) => postToMain(data, { notify: ref, args, output: output.splice(0) });
@@ -228,9 +228,7 @@ async function run(request: WorkerRequest): Promise<unknown> {
         request.op === "iterate" ? crossing === "iterate" : crossing === "call" || crossing === "self";
       if (!declared || !allowed) throw new TypeError(`pocketmap: no method ${request.method}`);
       const target = resolve(entry.environment, request.target);
-      const args = reviveArguments(declared.params, request.args, (ref) =>
-        reviveCallback(request.envId, ref),
-      );
+      const args = reviveArguments(declared.params, request.args, (ref) => reviveCallback(ref));
       const result = (target[request.method] as (...args: unknown[]) => unknown).apply(target, args);
       if (request.op === "call") {
         const value = await result;
@@ -271,7 +269,7 @@ async function run(request: WorkerRequest): Promise<unknown> {
       }
       const target = resolve(entry.environment, request.target);
       const method = target[request.method] as (...args: unknown[]) => unknown;
-      const args = reviveArguments(declared.params, request.args, (ref) => reviveCallback(envId, ref));
+      const args = reviveArguments(declared.params, request.args, (ref) => reviveCallback(ref));
       if (crossing === "subscribe") {
         // The callback stays on the main thread; its stand-in pushes each message there.
         const unsubscribe = (await method.apply(target, args)) as () => Promise<void>;
