@@ -9,6 +9,7 @@ import { OLDEST_POCKETBASE } from "./test/versions.ts";
 // PocketBase's answers.
 const ONCE = [
   "test/consumer.test.ts",
+  "test/api-reference.test.ts",
   "test/examples.test.ts",
   "test/example-server.test.ts",
   "test/docs-auth.test.ts",

@@ -50,24 +50,72 @@ export interface ImportOptions extends RequestOptions {
 
 /** `env.admin.collections`: the collections' models (superuser). */
 export interface AdminCollections<K extends Kind> {
-  /** A page of collection models. */
+  /**
+   * A page of collection models.
+   * @example
+   * ```ts
+   * const { items } = await env.admin.collections.list({ filter: { type: "auth" } });
+   * ```
+   */
   list(options?: ListOptions): Ret<K, ListResult<CollectionModel>>;
-  /** The model of the collection with this name or id, or `undefined` when there is none. */
+  /**
+   * The model of the collection with this name or id, or `undefined` when there is none.
+   * @example
+   * ```ts
+   * const model = await env.admin.collections.get("posts");
+   * console.log(model?.fields.map((field) => field.name));
+   * ```
+   */
   get(nameOrId: string, options?: RequestOptions): Ret<K, CollectionModel | undefined>;
-  /** Creates a collection from a model (`{ name, type, fields, … }`); returns the stored model. */
+  /**
+   * Creates a collection from a model (`{ name, type, fields, … }`); returns the stored model.
+   * @example
+   * ```ts
+   * await env.admin.collections.create({ name: "tags", type: "base", fields: [{ name: "label", type: "text" }] });
+   * ```
+   */
   create(model: Record<string, unknown>, options?: RequestOptions): Ret<K, CollectionModel>;
-  /** Changes a collection (a partial model, e.g. `{ listRule: "" }`); returns the stored model. */
+  /**
+   * Changes a collection (a partial model, e.g. `{ listRule: "" }`); returns the stored model.
+   * @example
+   * ```ts
+   * await env.admin.collections.update("tags", { listRule: "" }); // anyone may list tags
+   * ```
+   */
   update(nameOrId: string, patch: Record<string, unknown>, options?: RequestOptions): Ret<K, CollectionModel>;
-  /** Drops a collection and its records: `true` if it existed, `false` if there was none. */
+  /**
+   * Drops a collection and its records: `true` if it existed, `false` if there was none.
+   * @example
+   * ```ts
+   * const existed = await env.admin.collections.delete("tags");
+   * ```
+   */
   delete(nameOrId: string, options?: RequestOptions): Ret<K, boolean>;
   /**
    * Creates or replaces collections from models (e.g. another server's `list()`), in one transaction;
    * with `deleteMissing`, drops the collections the models do not name.
+   * @example
+   * ```ts
+   * const models = (await staging.admin.collections.list({ perPage: 500 })).items;
+   * await env.admin.collections.import(models, { deleteMissing: false });
+   * ```
    */
   import(models: readonly Record<string, unknown>[], options?: ImportOptions): Ret<K, void>;
-  /** Deletes every record of a collection, keeping the collection. */
+  /**
+   * Deletes every record of a collection, keeping the collection.
+   * @example
+   * ```ts
+   * await env.admin.collections.truncate("posts");
+   * ```
+   */
   truncate(nameOrId: string, options?: RequestOptions): Ret<K, void>;
-  /** A blank model of each collection type, keyed by type. */
+  /**
+   * A blank model of each collection type, keyed by type.
+   * @example
+   * ```ts
+   * const { auth } = await env.admin.collections.scaffolds();
+   * ```
+   */
   scaffolds(options?: RequestOptions): Ret<K, CollectionScaffolds>;
 }
 
@@ -91,13 +139,37 @@ export interface LogStat {
 
 /** `env.admin.logs`: PocketBase's logs (superuser). Filters read `level`, `message`, `data.*`, `created`. */
 export interface AdminLogs<K extends Kind> {
-  /** A page of log entries (`filter`, `sort`, `page`, `perPage`). */
+  /**
+   * A page of log entries (`filter`, `sort`, `page`, `perPage`).
+   * @example
+   * ```ts
+   * const { items } = await env.admin.logs.list({ filter: "data.status >= 400", sort: "-created" });
+   * ```
+   */
   list(options?: ListOptions): Ret<K, ListResult<LogModel>>;
-  /** Log entries one by one, page by page, in constant memory. */
+  /**
+   * Log entries one by one, page by page, in constant memory.
+   * @example
+   * ```ts
+   * for await (const entry of env.admin.logs.iterate({ filter: "level >= 8" })) console.log(entry.message);
+   * ```
+   */
   iterate(options?: IterateOptions): Iter<K, LogModel>;
-  /** One log entry; `NotFoundError` when there is none. */
+  /**
+   * One log entry; `NotFoundError` when there is none.
+   * @example
+   * ```ts
+   * const entry = await env.admin.logs.get(logId);
+   * ```
+   */
   get(id: string, options?: RequestOptions): Ret<K, LogModel>;
-  /** Entries per hour, optionally of those a `filter` matches. */
+  /**
+   * Entries per hour, optionally of those a `filter` matches.
+   * @example
+   * ```ts
+   * const perHour = await env.admin.logs.stats({ filter: "data.status >= 500" });
+   * ```
+   */
   stats(options?: CountOptions): Ret<K, LogStat[]>;
 }
 
@@ -110,9 +182,21 @@ export interface CronJob {
 
 /** `env.admin.crons`: the server's cron jobs (superuser; PocketBase 0.24 or newer). */
 export interface AdminCrons<K extends Kind> {
-  /** Every registered job. */
+  /**
+   * Every registered job.
+   * @example
+   * ```ts
+   * const jobs = await env.admin.crons.list(); // [{ id: "__pbDBOptimize__", expression: "0 0 * * *" }, …]
+   * ```
+   */
   list(options?: RequestOptions): Ret<K, CronJob[]>;
-  /** Runs a job now (and waits for it); `NotFoundError` for an id the server does not have. */
+  /**
+   * Runs a job now (and waits for it); `NotFoundError` for an id the server does not have.
+   * @example
+   * ```ts
+   * await env.admin.crons.run("__pbDBOptimize__");
+   * ```
+   */
   run(id: string, options?: RequestOptions): Ret<K, void>;
 }
 
@@ -208,15 +292,47 @@ export interface AppleClientSecretInput {
 
 /** `env.admin.settings`: the server's settings (superuser). */
 export interface AdminSettings<K extends Kind> {
-  /** Every setting (secrets left out by the server). */
+  /**
+   * Every setting (secrets left out by the server).
+   * @example
+   * ```ts
+   * const { meta } = await env.admin.settings.get();
+   * ```
+   */
   get(options?: RequestOptions): Ret<K, Settings>;
-  /** Changes the given settings (a nested patch, e.g. `{ meta: { appName } }`); returns them all. */
+  /**
+   * Changes the given settings (a nested patch, e.g. `{ meta: { appName } }`); returns them all.
+   * @example
+   * ```ts
+   * await env.admin.settings.update({ meta: { appName: "Acme" } });
+   * ```
+   */
   update(patch: Record<string, unknown>, options?: RequestOptions): Ret<K, Settings>;
-  /** Checks the saved S3 configuration of `"storage"` (default) or `"backups"`; throws if it fails. */
+  /**
+   * Checks the saved S3 configuration of `"storage"` (default) or `"backups"`; throws if it fails.
+   * @example
+   * ```ts
+   * await env.admin.settings.testS3("backups");
+   * ```
+   */
   testS3(filesystem?: "storage" | "backups", options?: RequestOptions): Ret<K, void>;
-  /** Sends a test email of a template to `to`; throws if the server could not send it. */
+  /**
+   * Sends a test email of a template to `to`; throws if the server could not send it.
+   * @example
+   * ```ts
+   * await env.admin.settings.testEmail("me@example.com", "password-reset", { collection: "users" });
+   * ```
+   */
   testEmail(to: string, template: EmailTemplate, options?: TestEmailOptions): Ret<K, void>;
-  /** A client secret JWT for Apple's OAuth2 provider, signed with your private key by the server. */
+  /**
+   * A client secret JWT for Apple's OAuth2 provider, signed with your private key by the server.
+   * @example
+   * ```ts
+   * const secret = await env.admin.settings.generateAppleClientSecret({
+   *   clientId: "com.example.web", teamId: "ABCDE12345", keyId: "XYZ9876543", privateKey, duration: 86400,
+   * });
+   * ```
+   */
   generateAppleClientSecret(input: AppleClientSecretInput, options?: RequestOptions): Ret<K, string>;
 }
 
@@ -241,28 +357,66 @@ export interface BackupDownloadOptions extends RequestOptions {
 
 /** `env.admin.backups`: the server's backups (superuser). */
 export interface AdminBackups<K extends Kind> {
-  /** Every backup, newest first. */
+  /**
+   * Every backup, newest first.
+   * @example
+   * ```ts
+   * const [newest] = await env.admin.backups.list();
+   * ```
+   */
   list(options?: RequestOptions): Ret<K, BackupInfo[]>;
   /**
    * Makes a backup of the data directory named `name` (lower-case letters, digits, `_` and `-`, ending
    * in `.zip`; default `pb_backup_<UTC date and time>.zip`); returns its key once it is written.
+   * @example
+   * ```ts
+   * const key = await env.admin.backups.create("before_migration.zip");
+   * ```
    */
   create(name?: string, options?: RequestOptions): Ret<K, string>;
-  /** Uploads a backup zip (a `File`'s name, else `name`, is its key); returns its key. */
+  /**
+   * Uploads a backup zip (a `File`'s name, else `name`, is its key); returns its key.
+   * @example
+   * ```ts
+   * const key = await env.admin.backups.upload(fileFrom("backup.zip"));
+   * ```
+   */
   upload(file: FileInput, name?: string, options?: RequestOptions): Ret<K, string>;
-  /** The backup's bytes, or with `{ to }` streamed to that file: then its `{ path, size }`. */
+  /**
+   * The backup's bytes, or with `{ to }` streamed to that file: then its `{ path, size }`.
+   * @example
+   * ```ts
+   * await env.admin.backups.download("before_migration.zip", { to: "backup.zip" }); // { path, size }
+   * ```
+   */
   download<O extends BackupDownloadOptions = BackupDownloadOptions>(
     key: string,
     options?: O,
   ): Ret<K, Downloaded<O>>;
-  /** A URL that downloads the backup, valid for a few minutes (it carries a fresh file token). */
+  /**
+   * A URL that downloads the backup, valid for a few minutes (it carries a fresh file token).
+   * @example
+   * ```ts
+   * const url = await env.admin.backups.downloadURL("before_migration.zip");
+   * ```
+   */
   downloadURL(key: string, options?: RequestOptions): Ret<K, string>;
   /**
    * Replaces the server's data with the backup's and waits until the server, which restarts itself,
    * answers again. An embedded server stays supervised: same port, stopped at exit.
+   * @example
+   * ```ts
+   * await env.admin.backups.restore("before_migration.zip"); // returns once the server is back
+   * ```
    */
   restore(key: string, options?: RequestOptions): Ret<K, void>;
-  /** Deletes the backup. */
+  /**
+   * Deletes the backup.
+   * @example
+   * ```ts
+   * await env.admin.backups.delete("before_migration.zip");
+   * ```
+   */
   delete(key: string, options?: RequestOptions): Ret<K, void>;
 }
 
@@ -273,6 +427,12 @@ export interface Admin<K extends Kind> {
   readonly crons: AdminCrons<K>;
   readonly settings: AdminSettings<K>;
   readonly backups: AdminBackups<K>;
-  /** Runs one SQL statement on the server's database (PocketBase 0.39 or newer). */
+  /**
+   * Runs one SQL statement on the server's database (PocketBase 0.39 or newer).
+   * @example
+   * ```ts
+   * const { columns, rows } = await env.admin.sql("SELECT name, type FROM _collections");
+   * ```
+   */
   sql(query: string, options?: RequestOptions): Ret<K, SqlResult>;
 }

@@ -21,6 +21,10 @@ export class FileFrom {
 /**
  * A file on disk as a record field's value: `create({ video: fileFrom("clip.mp4") })`. It is streamed
  * from disk as the request is sent, in both kinds. `name` defaults to the path's last segment.
+ * @example
+ * ```ts
+ * await env.documents.create({ title: "clip", file: fileFrom("clip.mp4", { type: "video/mp4" }) });
+ * ```
  */
 export function fileFrom(path: string, options: { name?: string; type?: string } = {}): FileFrom {
   if (typeof path !== "string" || path === "") {

@@ -63,7 +63,13 @@ export function formatFilterNumber(value: number): string {
   return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
-/** One value as a filter literal; every value bound into a filter goes through here. */
+/**
+ * One value as a filter literal; every value bound into a filter goes through here.
+ * @example
+ * ```ts
+ * const clause = `title = ${escapeFilterValue('say "hi"')}`; // title = "say \"hi\""
+ * ```
+ */
 export function escapeFilterValue(value: unknown): string {
   if (value === null) return "null";
   switch (typeof value) {
@@ -179,6 +185,10 @@ export function buildFilter(input: unknown, params?: unknown): string | undefine
 /**
  * Tagged template that escapes every interpolated value:
  * `` filter`title ~ ${query} && views > ${min}` ``.
+ * @example
+ * ```ts
+ * await env.posts.list({ filter: filter`title ~ ${query} && views > ${min}` });
+ * ```
  */
 export function filter(strings: TemplateStringsArray, ...values: FilterValue[]): string {
   let out = strings[0] ?? "";

@@ -4,6 +4,7 @@ import type { PocketBaseError } from "./errors/pocketbase-error.ts";
 import type { FileFrom } from "./file-from.ts";
 import type { FilterInput, FilterValue } from "./filter.ts";
 
+/** The two kinds of environment: `"sync"` (every call blocks and returns) and `"async"` (Promises). */
 export type Kind = "sync" | "async";
 /** What a call returns: the value itself in the sync kind, a Promise of it in the async kind. */
 export type Ret<K extends Kind, T> = K extends "sync" ? T : Promise<T>;
@@ -45,6 +46,7 @@ export interface ListResult<R> {
   items: R[];
 }
 
+/** A query parameter's value; `null` and `undefined` leave the parameter out. */
 export type QueryValue = string | number | boolean | null | undefined;
 
 /** Options every call takes. */
@@ -66,6 +68,7 @@ export interface RecordOptions extends RequestOptions {
   fields?: string | readonly string[];
 }
 
+/** The `filter` (and its `params`) that list, count, iteration and subscriptions take. */
 export interface FilterOptions {
   /** A PocketBase filter string, or an object of equalities. */
   filter?: FilterInput;
@@ -131,6 +134,7 @@ export interface BatchResult<T = unknown> {
   body: T;
 }
 
+/** A raw request of `env.batch(requests)`: a method, a URL under /api/collections, and a body. */
 export interface BatchRequest {
   /** POST creates, PUT upserts (both on `/api/collections/{collection}/records`), PATCH updates and DELETE deletes (on `…/records/{id}`). */
   method: "POST" | "PATCH" | "PUT" | "DELETE";
@@ -142,15 +146,49 @@ export interface BatchRequest {
 
 /** What the batch builder offers for one collection. */
 export interface BatchCollectionBuilder {
+  /**
+   * Adds a create request to the batch.
+   * @example
+   * ```ts
+   * await env.batch((b) => b.posts.create({ title: "Hello" }));
+   * ```
+   */
   create(data: Record<string, unknown> | string): void;
+  /**
+   * Adds a partial update of record `id` to the batch.
+   * @example
+   * ```ts
+   * await env.batch((b) => b.posts.update("post00000000001", { title: "Hello again" }));
+   * ```
+   */
   update(id: string, data: Record<string, unknown> | string): void;
-  /** Updates the record with `data.id` when it exists, else creates it. */
+  /**
+   * Adds an upsert to the batch: updates the record with `data.id` when it exists, else creates it.
+   * @example
+   * ```ts
+   * await env.batch((b) => b.posts.upsert({ id: "post00000000001", title: "kept or created" }));
+   * ```
+   */
   upsert(data: Record<string, unknown> | string): void;
+  /**
+   * Adds a delete of record `id` to the batch.
+   * @example
+   * ```ts
+   * await env.batch((b) => b.posts.delete("post00000000001"));
+   * ```
+   */
   delete(id: string): void;
 }
 
 /** `b` in `env.batch((b) => ...)`: collections by property (`b.posts`) or call (`b.collection("posts")`). */
 export type BatchBuilder = {
+  /**
+   * The builder of a collection by name (for names that are not identifiers, or clash).
+   * @example
+   * ```ts
+   * await env.batch((b) => b.collection("users").update(userId, { name: "Ada" }));
+   * ```
+   */
   collection(name: string): BatchCollectionBuilder;
 } & { readonly [name: string]: BatchCollectionBuilder };
 
@@ -211,18 +249,49 @@ export type Unsubscribe<K extends Kind> = () => Ret<K, void>;
 export interface AsyncChanges<R> extends AsyncIterableIterator<RecordEvent<R>> {
   /** Resolves once the server has taken the subscription: changes from then on are delivered. */
   readonly ready: Promise<void>;
-  /** Ends the feed (a pending `next()` resolves done) and unsubscribes. */
+  /**
+   * Ends the feed (a pending `next()` resolves done) and unsubscribes.
+   * @example
+   * ```ts
+   * const feed = env.posts.changes();
+   * setTimeout(() => feed.cancel(), 10_000);
+   * for await (const { action, record } of feed) console.log(action, record.id);
+   * ```
+   */
   cancel(): Promise<void>;
 }
 
 /** The sync kind's live feed: listeners run on the main thread when it is free. */
 export interface SyncChanges<R> {
+  /**
+   * Adds a listener for each change; it runs on the main thread once that thread is free.
+   * @example
+   * ```ts
+   * const feed = env.posts.changes();
+   * feed.on("change", ({ action, record }) => console.log(action, record.id));
+   * ```
+   */
   on(event: "change", listener: (change: RecordEvent<R>) => void): this;
+  /**
+   * Removes a listener added with `on`.
+   * @example
+   * ```ts
+   * feed.off("change", listener);
+   * ```
+   */
   off(event: "change", listener: (change: RecordEvent<R>) => void): this;
-  /** Unsubscribes; no listener runs afterwards. */
+  /**
+   * Unsubscribes; no listener runs afterwards.
+   * @example
+   * ```ts
+   * const feed = env.posts.changes();
+   * feed.cancel();
+   * ```
+   */
   cancel(): void;
 }
 
+/** What `collection.changes()` returns: `SyncChanges` in the sync kind, `AsyncChanges` in the async kind. */
 export type Changes<K extends Kind, R> = K extends "sync" ? SyncChanges<R> : AsyncChanges<R>;
 
 /**
@@ -230,52 +299,220 @@ export type Changes<K extends Kind, R> = K extends "sync" ? SyncChanges<R> : Asy
  * type; pocketmap adds the system fields): reads return `RecordOf<T>`, writes take `RecordInput<T>`.
  */
 export interface Collection<K extends Kind, T extends object = BaseRecord> {
+  /** The collection's name, as PocketBase knows it. */
   readonly name: string;
 
+  /**
+   * One page of records: `{ page, perPage, totalItems, totalPages, items }`.
+   * @example
+   * ```ts
+   * const { items, totalItems } = await env.posts.list({ filter: { published: true }, sort: "-created", perPage: 20 });
+   * ```
+   */
   list(options?: ListOptions): Ret<K, ListResult<RecordOf<T>>>;
+  /**
+   * The record with this id; a `NotFoundError` when there is none.
+   * @example
+   * ```ts
+   * const post = await env.posts.getOne("post00000000001", { expand: "author" });
+   * ```
+   */
   getOne(id: string, options?: RecordOptions): Ret<K, RecordOf<T>>;
+  /**
+   * The first record that matches; a `NotFoundError` when none does.
+   * @example
+   * ```ts
+   * const ada = await env.users.getFirst({ filter: { email: "ada@example.com" } });
+   * ```
+   */
   getFirst(options?: ListOptions): Ret<K, RecordOf<T>>;
+  /**
+   * Every matching record, as an array (read a page of up to 1000 at a time).
+   * @example
+   * ```ts
+   * const drafts = await env.posts.getFullList({ filter: { status: "draft" }, sort: "title" });
+   * ```
+   */
   getFullList(options?: IterateOptions): Ret<K, RecordOf<T>[]>;
+  /**
+   * The matching records one by one, a page at a time, in constant memory.
+   * @example
+   * ```ts
+   * for await (const post of env.posts.iterate({ filter: "views > 10" })) console.log(post.title);
+   * ```
+   */
   iterate(options?: IterateOptions): Iter<K, RecordOf<T>>;
+  /**
+   * Creates a record and returns it; files in `data` make it a multipart request.
+   * @example
+   * ```ts
+   * const post = await env.posts.create({ title: "Hello", cover: new File([bytes], "cover.png") });
+   * ```
+   */
   create(data: RecordInput<T> | string, options?: RecordOptions): Ret<K, RecordOf<T>>;
+  /**
+   * Updates some fields of a record and returns it; `field+` / `field-` add to and remove from a field.
+   * @example
+   * ```ts
+   * await env.posts.update(post.id, { title: "Hello again", "views+": 1 });
+   * ```
+   */
   update(id: string, data: RecordInput<T> | string, options?: RecordOptions): Ret<K, RecordOf<T>>;
+  /**
+   * Deletes a record; a `NotFoundError` when there is none (`delete(id)` answers `false` instead).
+   * @example
+   * ```ts
+   * await env.posts.remove(post.id);
+   * ```
+   */
   remove(id: string, options?: RequestOptions): Ret<K, void>;
+  /**
+   * The number of matching records.
+   * @example
+   * ```ts
+   * const published = await env.posts.count({ filter: { published: true } });
+   * ```
+   */
   count(options?: CountOptions): Ret<K, number>;
-  /** Creates records through /api/batch, chunked; the new records, in input order. */
+  /**
+   * Creates records through /api/batch, chunked; the new records, in input order.
+   * @example
+   * ```ts
+   * const created = await env.posts.createMany([{ title: "one" }, { title: "two" }], {
+   *   onProgress: ({ done, total }) => console.log(done, total),
+   * });
+   * ```
+   */
   createMany(docs: readonly (RecordInput<T> | string)[], options?: BatchOptions): Ret<K, RecordOf<T>[]>;
-  /** Partial updates, each with its record's `id`; the updated records, in input order. */
+  /**
+   * Partial updates, each with its record's `id`; the updated records, in input order.
+   * @example
+   * ```ts
+   * await env.posts.updateMany(created.map((post) => ({ id: post.id, published: true })));
+   * ```
+   */
   updateMany(
     patches: readonly (RecordInput<T> & { id: string })[],
     options?: BatchOptions,
   ): Ret<K, RecordOf<T>[]>;
-  /** Updates each record whose `id` exists, creates the others; the records, in input order. */
+  /**
+   * Updates each record whose `id` exists, creates the others; the records, in input order.
+   * @example
+   * ```ts
+   * await env.posts.upsertMany([{ id: "post00000000001", title: "kept or created" }, { title: "new" }]);
+   * ```
+   */
   upsertMany(docs: readonly RecordInput<T>[], options?: BatchOptions): Ret<K, RecordOf<T>[]>;
-  /** Deletes by id: per id, `true` if it existed and is now gone, `false` if it did not exist (as `delete`). */
+  /**
+   * Deletes by id: per id, `true` if it existed and is now gone, `false` if it did not exist (as `delete`).
+   * @example
+   * ```ts
+   * const gone = await env.posts.deleteMany(["post00000000001", "nosuchpost00001"]); // [true, false]
+   * ```
+   */
   deleteMany(ids: readonly string[], options?: BatchOptions): Ret<K, boolean[]>;
 
+  /**
+   * The record with this id, or `undefined` when there is none (as `Map.get`).
+   * @example
+   * ```ts
+   * const post = await env.posts.get("post00000000001"); // RecordOf<T> | undefined
+   * ```
+   */
   get(id: string, options?: RecordOptions): Ret<K, RecordOf<T> | undefined>;
+  /**
+   * Whether a record with this id exists, asking only for its id.
+   * @example
+   * ```ts
+   * if (!(await env.posts.has("post00000000001"))) console.log("not there");
+   * ```
+   */
   has(id: string): Ret<K, boolean>;
+  /**
+   * Upsert, as `Map.set`: updates the record if it exists, else creates it with this id; returns the
+   * collection.
+   * @example
+   * ```ts
+   * await env.posts.set("post00000000001", { title: "Hello" });
+   * ```
+   */
   set(id: string, data: RecordInput<T>): Ret<K, this>;
+  /**
+   * Deletes a record, as `Map.delete`: `true` if it existed and is now gone, `false` if it did not exist.
+   * @example
+   * ```ts
+   * const existed = await env.posts.delete("post00000000001");
+   * ```
+   */
   delete(id: string): Ret<K, boolean>;
+  /**
+   * The record ids, paged lazily (an async iterator in the async kind).
+   * @example
+   * ```ts
+   * for await (const id of env.posts.keys()) console.log(id);
+   * ```
+   */
   keys(): Iter<K, string>;
+  /**
+   * The records, paged lazily (an async iterator in the async kind).
+   * @example
+   * ```ts
+   * for await (const post of env.posts.values()) console.log(post.title);
+   * ```
+   */
   values(): Iter<K, RecordOf<T>>;
+  /**
+   * `[id, record]` pairs, paged lazily; iterating the collection itself does the same.
+   * @example
+   * ```ts
+   * for await (const [id, post] of env.posts.entries()) console.log(id, post.title);
+   * ```
+   */
   entries(): Iter<K, [string, RecordOf<T>]>;
+  /**
+   * Calls `callback(record, id, collection)` for each record, in turn (awaited in the async kind).
+   * @example
+   * ```ts
+   * await env.posts.forEach((post, id) => console.log(id, post.title));
+   * ```
+   */
   forEach(callback: (record: RecordOf<T>, id: string, collection: this) => unknown): Ret<K, void>;
   /** The number of records, as on a `Map` (a getter; a Promise of it in the async kind). `count(options)` filters. */
   readonly size: Ret<K, number>;
+  /**
+   * Deletes every record of the collection, a batch at a time.
+   * @example
+   * ```ts
+   * await env.posts.clear();
+   * ```
+   */
   clear(): Ret<K, void>;
 
   /**
    * Hears changes as they happen: `topic` is `"*"` or a record id; the callback gets `{ action, record }`.
    * Returns the unsubscribe function (a Promise of it in the async kind, resolved once the server took
    * the subscription).
+   * @example
+   * ```ts
+   * const stop = await env.posts.subscribe("*", ({ action, record }) => console.log(action, record.id));
+   * await stop();
+   * ```
    */
   subscribe(
     topic: string,
     callback: (event: RecordEvent<RecordOf<T>>) => void,
     options?: SubscribeOptions,
   ): Ret<K, Unsubscribe<K>>;
-  /** A live feed of `{ action, record }` (all records, or those matching `filter`). */
+  /**
+   * A live feed of `{ action, record }` (all records, or those matching `filter`): an async iterable in
+   * the async kind, an object with `on("change", fn)` and `cancel()` in the sync kind.
+   * @example
+   * ```ts
+   * for await (const { action, record } of env.posts.changes({ filter: { published: true } })) {
+   *   if (record.title === "stop") break; // unsubscribes
+   * }
+   * ```
+   */
   changes(options?: SubscribeOptions): Changes<K, RecordOf<T>>;
   /** Auth collections: a password login, and the namespace of every other auth flow. */
   readonly auth: Auth<K, T>;
@@ -335,6 +572,7 @@ export interface AuthOptions extends RecordOptions {
   mfaId?: string;
 }
 
+/** Options of `auth.withOAuth2Code()`: those of any login, and the fields of a new user. */
 export interface OAuth2Options extends AuthOptions {
   /** Fields of the record to create when this OAuth2 user is new. */
   createData?: Record<string, unknown>;
@@ -366,11 +604,43 @@ export interface AuthMethods {
  */
 export interface Auth<K extends Kind, T extends object = BaseRecord> {
   (identity: string, password: string, options?: AuthOptions): Ret<K, AuthResult<RecordOf<T>>>;
+  /**
+   * Logs in with an identity field (an email, or another the collection allows) and a password; the same
+   * as calling `auth(identity, password)` itself.
+   * @example
+   * ```ts
+   * const user = await env.users.auth.withPassword("ada@example.com", "secret-password");
+   * const asUser = env.as(user);
+   * ```
+   */
   withPassword(identity: string, password: string, options?: AuthOptions): Ret<K, AuthResult<RecordOf<T>>>;
-  /** Emails a one-time password; returns the `otpId` to pass to `withOTP` (also for unknown emails). */
+  /**
+   * Emails a one-time password; returns the `otpId` to pass to `withOTP` (also for unknown emails).
+   * @example
+   * ```ts
+   * const { otpId } = await env.users.auth.requestOTP("ada@example.com");
+   * ```
+   */
   requestOTP(email: string): Ret<K, { otpId: string }>;
+  /**
+   * Logs in with the `otpId` from `requestOTP` and the code from the email.
+   * @example
+   * ```ts
+   * const { otpId } = await env.users.auth.requestOTP("ada@example.com");
+   * const user = await env.users.auth.withOTP(otpId, "123456");
+   * ```
+   */
   withOTP(otpId: string, code: string, options?: AuthOptions): Ret<K, AuthResult<RecordOf<T>>>;
-  /** Exchanges an OAuth2 authorization code (from the provider's redirect) for a login. */
+  /**
+   * Exchanges an OAuth2 authorization code (from the provider's redirect) for a login.
+   * @example
+   * ```ts
+   * const { oauth2 } = await env.users.auth.methods();
+   * const google = oauth2.providers.find((p) => p.name === "google")!;
+   * // ...send the user to google.authURL + redirectURL; the redirect brings back `code`
+   * const user = await env.users.auth.withOAuth2Code("google", code, google.codeVerifier, redirectURL);
+   * ```
+   */
   withOAuth2Code(
     provider: string,
     code: string,
@@ -378,19 +648,78 @@ export interface Auth<K extends Kind, T extends object = BaseRecord> {
     redirectURL: string,
     options?: OAuth2Options,
   ): Ret<K, AuthResult<RecordOf<T>>>;
+  /**
+   * The login methods the collection allows (password, OAuth2 providers, OTP, MFA).
+   * @example
+   * ```ts
+   * const { password, oauth2 } = await env.users.auth.methods();
+   * console.log(password.enabled, oauth2.providers.map((p) => p.name));
+   * ```
+   */
   methods(): Ret<K, AuthMethods>;
-  /** A fresh token for `token` (which must still be valid), with its record. */
+  /**
+   * A fresh token for `token` (which must still be valid), with its record.
+   * @example
+   * ```ts
+   * const renewed = await env.users.auth.refresh(user.token);
+   * ```
+   */
   refresh(token: string, options?: RecordOptions): Ret<K, AuthResult<RecordOf<T>>>;
-  /** Superuser only: a non-refreshable token acting as record `id`, for `duration` seconds if given. */
+  /**
+   * Superuser only: a non-refreshable token acting as record `id`, for `duration` seconds if given.
+   * @example
+   * ```ts
+   * const support = env.as(await env.users.auth.impersonate(userId, 3600));
+   * ```
+   */
   impersonate(id: string, duration?: number, options?: RecordOptions): Ret<K, AuthResult<RecordOf<T>>>;
+  /**
+   * Emails a verification link to the record with this email.
+   * @example
+   * ```ts
+   * await env.users.auth.requestVerification("ada@example.com");
+   * ```
+   */
   requestVerification(email: string): Ret<K, void>;
+  /**
+   * Marks the record verified, with the token from the verification email.
+   * @example
+   * ```ts
+   * await env.users.auth.confirmVerification(tokenFromTheEmail);
+   * ```
+   */
   confirmVerification(token: string): Ret<K, void>;
+  /**
+   * Emails a password reset link to the record with this email.
+   * @example
+   * ```ts
+   * await env.users.auth.requestPasswordReset("ada@example.com");
+   * ```
+   */
   requestPasswordReset(email: string): Ret<K, void>;
-  /** Sets a new password with the token from the reset email; `passwordConfirm` defaults to `password`. */
+  /**
+   * Sets a new password with the token from the reset email; `passwordConfirm` defaults to `password`.
+   * @example
+   * ```ts
+   * await env.users.auth.confirmPasswordReset(tokenFromTheEmail, "new-password-1");
+   * ```
+   */
   confirmPasswordReset(token: string, password: string, passwordConfirm?: string): Ret<K, void>;
-  /** As the record itself (`env.as(user)`): emails a confirmation link to `newEmail`. */
+  /**
+   * As the record itself (`env.as(user)`): emails a confirmation link to `newEmail`.
+   * @example
+   * ```ts
+   * await env.as(user).users.auth.requestEmailChange("ada@new.example.com");
+   * ```
+   */
   requestEmailChange(newEmail: string): Ret<K, void>;
-  /** Confirms the change with the token from that email and the record's current password. */
+  /**
+   * Confirms the change with the token from that email and the record's current password.
+   * @example
+   * ```ts
+   * await env.users.auth.confirmEmailChange(tokenFromTheEmail, "current-password");
+   * ```
+   */
   confirmEmailChange(token: string, password: string): Ret<K, void>;
 }
 

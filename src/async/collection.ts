@@ -46,6 +46,7 @@ export class AsyncCollection<T extends object = BaseRecord>
   readonly #client: Client;
   #auth: Auth<"async", T> | undefined;
 
+  /** @internal Made by the environment: `env.posts`, `env.collection(name)`. */
   constructor(client: Client, name: string) {
     assertCollectionName(name);
     this.name = name;
@@ -123,6 +124,10 @@ export class AsyncCollection<T extends object = BaseRecord>
    * correct while records are added or removed and costs the same for the last page as the first;
    * `fields` that leave out the id get it added for paging, and removed from what is yielded.
    * With a sort, pages are read by number.
+   * @example
+   * ```ts
+   * for await (const post of env.posts.iterate({ filter: "views > 10" })) console.log(post.title);
+   * ```
    */
   iterate(options?: IterateOptions): AsyncIterableIterator<RecordOf<T>> {
     return iterateList(
@@ -250,6 +255,10 @@ export class AsyncCollection<T extends object = BaseRecord>
   /**
    * Upsert: updates the record when it exists, else creates it with this id. An id the server
    * refuses fails as create({ id }) does (BadRequestError with data.id).
+   * @example
+   * ```ts
+   * await env.posts.set("post00000000001", { title: "Hello" });
+   * ```
    */
   async set(id: string, data: RecordInput<T>): Promise<this> {
     assertRecordId(id);
@@ -289,6 +298,13 @@ export class AsyncCollection<T extends object = BaseRecord>
     for await (const record of this.iterate()) yield [record.id, record];
   }
 
+  /**
+   * `[id, record]` pairs, paged lazily: `for await (const [id, record] of collection)`.
+   * @example
+   * ```ts
+   * for await (const [id, post] of env.posts) console.log(id, post.title);
+   * ```
+   */
   [Symbol.asyncIterator](): AsyncIterableIterator<[string, RecordOf<T>]> {
     return this.entries();
   }
@@ -302,7 +318,13 @@ export class AsyncCollection<T extends object = BaseRecord>
     return this.count();
   }
 
-  /** Deletes every record, a batch at a time, until none is left. */
+  /**
+   * Deletes every record, a batch at a time, until none is left.
+   * @example
+   * ```ts
+   * await env.posts.clear();
+   * ```
+   */
   async clear(): Promise<void> {
     for (;;) {
       const page = await this.list({ fields: "id", perPage: 500, skipTotal: true });
@@ -326,6 +348,11 @@ export class AsyncCollection<T extends object = BaseRecord>
   /**
    * Hears changes of every record (`"*"`) or of one (a record id), as this identity's rules allow;
    * resolves once the server took the subscription, to the function that unsubscribes.
+   * @example
+   * ```ts
+   * const stop = await env.posts.subscribe("*", ({ action, record }) => console.log(action, record.id));
+   * await stop();
+   * ```
    */
   async subscribe(
     topic: string,
@@ -340,7 +367,15 @@ export class AsyncCollection<T extends object = BaseRecord>
     });
   }
 
-  /** A live feed of every change (or those matching `filter`): `for await (const { action, record } of ...)`. */
+  /**
+   * A live feed of every change (or those matching `filter`): `for await (const { action, record } of ...)`.
+   * @example
+   * ```ts
+   * for await (const { action, record } of env.posts.changes({ filter: { published: true } })) {
+   *   if (record.title === "stop") break; // unsubscribes
+   * }
+   * ```
+   */
   changes(options?: SubscribeOptions): AsyncChanges<RecordOf<T>> {
     const key = topicString(recordTopic(this.name, "*"), options);
     return new ChangeFeed((listener) => this.#client.realtime.subscribe(key, listener));

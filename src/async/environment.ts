@@ -214,6 +214,16 @@ export type AsyncCollections<S extends SchemaOf<S>> = {
   readonly [name: string]: AsyncCollection;
 };
 
+/**
+ * What `setup({ async: true })` returns: every call returns a Promise. Its members are
+ * `Environment<"async">`'s, plus the events (`on`, `once`, `off`, `onAny`, `events`, from emittery);
+ * every other property is an `AsyncCollection`.
+ * @example
+ * ```ts
+ * const env: AsyncEnvironment = setup({ async: true });
+ * await env.posts.set("post00000000001", { title: "Hello" });
+ * ```
+ */
 export type AsyncEnvironment<S extends SchemaOf<S> = Schema> = AsyncEnvironmentBase<S> &
   AsyncCollections<S> &
   ReservedMembers;

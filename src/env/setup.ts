@@ -14,6 +14,12 @@ import { assertNodeVersion } from "./node-version.ts";
  *
  * The kind follows the options: none, `{}` or `{ async: false }` is sync, `{ async: true }` async, and
  * only an `async` typed `boolean` (or options typed `SetupOptions`) gives the union of both.
+ * @example
+ * ```ts
+ * const env = setup(); // sync: env.posts.get(id) returns the record
+ * const aenv = setup({ async: true, url: "http://127.0.0.1:8090", timeout: 10_000 }); // async
+ * const typed = setup<{ posts: { title: string } }>(); // env.posts is typed
+ * ```
  */
 export function setup<S extends SchemaOf<S> = Schema>(
   options?: SetupOptions & { async?: false | undefined },

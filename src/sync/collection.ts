@@ -15,6 +15,7 @@ export class SyncCollection<T extends object = BaseRecord> {
   readonly #forwarder: Forwarder;
   #auth: Auth<"sync", T> | undefined;
 
+  /** @internal Made by the environment: `env.posts`, `env.collection(name)`. */
   constructor(forwarder: Forwarder, name: string) {
     assertCollectionName(name);
     this.name = name;
@@ -33,11 +34,25 @@ export class SyncCollection<T extends object = BaseRecord> {
     return this.count();
   }
 
+  /**
+   * `[id, record]` pairs, paged lazily: `for (const [id, record] of collection)`.
+   * @example
+   * ```ts
+   * for (const [id, post] of env.posts) console.log(id, post.title);
+   * ```
+   */
   [Symbol.iterator](): IterableIterator<[string, RecordOf<T>]> {
     return this.entries();
   }
 
-  /** Callbacks cannot cross threads: the records come over lazily and `callback` runs here. */
+  /**
+   * Calls `callback(record, id, collection)` for each record, in turn. (Callbacks cannot cross threads:
+   * the records come over lazily and `callback` runs here.)
+   * @example
+   * ```ts
+   * env.posts.forEach((post, id) => console.log(id, post.title));
+   * ```
+   */
   forEach(callback: (record: RecordOf<T>, id: string, collection: this) => unknown): void {
     for (const record of this.values()) callback(record, record.id, this);
   }

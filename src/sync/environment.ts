@@ -128,6 +128,16 @@ export type SyncCollections<S extends SchemaOf<S>> = {
   readonly [name: string]: SyncCollection;
 };
 
+/**
+ * What `setup()` returns: every call blocks and returns its value. Its members are `Environment<"sync">`'s,
+ * plus the events (`on`, `once`, `off`, `onAny`, `events`, from emittery); every other property is a
+ * `SyncCollection`.
+ * @example
+ * ```ts
+ * const env: SyncEnvironment = setup();
+ * env.posts.set("post00000000001", { title: "Hello" });
+ * ```
+ */
 export type SyncEnvironment<S extends SchemaOf<S> = Schema> = SyncEnvironmentBase<S> &
   SyncCollections<S> &
   ReservedMembers;

@@ -34,6 +34,13 @@ export class BatchError extends PocketBaseError {
     this.results = [...(init.results ?? [])];
   }
 
+  /**
+   * The error as plain data, with the batch job's `index`, `written` and `results`.
+   * @example
+   * ```ts
+   * const report = JSON.stringify(batchError);
+   * ```
+   */
   override toJSON(): SerializedError & Omit<BatchErrorInit, keyof PocketBaseErrorInit> {
     return {
       ...super.toJSON(),

@@ -17,6 +17,13 @@ export class MFARequiredError extends UnauthorizedError {
     this.mfaId = mfaId;
   }
 
+  /**
+   * The error as plain data, `mfaId` included in `data`.
+   * @example
+   * ```ts
+   * const report = JSON.stringify(mfaError);
+   * ```
+   */
   override toJSON(): SerializedError {
     return { ...super.toJSON(), data: { ...this.data, mfaId: this.mfaId } };
   }

@@ -54,6 +54,17 @@ export class PocketBaseError extends PocketmapError {
     return out;
   }
 
+  /**
+   * The error as plain data (`JSON.stringify` uses it): name, status, message, data, url, method.
+   * @example
+   * ```ts
+   * try {
+   *   await env.posts.getOne("nosuchpost00001");
+   * } catch (error) {
+   *   console.log(JSON.stringify(error)); // {"name":"NotFoundError","status":404,…}
+   * }
+   * ```
+   */
   toJSON(): SerializedError {
     return {
       name: this.name,

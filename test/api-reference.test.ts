@@ -1,0 +1,69 @@
+// The API reference (`npm run docs`): typedoc builds it from src/index.ts, the entry the published
+// types are built from, with treatWarningsAsErrors and validation.notDocumented on (typedoc.json), so
+// an undocumented export or a broken link fails here; then every public method must have an @example.
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { methodsWithoutExample } from "./api-examples.ts";
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, "..");
+
+describe("the API reference", () => {
+  let out: string;
+  let typedoc: { code: number | undefined; output: string };
+
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), "pocketmap-api-"));
+    const bin = join(root, "node_modules/typedoc/bin/typedoc");
+    // The same configuration as `npm run docs`, written to a directory of its own.
+    typedoc = await run(
+      process.execPath,
+      [bin, "--out", join(out, "html"), "--json", join(out, "api.json")],
+      {
+        cwd: root,
+      },
+    ).then(
+      ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
+      (error: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: error.code,
+        output: `${error.stdout ?? ""}${error.stderr ?? ""}`,
+      }),
+    );
+  }, 180_000);
+  afterAll(() => out && rm(out, { recursive: true, force: true }));
+
+  it("builds with no warning (every export documented, every link valid)", () => {
+    expect(typedoc.output).not.toMatch(/warning|error/i);
+    expect(typedoc.code).toBe(0);
+  });
+
+  it("has an @example for every public method", async () => {
+    const project = JSON.parse(await readFile(join(out, "api.json"), "utf8"));
+    expect(methodsWithoutExample(project)).toEqual([]);
+  });
+
+  it("the @example check names a method that has none (it can fail)", () => {
+    const method = (name: string, tags: string[]) => ({
+      name,
+      kind: 2048,
+      sources: [{ fileName: "src/abstract/types.ts" }],
+      signatures: [{ comment: { blockTags: tags.map((tag) => ({ tag })) } }],
+    });
+    const project = {
+      name: "pocketmap",
+      kind: 1,
+      children: [
+        {
+          name: "Collection",
+          kind: 256,
+          children: [method("get", ["@example"]), method("list", ["@returns"])],
+        },
+      ],
+    };
+    expect(methodsWithoutExample(project)).toEqual(["Collection.list"]);
+  });
+});
