@@ -16,6 +16,7 @@ const ONCE = [
   "test/docs-admin.test.ts",
   "test/docs-files.test.ts",
   "test/docs-settings-backups.test.ts",
+  "test/docs-pages.test.ts",
   "test/sync-memory.test.ts",
   "test/identity-leak.test.ts",
   "test/files-large.test.ts",

@@ -1,8 +1,10 @@
 // What the tests that run a doc page's examples share (docs-auth, docs-files, docs-admin…): the
-// server's variables for the examples' own setup() calls, and the runner that turns every ```ts block
-// of the page into one function, each block in a scope of its own, and collects what each printed.
-import { readFile, writeFile } from "node:fs/promises";
+// server's variables for the examples' own setup() calls, and the runner that turns the code blocks of
+// a page into one function (test/docs-blocks.ts), each block in a scope of its own, and collects what
+// each printed.
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { codeBlocks, pageProgram } from "./docs-blocks.ts";
 
 const VARIABLES = ["POCKETBASE_URL", "POCKETBASE_EMAIL", "POCKETBASE_PASSWORD", "POCKETBASE_TOKEN"];
 
@@ -24,8 +26,9 @@ export function useServerVariables(server: { url: string; email: string; passwor
 }
 
 /**
- * Runs every ```ts block of `page` (under docs/) in order, with the members of `context` named in
- * `names` in scope; returns what each block printed with console.log. `dir` holds the generated module.
+ * Runs every code block of `page` ("auth.md" is docs/auth.md; "README.md" the README) that is not
+ * marked not run, in order, with the members of `context` named in `names` in scope; returns what each
+ * block printed with console.log. `dir` holds the generated module.
  */
 export async function runExamples(
   page: string,
@@ -33,16 +36,9 @@ export async function runExamples(
   context: Record<string, unknown>,
   dir: string,
 ): Promise<unknown[][]> {
-  const markdown = await readFile(join(import.meta.dirname, "../docs", page), "utf8");
-  const blocks = [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!);
-  const source = [
-    "export async function run(ctx) {",
-    `  const { ${names.join(", ")} } = ctx;`,
-    ...blocks.map((block, n) => `  ctx.block = ${n};\n  {\n    const console = ctx.console;\n${block}  }`),
-    "}",
-  ].join("\n");
+  const blocks = codeBlocks(page).filter((block) => block.notRun === undefined);
   const file = join(dir, `examples-${page.replace(/\W/g, "-")}.ts`);
-  await writeFile(file, source);
+  await writeFile(file, pageProgram(blocks, { names }));
   const logs: unknown[][] = blocks.map(() => []);
   const ctx = {
     ...context,
@@ -53,9 +49,13 @@ export async function runExamples(
   try {
     await run(ctx);
   } catch (error) {
-    throw new Error(`docs/${page} example ${ctx.block + 1} failed: ${(error as Error).message}`, {
-      cause: error,
-    });
+    const where = blocks[ctx.block];
+    throw new Error(
+      `${where?.page}:${where?.line} (example ${ctx.block + 1}) failed: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   return logs;
 }
