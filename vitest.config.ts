@@ -17,6 +17,7 @@ const ONCE = [
   "test/docs-files.test.ts",
   "test/docs-settings-backups.test.ts",
   "test/docs-pages.test.ts",
+  "test/readme-claims.test.ts",
   "test/sync-memory.test.ts",
   "test/identity-leak.test.ts",
   "test/files-large.test.ts",
