@@ -65,6 +65,20 @@ describe("the docs' code blocks", () => {
   });
 });
 
+// Pages that are not guides to a feature: how it is built, why, and what it runs on.
+const NOT_GUIDES = ["docs/architecture.md", "docs/decisions.md", "docs/compatibility.md"];
+
+describe("every guide", () => {
+  const guides = docPages().filter((page) => page.startsWith("docs/") && !NOT_GUIDES.includes(page));
+  it.each(guides)("%s starts with a working example and ends with what it does not do", (page) => {
+    const markdown = readFileSync(join(root, page), "utf8");
+    const firstSection = markdown.indexOf("\n## ");
+    expect(markdown.indexOf("\n```"), "a code block before the first section").toBeGreaterThan(-1);
+    expect(markdown.indexOf("\n```"), "a code block before the first section").toBeLessThan(firstSection);
+    expect(markdown).toContain("\n## What it does not do\n");
+  });
+});
+
 // The collections the guides' examples use, with the fields they write.
 const COLLECTIONS = [
   {

@@ -67,7 +67,7 @@ export function formatFilterNumber(value: number): string {
  * One value as a filter literal; every value bound into a filter goes through here.
  * @example
  * ```ts
- * const clause = `title = ${escapeFilterValue('say "hi"')}`; // title = "say \"hi\""
+ * const clause = `title = ${escapeFilterValue("it's")}`; // title = 'it\\'s'
  * ```
  */
 export function escapeFilterValue(value: unknown): string {
