@@ -1,7 +1,11 @@
-// typedoc has no "@example required" check: this walks its JSON output (npm run docs writes
-// docs/api/api.json) and names every public method or function of pocketmap's own source that has no
-// `@example`. `npm run docs` runs it after typedoc; test/api-reference.test.ts runs both in CI.
-import { readFileSync } from "node:fs";
+// The JSDoc examples. typedoc has no "@example required" check: methodsWithoutExample walks its JSON
+// output (npm run docs writes docs/api/api.json) and names every public method or function of
+// pocketmap's own source that has no `@example`; `npm run docs` runs it after typedoc, and
+// test/api-reference.test.ts runs both in CI. sourceExamples reads the examples themselves from src/,
+// for consumer.test.ts to compile against the packed package (test/docs-compile.ts).
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { CodeBlock } from "./docs-blocks.ts";
 
 interface Reflection {
   name: string;
@@ -37,6 +41,40 @@ export function methodsWithoutExample(project: Reflection): string[] {
   };
   walk(project, "");
   return missing;
+}
+
+const EXAMPLE = /\* @example\n\s*\* ```ts\n((?:[ \t]*\*.*\n)*?)[ \t]*\* ```/g;
+const DECLARATION = /^export (?:interface|class|type|function|abstract class) (\w+)/gm;
+
+/**
+ * Every ```ts example of a JSDoc comment in src/, with the kind it is written for: the sync kind's
+ * when it is in src/sync or documents a `Sync…` declaration, else the async kind's.
+ */
+export function sourceExamples(
+  src = join(import.meta.dirname, "../src"),
+): (CodeBlock & { kind: "sync" | "async" })[] {
+  const examples: (CodeBlock & { kind: "sync" | "async" })[] = [];
+  for (const file of readdirSync(src, { recursive: true, encoding: "utf8" }).sort()) {
+    if (!file.endsWith(".ts")) continue;
+    const text = readFileSync(join(src, file), "utf8");
+    for (const match of text.matchAll(EXAMPLE)) {
+      const code = match[1]!
+        .split("\n")
+        .map((line) => line.replace(/^\s*\* ?/, ""))
+        .join("\n");
+      // What the comment documents: the top-level declaration right after it, else (a member's
+      // comment) the declaration it is inside.
+      const after = text.slice(text.indexOf("*/", match.index) + 2).trimStart();
+      const owner =
+        /^export (?:interface|class|type|function|abstract class) (\w+)/.exec(after)?.[1] ??
+        [...text.slice(0, match.index).matchAll(DECLARATION)].at(-1)?.[1] ??
+        "";
+      const sync = file.startsWith("sync/") || owner.startsWith("Sync");
+      const line = text.slice(0, match.index).split("\n").length;
+      examples.push({ page: `src/${file}`, line, language: "ts", code, kind: sync ? "sync" : "async" });
+    }
+  }
+  return examples;
 }
 
 if (import.meta.main) {

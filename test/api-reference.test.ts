@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { methodsWithoutExample } from "./api-examples.ts";
+import { methodsWithoutExample, sourceExamples } from "./api-examples.ts";
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "..");
@@ -44,6 +44,24 @@ describe("the API reference", () => {
   it("has an @example for every public method", async () => {
     const project = JSON.parse(await readFile(join(out, "api.json"), "utf8"));
     expect(methodsWithoutExample(project)).toEqual([]);
+  });
+
+  // consumer.test.ts compiles them against the packed package (test/docs-compile.ts): none may be missed.
+  it("reads every @example of src/, with the kind it is written for", async () => {
+    const { readdirSync } = await import("node:fs");
+    const src = join(root, "src");
+    let tags = 0;
+    for (const file of readdirSync(src, { recursive: true, encoding: "utf8" })) {
+      if (file.endsWith(".ts"))
+        tags += (await readFile(join(src, file), "utf8")).split("* @example").length - 1;
+    }
+    const examples = sourceExamples();
+    expect(examples).toHaveLength(tags);
+    const kind = (page: string, text: string) =>
+      examples.find((example) => example.page === page && example.code.includes(text))?.kind;
+    expect(kind("src/abstract/types.ts", 'feed.on("change"')).toBe("sync");
+    expect(kind("src/abstract/types.ts", "setTimeout(() => feed.cancel()")).toBe("async");
+    expect(kind("src/sync/collection.ts", "env.posts.forEach")).toBe("sync");
   });
 
   it("the @example check names a method that has none (it can fail)", () => {

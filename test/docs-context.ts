@@ -13,6 +13,8 @@ export interface PageContext {
 export const DEFAULT: PageContext = { declarations: "declare const env: ENV;", kinds: ["sync", "async"] };
 
 export const CONTEXTS: Record<string, PageContext> = {
+  // The JSDoc examples of src/ (apiExampleDeclarations).
+  API: { declarations: "declare const env: ENV;", kinds: ["sync", "async"] },
   "README.md": {
     declarations:
       "declare const env: ENV; declare const id: string; declare const q: string; declare const n: number;",
@@ -76,4 +78,24 @@ export function declarationsFor(page: string, kind: Kind): string {
     "ENV",
     kind === "sync" ? "PM.SyncEnvironment" : "PM.AsyncEnvironment",
   );
+}
+
+/**
+ * What the JSDoc examples in src/ take for granted (test/api-examples.ts): the `env` of the kind they
+ * are written for, and the values they name as if the reader had them at hand.
+ */
+export function apiExampleDeclarations(kind: Kind): string {
+  return `${declarationsFor("API", kind)}
+declare const post: PM.RecordOf<{ title: string; cover: string }>;
+declare const invoice: PM.RecordOf<{ pdf: string }>;
+declare const user: PM.AuthResult;
+declare const created: PM.RecordOf<PM.BaseRecord>[];
+declare const feed: PM.SyncChanges<PM.RecordOf<PM.BaseRecord>>;
+declare const listener: (change: PM.RecordEvent<PM.RecordOf<PM.BaseRecord>>) => void;
+declare const batchError: PM.BatchError;
+declare const mfaError: PM.MFARequiredError;
+declare const bytes: Uint8Array<ArrayBuffer>;
+declare const staging: PM.AsyncEnvironment;
+declare const code: string, redirectURL: string, privateKey: string, userId: string, logId: string;
+declare const query: string, min: number, tokenFromTheEmail: string;`;
 }

@@ -220,6 +220,8 @@ export type AsyncCollections<S extends SchemaOf<S>> = {
  * every other property is an `AsyncCollection`.
  * @example
  * ```ts
+ * import { type AsyncEnvironment, setup } from "pocketmap";
+ *
  * const env: AsyncEnvironment = setup({ async: true });
  * await env.posts.set("post00000000001", { title: "Hello" });
  * ```

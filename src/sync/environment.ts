@@ -134,6 +134,8 @@ export type SyncCollections<S extends SchemaOf<S>> = {
  * `SyncCollection`.
  * @example
  * ```ts
+ * import { type SyncEnvironment, setup } from "pocketmap";
+ *
  * const env: SyncEnvironment = setup();
  * env.posts.set("post00000000001", { title: "Hello" });
  * ```
