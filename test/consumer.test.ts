@@ -52,9 +52,10 @@ describe("the packed package", () => {
     },
   );
 
-  // Every code block of README.md and docs/*.md not marked `<!-- not run: reason -->`, as a consumer
-  // compiles it (test/docs-compile.ts): a renamed member fails here until the docs follow.
-  it("compiles every code block of README.md and docs/*.md (tsc --strict)", async () => {
+  // Every code block of README.md and docs/*.md not marked `<!-- not run: reason -->`, and every JSDoc
+  // example of src/, as a consumer compiles them (test/docs-compile.ts): a renamed member fails here
+  // until the docs follow.
+  it("compiles every code block of README.md and docs/*.md, and every JSDoc example (tsc --strict)", async () => {
     const result = await tsc(project, await writeDocPrograms(project));
     expect(result.output).toBe("");
     expect(result.code).toBe(0);
