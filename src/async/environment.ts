@@ -216,8 +216,8 @@ export type AsyncCollections<S extends SchemaOf<S>> = {
 
 /**
  * What `setup({ async: true })` returns: every call returns a Promise. Its members are
- * `Environment<"async">`'s, plus the events (`on`, `once`, `off`, `onAny`, `events`, from emittery);
- * every other property is an `AsyncCollection`.
+ * {@link Environment}'s (of `"async"`), plus the events (`on`, `once`, `off`, `onAny`, `events`,
+ * from emittery); every other property is an `AsyncCollection`.
  * @example
  * ```ts
  * import { type AsyncEnvironment, setup } from "pocketmap";

@@ -129,9 +129,9 @@ export type SyncCollections<S extends SchemaOf<S>> = {
 };
 
 /**
- * What `setup()` returns: every call blocks and returns its value. Its members are `Environment<"sync">`'s,
- * plus the events (`on`, `once`, `off`, `onAny`, `events`, from emittery); every other property is a
- * `SyncCollection`.
+ * What `setup()` returns: every call blocks and returns its value. Its members are
+ * {@link Environment}'s (of `"sync"`), plus the events (`on`, `once`, `off`, `onAny`, `events`, from
+ * emittery); every other property is a `SyncCollection`.
  * @example
  * ```ts
  * import { type SyncEnvironment, setup } from "pocketmap";
