@@ -69,6 +69,8 @@ declare function deleteLocal(id: string): void;`,
     kinds: ["async"],
   },
   "docs/sync.md": { declarations: "", kinds: ["sync"] },
+  // Its example makes its own environment (embedded mode): once is enough.
+  "docs/embedded.md": { declarations: "", kinds: ["async"] },
 };
 
 /** The declarations of `page` for tsc, for one kind. */

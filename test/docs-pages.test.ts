@@ -115,6 +115,16 @@ const COLLECTIONS = [
   },
 ];
 
+/** Unsets the POCKETBASE_* variables (embedded mode); returns what puts them back. */
+function withoutServerVariables(): () => void {
+  const names = ["POCKETBASE_URL", "POCKETBASE_EMAIL", "POCKETBASE_PASSWORD", "POCKETBASE_TOKEN"];
+  const saved = names.map((name) => [name, process.env[name]] as const);
+  for (const name of names) delete process.env[name];
+  return () => {
+    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+  };
+}
+
 /** What a page's blocks find in scope besides `env` and pocketmap's exports (see docs-context.ts). */
 async function values(page: string, admin: pocketmap.AsyncEnvironment): Promise<Record<string, unknown>> {
   const post = (title: string) => admin.posts!.create({ title });
@@ -166,7 +176,8 @@ describe.each(
     // Paths in the examples (fileFrom("clip.mp4"), { to: "copy.mp4" }) are the reader's working directory.
     await writeFile(join(dir, "clip.mp4"), new Uint8Array(1000).fill(7));
     process.chdir(dir);
-    restore = useServerVariables(pb);
+    // embedded.md shows embedded mode: no server URL anywhere, so its setup() starts a PocketBase.
+    restore = page === "docs/embedded.md" ? withoutServerVariables() : useServerVariables(pb);
   }, 120_000);
 
   afterAll(async () => {
@@ -189,6 +200,8 @@ describe.each(
     try {
       const logs = await runExamples(page, Object.keys(context), context, dir);
       expect(logs).toHaveLength(runnable(page).length);
+      // Its own server, not the one this test started.
+      if (page === "docs/embedded.md") expect(logs[0]![0]).not.toBe(pb.url);
     } finally {
       clearInterval(stop);
       await env.close();
