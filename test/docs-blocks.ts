@@ -12,7 +12,8 @@ export const root = join(import.meta.dirname, "..");
 
 /** The languages whose blocks are code that must run. */
 const LANGUAGES = new Set(["ts", "js", "typescript", "javascript"]);
-const FENCE = /^```(\S*)[^\n]*\n([\s\S]*?)^```\s*$/gm;
+// A fence may be indented (a block inside a list item); its closing fence has the same indent.
+const FENCE = /^( *)```(\S*)[^\n]*\n([\s\S]*?)^\1```\s*$/gm;
 const NOT_RUN = /<!--\s*not run:\s*((?:(?!-->)[\s\S])*?)\s*-->\s*$/;
 
 export interface CodeBlock {
@@ -43,12 +44,14 @@ export function pagePath(page: string): string {
 export function codeBlocks(page: string, markdown = readFileSync(join(root, pagePath(page)), "utf8")) {
   const blocks: CodeBlock[] = [];
   for (const match of markdown.matchAll(FENCE)) {
-    const language = match[1]!.toLowerCase();
+    const indent = match[1]!;
+    const language = match[2]!.toLowerCase();
     if (!LANGUAGES.has(language)) continue;
     const before = markdown.slice(0, match.index).trimEnd();
     const reason = NOT_RUN.exec(before)?.[1];
     const line = markdown.slice(0, match.index).split("\n").length;
-    blocks.push({ page: pagePath(page), line, language, code: match[2]!, notRun: reason });
+    const code = match[3]!.replace(new RegExp(`^${indent}`, "gm"), "");
+    blocks.push({ page: pagePath(page), line, language, code, notRun: reason });
   }
   return blocks;
 }

@@ -64,6 +64,7 @@ declare const oldId: string;`,
   "docs/realtime.md": {
     declarations: `declare const env: PM.AsyncEnvironment;
 declare const senv: PM.SyncEnvironment;
+declare function onPublished(event: PM.RecordEvent<PM.RecordOf<PM.BaseRecord>>): void;
 declare function upsertLocal(record: PM.BaseRecord): void;
 declare function deleteLocal(id: string): void;`,
     kinds: ["async"],

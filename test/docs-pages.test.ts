@@ -52,6 +52,7 @@ describe("the docs' code blocks", () => {
       "```sh\nnpm test\n```",
       "```typescript\nc();\n```\n\n```javascript\nd();\n```",
       "<!-- a note -->\n```ts\ne();\n```",
+      "- in a list:\n\n  ```ts\n  f();\n    g();\n  ```",
     ].join("\n\n");
     const blocks = codeBlocks("docs/example.md", page);
     expect(blocks.map((block) => [block.code.trim(), block.notRun])).toEqual([
@@ -60,8 +61,9 @@ describe("the docs' code blocks", () => {
       ["c();", undefined],
       ["d();", undefined],
       ["e();", undefined],
+      ["f();\n  g();", undefined],
     ]);
-    expect(blocks.map((block) => block.line)).toEqual([1, 6, 14, 18, 23]);
+    expect(blocks.map((block) => block.line)).toEqual([1, 6, 14, 18, 23, 29]);
   });
 });
 
@@ -153,7 +155,7 @@ async function values(page: string, admin: pocketmap.AsyncEnvironment): Promise<
       };
     }
     case "docs/realtime.md":
-      return { upsertLocal: () => {}, deleteLocal: () => {} };
+      return { onPublished: () => {}, upsertLocal: () => {}, deleteLocal: () => {} };
     default:
       return {};
   }
