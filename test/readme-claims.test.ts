@@ -120,7 +120,7 @@ describe("the reserved names", () => {
   it("and any other name is a collection", () => {
     const names = listed();
     for (const env of kinds) {
-      for (const name of ["posts", "logs", "emit", "clearListeners", "files"]) {
+      for (const name of ["posts", "logs", "emit", "clearListeners", "files", "emitter", "sink"]) {
         expect(names.has(name)).toBe(false);
         expect((env as unknown as Record<string, { name: string }>)[name]!.name).toBe(name);
       }

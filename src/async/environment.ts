@@ -3,7 +3,7 @@ import type { Admin } from "../abstract/admin-types.ts";
 import { type AsIdentity, asIdentity } from "../abstract/auth-operations.ts";
 import { buildBatch } from "../abstract/batch-requests.ts";
 import { CollectionCache, withCollectionProperties } from "../abstract/collection-properties.ts";
-import { EnvironmentEmitter } from "../abstract/emitter.ts";
+import { EMITTER, EnvironmentEmitter, SINK } from "../abstract/emitter.ts";
 import type { Environment, ReservedMembers } from "../abstract/environment-types.ts";
 import { NotFoundError } from "../abstract/errors/index.ts";
 import { fileURL } from "../abstract/files.ts";
@@ -52,12 +52,12 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
     super();
     const client =
       typeof target === "function"
-        ? new Client(target, options, this.sink)
+        ? new Client(target, options, this[SINK])
         : target.parent.as(
             typeof target.identity === "object" && "at" in target.identity
               ? (target.identity as AsIdentity)
               : asIdentity(target.identity),
-            this.sink,
+            this[SINK],
           );
     this.#client = client;
     this.#collections = new CollectionCache((name) => new AsyncCollection(client, name));
@@ -124,14 +124,14 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
       throw error;
     }
     this.#collections.forget(name);
-    void this.emitter.emit("collection:deleted", { name });
+    void this[EMITTER].emit("collection:deleted", { name });
     return true;
   }
 
   /** Creates a collection from a PocketBase collection model (superuser). */
   async createCollection(model: Record<string, unknown>): Promise<Record<string, unknown>> {
     const created = await this.#client.request<Record<string, unknown>>(collections.create(model));
-    void this.emitter.emit("collection:created", { name: String(created.name) });
+    void this[EMITTER].emit("collection:created", { name: String(created.name) });
     return created;
   }
 

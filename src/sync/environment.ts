@@ -1,7 +1,7 @@
 import type { Admin } from "../abstract/admin-types.ts";
 import { type AsIdentity, asIdentity } from "../abstract/auth-operations.ts";
 import { CollectionCache, withCollectionProperties } from "../abstract/collection-properties.ts";
-import { EnvironmentEmitter } from "../abstract/emitter.ts";
+import { EMITTER, EnvironmentEmitter, SINK } from "../abstract/emitter.ts";
 import type { Environment, ReservedMembers } from "../abstract/environment-types.ts";
 import { ClosedError, errorFromJSON, type SerializedError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
@@ -45,7 +45,7 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
     const id = register(options, SyncEnvironmentBase.#relayTo(new WeakRef<object>(this) as never), derived);
     this.#id = id;
     this.#options = options;
-    const forwarder = new EnvironmentForwarder(id, options.syncChunk, () => this.sink.listenerCount() > 0);
+    const forwarder = new EnvironmentForwarder(id, options.syncChunk, () => this[SINK].listenerCount() > 0);
     this.#forwarder = forwarder;
     this.#collections = new CollectionCache((name) => new SyncCollection(forwarder, name));
     setRoute(this, { forwarder, target: {} });
@@ -62,7 +62,7 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
    */
   static #relayTo(environment: WeakRef<SyncEnvironmentBase<never>>): (events: RelayedEvent[]) => void {
     return (events) => {
-      const emitter = environment.deref()?.emitter;
+      const emitter = environment.deref()?.[EMITTER];
       for (const [name, data] of events)
         void emitter?.emit(name as keyof EnvironmentEvents, revived(name, data) as never);
     };
