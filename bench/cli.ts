@@ -73,17 +73,19 @@ function readdirRecursive(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" }).map((p) => path.join(dir, p));
 }
 
-// Writes the child's peak RSS (bytes) to BENCH_RSS_FILE when it exits (process.exit or not).
+// Writes the child's peak RSS (bytes) and CPU time (µs, user + system, all its threads) to
+// BENCH_RSS_FILE when it exits (process.exit or not).
 const RSS_PRELOAD =
   "data:text/javascript," +
   encodeURIComponent(
     `import { writeFileSync } from "node:fs";
-process.on("exit", () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS * 1024)));`,
+process.on("exit", () => { const u = process.resourceUsage(); writeFileSync(process.env.BENCH_RSS_FILE, u.maxRSS * 1024 + " " + (u.userCPUTime + u.systemCPUTime)); });`,
   );
 
 interface Run {
   ms: number;
   rssMB?: number;
+  cpuMs?: number;
   stdout: string;
 }
 
@@ -110,11 +112,14 @@ function run(args: string[], env: Record<string, string>, rss = false): Promise<
         return;
       }
       let rssMB: number | undefined;
+      let cpuMs: number | undefined;
       if (rss) {
-        rssMB = Number(readFileSync(rssFile, "utf8")) / 2 ** 20;
+        const [bytes, micros] = readFileSync(rssFile, "utf8").split(" ").map(Number);
+        rssMB = bytes! / 2 ** 20;
+        cpuMs = micros! / 1000;
         rmSync(rssFile, { force: true });
       }
-      resolve({ ms, rssMB, stdout });
+      resolve({ ms, rssMB, cpuMs, stdout });
     });
   });
 }
@@ -239,10 +244,11 @@ async function main(): Promise<void> {
         rmSync(dir, { recursive: true, force: true });
       }
     };
+    // With the preload: CPU time, much less disturbed than wall time by a busy machine.
     const oneShot = (kind: keyof typeof ONE_SHOT, cache: Record<string, string> = warmCache) =>
-      run(esm(ONE_SHOT[kind]), { ...base, ...cache, B_C: "one", B_ID: id });
+      run(esm(ONE_SHOT[kind]), { ...base, ...cache, B_C: "one", B_ID: id }, true);
     const cliGet = (cache: Record<string, string> = warmCache) =>
-      run([cli, "get", "one", id], { ...cliEnv, ...cache });
+      run([cli, "get", "one", id], { ...cliEnv, ...cache }, true);
     const startKinds: Record<string, () => Promise<Run>> = {
       "cli get": () => cliGet(),
       "cli get, first run": () => firstRun(cliGet),
@@ -254,23 +260,29 @@ async function main(): Promise<void> {
     const check = await startKinds["cli get"]!();
     if ((JSON.parse(check.stdout) as { id: string }).id !== id) throw new Error("cli get: wrong record");
     for (const kind of Object.values(startKinds)) await kind(); // warm the page cache (and cache-warm)
-    const startup: Record<string, number[]> = Object.fromEntries(Object.keys(startKinds).map((k) => [k, []]));
     const names = Object.keys(startKinds);
+    const startup: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
+    const startupCpu: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
     for (let i = 0; i < STARTUPS; i++) {
       for (let j = 0; j < names.length; j++) {
         const name = names[(i + j) % names.length]!; // rotating order
-        startup[name]!.push((await startKinds[name]!()).ms);
+        const r = await startKinds[name]!();
+        startup[name]!.push(r.ms);
+        startupCpu[name]!.push(r.cpuMs!);
       }
     }
     const startMedians = Object.fromEntries(names.map((n) => [n, median(startup[n]!)]));
+    const cpuMedians = Object.fromEntries(names.map((n) => [n, median(startupCpu[n]!)]));
     console.log(
-      `\nStart-up, fresh processes, ${STARTUPS} each (ms, wall from spawn to exit; "first run": empty compile cache)\n`,
+      `\nStart-up, fresh processes, ${STARTUPS} each (ms, wall from spawn to exit; CPU user + system of all the child's threads; "first run": empty compile cache)\n`,
     );
-    console.log("| kind | median | min | max | × sdk |\n| --- | ---: | ---: | ---: | ---: |");
+    console.log(
+      "| kind | median | min | max | × sdk | CPU median | × sdk |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    );
     for (const n of names) {
       const s = startup[n]!;
       console.log(
-        `| ${n} | ${startMedians[n]!.toFixed(1)} | ${Math.min(...s).toFixed(1)} | ${Math.max(...s).toFixed(1)} | ${(startMedians[n]! / startMedians["one-shot sdk"]!).toFixed(2)}× |`,
+        `| ${n} | ${startMedians[n]!.toFixed(1)} | ${Math.min(...s).toFixed(1)} | ${Math.max(...s).toFixed(1)} | ${(startMedians[n]! / startMedians["one-shot sdk"]!).toFixed(2)}× | ${cpuMedians[n]!.toFixed(1)} | ${(cpuMedians[n]! / cpuMedians["one-shot sdk"]!).toFixed(2)}× |`,
       );
     }
 
@@ -442,6 +454,8 @@ async function main(): Promise<void> {
       startup: {
         samplesMs: Object.fromEntries(names.map((n) => [n, startup[n]!.map((v) => round(v))])),
         mediansMs: Object.fromEntries(names.map((n) => [n, round(startMedians[n]!)])),
+        cpuSamplesMs: Object.fromEntries(names.map((n) => [n, startupCpu[n]!.map((v) => round(v))])),
+        cpuMediansMs: Object.fromEntries(names.map((n) => [n, round(cpuMedians[n]!)])),
       },
       import: {
         samples: { cli: samples(imports.cli), sdk: samples(imports.sdk) },
