@@ -22,21 +22,21 @@ export function loadUndici(): Promise<Undici> {
 }
 
 type Constructor = abstract new (...args: never[]) => object;
-/** A CommonJS module of undici's (no types of their own: checked below instead). */
-const part = <T>(path: string): Promise<{ default: T }> => import(`undici/lib/${path}.js`);
 
 async function loadParts(): Promise<Undici> {
+  // Literal paths, so that a bundler of the user's sees them (undici-parts.d.ts types them).
   const [pool, client, dispatcher, request] = await Promise.all([
-    part<typeof undici.Pool>("dispatcher/pool"),
-    part<typeof undici.Client>("dispatcher/client"),
-    part<Constructor>("dispatcher/dispatcher"),
-    part<unknown>("api/api-request"),
+    import("undici/lib/dispatcher/pool.js"),
+    import("undici/lib/dispatcher/client.js"),
+    import("undici/lib/dispatcher/dispatcher.js"),
+    import("undici/lib/api/api-request.js"),
   ]);
-  const Pool = pool.default;
-  const Client = client.default;
-  const Dispatcher = dispatcher.default;
+  const Pool = pool.default as typeof undici.Pool;
+  const Client = client.default as typeof undici.Client;
+  const Dispatcher = dispatcher.default as Constructor;
   if (
     typeof request.default !== "function" ||
+    typeof Dispatcher !== "function" ||
     !(Pool?.prototype instanceof Dispatcher) ||
     !(Client?.prototype instanceof Dispatcher)
   )
