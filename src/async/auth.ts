@@ -129,9 +129,11 @@ export class AuthState {
 
   /** Refreshes a token identity through its collection's `auth-refresh` (deduplicated). */
   refresh(): Promise<string> {
-    this.#login ??= this.#refresh().then(connectionFree).finally(() => {
-      this.#login = undefined;
-    });
+    this.#login ??= this.#refresh()
+      .then(connectionFree)
+      .finally(() => {
+        this.#login = undefined;
+      });
     return this.#login;
   }
 
@@ -166,9 +168,11 @@ export class AuthState {
 
   /** Logs in as the configured superuser (deduplicated across concurrent callers). */
   login(): Promise<string> {
-    this.#login ??= this.#superuserLogin().then(connectionFree).finally(() => {
-      this.#login = undefined;
-    });
+    this.#login ??= this.#superuserLogin()
+      .then(connectionFree)
+      .finally(() => {
+        this.#login = undefined;
+      });
     return this.#login;
   }
 
