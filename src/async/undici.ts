@@ -1,8 +1,11 @@
 // undici's Pool and Client, loaded on first use. Its index loads all of undici (fetch, WebSocket,
-// caches, mocks: about twice the code, 40-70 ms of a one-shot script's start-up); pocketmap needs only
+// caches, mocks: about twice the code, tens of ms of a one-shot script's start-up); pocketmap needs only
 // the two dispatchers and `request()`, which the index adds to Dispatcher.prototype: this file does
-// the same with those three modules (undici has no "exports" map, so they can be imported), and falls
+// the same with four of its modules (undici has no "exports" map, so they can be imported), and falls
 // back to the index if a later undici moved them.
+/// <reference path="./undici-parts.d.ts" />
+// (Referenced, not only included: a program that compiles src/ from elsewhere, a consumer's through
+// the "pocketmap:source" condition, needs those declarations too.)
 import type * as undici from "undici";
 
 export interface Undici {
