@@ -17,7 +17,7 @@ const shared: Options = {
 export default defineConfig([
   {
     ...shared,
-    entry: { index: "src/index.ts", cli: "src/cli/pocketmap.ts" },
+    entry: { index: "src/index.ts" },
     format: ["esm", "cjs"],
     // emittery is bundled, so are its types: the CommonJS types must not import an ESM-only package
     // (TS1479 under module node16).
@@ -27,9 +27,14 @@ export default defineConfig([
   },
   {
     ...shared,
-    // The sync worker, ESM only (both builds of index start it): a small entry that turns on the
-    // compile cache, then the worker itself.
-    entry: { worker: "src/sync/worker-entry.ts", "worker-main": "src/sync/worker.ts" },
+    // ESM only. The sync worker (both builds of index start it) and the `pocketmap` command: each a
+    // small entry that turns on the compile cache, then the code itself.
+    entry: {
+      worker: "src/sync/worker-entry.ts",
+      "worker-main": "src/sync/worker.ts",
+      cli: "src/cli/pocketmap.ts",
+      "cli-main": "src/cli/main.ts",
+    },
     format: ["esm"],
   },
 ]);

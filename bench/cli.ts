@@ -3,7 +3,10 @@
 //
 //   1. start-up: `node dist/cli.js get C ID`, a one-shot script (setup, getOne, exit) on pocketmap's
 //      sync kind, the same on the async kind, and the same on the SDK (authWithPassword, getOne, exit);
-//      the kinds take turns, medians of BENCH_STARTUP (10) processes each;
+//      the kinds take turns, medians of BENCH_STARTUP (10) processes each. The CLI and the sync
+//      worker turn on Node's compile cache in pocketmap's cache dir (POCKETMAP_CACHE_DIR): "warm" runs
+//      share one dir, filled by the warm-up run (every run after a user's first), "first run" ones get
+//      a new empty dir each (a user's very first run, which also writes the cache);
 //   2. import: BENCH_ROWS (50,000) CSV rows (title, n) into a fresh collection, `pocketmap import
 //      --quiet` against a hand-written SDK script using createBatch() in chunks of the server's
 //      batch.maxRequests, which is set to PocketBase's default of 50 for both;
@@ -20,6 +23,7 @@
 //   BENCH_ROWS=20000 node bench/cli.ts     a smaller import/export
 //   BENCH_QUICK=1 node bench/cli.ts        smoke run (2,000 rows, 3 start-ups per kind, ~15 s)
 //   BENCH_IMPORTS / BENCH_EXPORTS / BENCH_STARTUP   runs per kind (default 2 / 3 / 10)
+//   BENCH_NAME=cli-2026-12-06-startup      the result's name (default cli-<yyyy-mm-dd>)
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -69,17 +73,19 @@ function readdirRecursive(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" }).map((p) => path.join(dir, p));
 }
 
-// Writes the child's peak RSS (bytes) to BENCH_RSS_FILE when it exits (process.exit or not).
+// Writes the child's peak RSS (bytes) and CPU time (µs, user + system, all its threads) to
+// BENCH_RSS_FILE when it exits (process.exit or not).
 const RSS_PRELOAD =
   "data:text/javascript," +
   encodeURIComponent(
     `import { writeFileSync } from "node:fs";
-process.on("exit", () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS * 1024)));`,
+process.on("exit", () => { const u = process.resourceUsage(); writeFileSync(process.env.BENCH_RSS_FILE, u.maxRSS * 1024 + " " + (u.userCPUTime + u.systemCPUTime)); });`,
   );
 
 interface Run {
   ms: number;
   rssMB?: number;
+  cpuMs?: number;
   stdout: string;
 }
 
@@ -106,11 +112,14 @@ function run(args: string[], env: Record<string, string>, rss = false): Promise<
         return;
       }
       let rssMB: number | undefined;
+      let cpuMs: number | undefined;
       if (rss) {
-        rssMB = Number(readFileSync(rssFile, "utf8")) / 2 ** 20;
+        const [bytes, micros] = readFileSync(rssFile, "utf8").split(" ").map(Number);
+        rssMB = bytes! / 2 ** 20;
+        cpuMs = micros! / 1000;
         rmSync(rssFile, { force: true });
       }
-      resolve({ ms, rssMB, stdout });
+      resolve({ ms, rssMB, cpuMs, stdout });
     });
   });
 }
@@ -205,7 +214,10 @@ async function main(): Promise<void> {
     for (const name of collections) await admin.collections.create({ name, type: "base", fields });
     const id = (await admin.collection("one").create({ title: "the one record", n: 1 })).id;
     const base = { B_URL: url, B_EMAIL: email, B_PASSWORD: password };
+    // The compile cache of the CLI and the sync worker: the bench's own, filled by its first runs.
+    const warmCache = { POCKETMAP_CACHE_DIR: path.join(work, "cache-warm") };
     const cliEnv = {
+      ...warmCache,
       POCKETBASE_URL: url,
       POCKETBASE_EMAIL: email,
       POCKETBASE_PASSWORD: password,
@@ -223,30 +235,54 @@ async function main(): Promise<void> {
     );
 
     // 1. Start-up.
+    /** A new, empty compile cache for one run, removed after it. */
+    const firstRun = async (start: (cache: Record<string, string>) => Promise<Run>) => {
+      const dir = mkdtempSync(path.join(work, "cache-cold-"));
+      try {
+        return await start({ POCKETMAP_CACHE_DIR: dir });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    // With the preload: CPU time, much less disturbed than wall time by a busy machine.
+    const oneShot = (kind: keyof typeof ONE_SHOT, cache: Record<string, string> = warmCache) =>
+      run(esm(ONE_SHOT[kind]), { ...base, ...cache, B_C: "one", B_ID: id }, true);
+    const cliGet = (cache: Record<string, string> = warmCache) =>
+      run([cli, "get", "one", id], { ...cliEnv, ...cache }, true);
     const startKinds: Record<string, () => Promise<Run>> = {
-      "cli get": () => run([cli, "get", "one", id], cliEnv),
-      "one-shot sync": () => run(esm(ONE_SHOT.sync), { ...base, B_C: "one", B_ID: id }),
-      "one-shot async": () => run(esm(ONE_SHOT.async), { ...base, B_C: "one", B_ID: id }),
-      "one-shot sdk": () => run(esm(ONE_SHOT.sdk), { ...base, B_C: "one", B_ID: id }),
+      "cli get": () => cliGet(),
+      "cli get, first run": () => firstRun(cliGet),
+      "one-shot sync": () => oneShot("sync"),
+      "one-shot sync, first run": () => firstRun((cache) => oneShot("sync", cache)),
+      "one-shot async": () => oneShot("async"),
+      "one-shot sdk": () => oneShot("sdk"),
     };
     const check = await startKinds["cli get"]!();
     if ((JSON.parse(check.stdout) as { id: string }).id !== id) throw new Error("cli get: wrong record");
-    for (const kind of Object.values(startKinds)) await kind(); // warm the page cache
-    const startup: Record<string, number[]> = Object.fromEntries(Object.keys(startKinds).map((k) => [k, []]));
+    for (const kind of Object.values(startKinds)) await kind(); // warm the page cache (and cache-warm)
     const names = Object.keys(startKinds);
+    const startup: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
+    const startupCpu: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
     for (let i = 0; i < STARTUPS; i++) {
       for (let j = 0; j < names.length; j++) {
         const name = names[(i + j) % names.length]!; // rotating order
-        startup[name]!.push((await startKinds[name]!()).ms);
+        const r = await startKinds[name]!();
+        startup[name]!.push(r.ms);
+        startupCpu[name]!.push(r.cpuMs!);
       }
     }
     const startMedians = Object.fromEntries(names.map((n) => [n, median(startup[n]!)]));
-    console.log(`\nStart-up, fresh processes, ${STARTUPS} each (ms, wall from spawn to exit)\n`);
-    console.log("| kind | median | min | max | × sdk |\n| --- | ---: | ---: | ---: | ---: |");
+    const cpuMedians = Object.fromEntries(names.map((n) => [n, median(startupCpu[n]!)]));
+    console.log(
+      `\nStart-up, fresh processes, ${STARTUPS} each (ms, wall from spawn to exit; CPU user + system of all the child's threads; "first run": empty compile cache)\n`,
+    );
+    console.log(
+      "| kind | median | min | max | × sdk | CPU median | × sdk |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    );
     for (const n of names) {
       const s = startup[n]!;
       console.log(
-        `| ${n} | ${startMedians[n]!.toFixed(1)} | ${Math.min(...s).toFixed(1)} | ${Math.max(...s).toFixed(1)} | ${(startMedians[n]! / startMedians["one-shot sdk"]!).toFixed(2)}× |`,
+        `| ${n} | ${startMedians[n]!.toFixed(1)} | ${Math.min(...s).toFixed(1)} | ${Math.max(...s).toFixed(1)} | ${(startMedians[n]! / startMedians["one-shot sdk"]!).toFixed(2)}× | ${cpuMedians[n]!.toFixed(1)} | ${(cpuMedians[n]! / cpuMedians["one-shot sdk"]!).toFixed(2)}× |`,
       );
     }
 
@@ -345,8 +381,16 @@ async function main(): Promise<void> {
         value: startMedians["cli get"]! / sdkStart,
         target: GOALS.startup,
       },
+      "start-up: cli get, first run (empty compile cache) ÷ sdk one-shot": {
+        value: startMedians["cli get, first run"]! / sdkStart,
+        target: GOALS.startup,
+      },
       "start-up: sync one-shot ÷ sdk one-shot": {
         value: startMedians["one-shot sync"]! / sdkStart,
+        target: GOALS.startup,
+      },
+      "start-up: sync one-shot, first run (empty compile cache) ÷ sdk one-shot": {
+        value: startMedians["one-shot sync, first run"]! / sdkStart,
         target: GOALS.startup,
       },
       "start-up: async one-shot ÷ sdk one-shot": {
@@ -404,10 +448,14 @@ async function main(): Promise<void> {
         quick: QUICK,
         timing:
           "wall time from spawn to exit, measured by the parent; peak RSS = resourceUsage().maxRSS at exit",
+        compileCache:
+          "NODE_COMPILE_CACHE unset for every child; pocketmap's own cache (CLI and sync worker) in POCKETMAP_CACHE_DIR: one shared dir filled by the warm-up run, or a new empty dir per 'first run'",
       },
       startup: {
         samplesMs: Object.fromEntries(names.map((n) => [n, startup[n]!.map((v) => round(v))])),
         mediansMs: Object.fromEntries(names.map((n) => [n, round(startMedians[n]!)])),
+        cpuSamplesMs: Object.fromEntries(names.map((n) => [n, startupCpu[n]!.map((v) => round(v))])),
+        cpuMediansMs: Object.fromEntries(names.map((n) => [n, round(cpuMedians[n]!)])),
       },
       import: {
         samples: { cli: samples(imports.cli), sdk: samples(imports.sdk) },

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tokenExpiry } from "../src/async/auth.ts";
 import { BadRequestError, setup, UnauthorizedError } from "../src/index.ts";
 import { type EmbeddedServer, startEmbedded } from "../src/server/embedded.ts";
-import { server } from "./helpers.ts";
+import { countingProxy } from "./count-proxy.ts";
+import { server, until } from "./helpers.ts";
 import { failure, KINDS, openEnvWith } from "./kinds.ts";
 
 const TOKEN_SECONDS = 10;
@@ -91,6 +92,30 @@ describe("authentication", () => {
     expect(paths.filter((path) => path.endsWith("/auth-with-password"))).toHaveLength(1);
     expect(logins).toHaveLength(1);
     await env.close();
+  });
+
+  it.each(KINDS)("%s: the first request goes on the login's connection, not a second one", async (kind) => {
+    const { url, email, password } = server();
+    const proxy = await countingProxy(url);
+    try {
+      const env = openEnvWith(kind, { url: proxy.url, email, password });
+      const paths: string[] = [];
+      env.on("request", ({ data }) => {
+        paths.push(data.path);
+      });
+      expect((await env.collection("authors").list({ perPage: 1 })).page).toBe(1);
+      // The sync kind's events arrive when the main thread is free.
+      await until(() => paths.length >= 2);
+      expect(paths.map((path) => path.split("?")[0])).toEqual([
+        "/api/collections/_superusers/auth-with-password",
+        "/api/collections/authors/records",
+      ]);
+      // On a remote server, a second connection would be a second TCP and TLS handshake.
+      expect(proxy.connections).toBe(1);
+      await env.close();
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("rejects wrong credentials without echoing them", async () => {

@@ -1,13 +1,15 @@
-// pocketmap watch: NDJSON lines of changes another client makes, a filter, and Ctrl-C exits 130.
+// pocketmap watch: NDJSON lines of changes another client makes, a filter, reconnect notes, and Ctrl-C
+// exits 130.
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { CLI, serverVariables } from "./cli-run.ts";
+import { faultProxy } from "./fault-proxy.ts";
 import { freshPosts, superuserEnv, until } from "./helpers.ts";
 
 /** Starts `pocketmap watch`; resolves once it says it is watching, with its output so far. */
-async function startWatch(args: string[]) {
+async function startWatch(args: string[], url?: string) {
   const child: ChildProcess = spawn(process.execPath, [CLI, "watch", ...args], {
-    env: { ...process.env, ...serverVariables() },
+    env: { ...process.env, ...serverVariables(), ...(url ? { POCKETBASE_URL: url } : {}) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output = { stdout: "", stderr: "" };
@@ -52,5 +54,36 @@ describe("pocketmap watch", () => {
     expect(output.stdout).not.toContain("small");
     child.kill("SIGINT");
     expect((await exited).code).toBe(130);
+  });
+
+  it("notes a stream cut mid-way on stderr, reconnects, keeps following, and still exits 130", async () => {
+    const name = await freshPosts(admin, "cliwatchr");
+    const proxy = await faultProxy();
+    try {
+      const { child, output, exited } = await startWatch([name], proxy.url);
+      const lines = () => output.stdout.trimEnd().split("\n").filter(Boolean);
+      const before = await admin.collection(name).create({ title: "before the cut", n: 1 });
+      expect(await until(() => output.stdout.includes(before.id))).toBe(true);
+      expect(output.stderr).not.toContain("connection lost");
+
+      expect(await proxy.cutStreams()).toBe(1);
+      expect(await until(() => /reconnected after \d+ attempt/.test(output.stderr))).toBe(true);
+      expect(output.stderr).toMatch(/pocketmap: realtime connection lost \(.+\); reconnecting\n/);
+      expect(output.stderr).toMatch(
+        /pocketmap: reconnected after 1 attempt\(s\); changes in between may have been missed\n/,
+      );
+      // The new stream goes through the proxy too, and follows the collection.
+      expect(await proxy.streaming()).toBe(1);
+      const after = await admin.collection(name).create({ title: "after the cut", n: 2 });
+      expect(await until(() => output.stdout.includes(after.id))).toBe(true);
+      expect(lines().map((line) => JSON.parse(line).record.id)).toEqual([before.id, after.id]);
+      // Notes go to stderr only: stdout stays NDJSON.
+      expect(output.stdout).not.toContain("reconnect");
+
+      child.kill("SIGINT");
+      expect(await exited).toEqual({ code: 130, signal: null });
+    } finally {
+      await proxy.close();
+    }
   });
 });

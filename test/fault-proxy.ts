@@ -12,6 +12,10 @@ export interface FaultProxy {
   inject(fault: Fault | Fault[] | undefined): Promise<void>;
   /** "hang": requests held now, and held ones the client has given up on (closed). */
   hung(): Promise<{ hanging: number; released: number }>;
+  /** Cuts every event stream (realtime) passing through now, mid-stream; resolves with how many. */
+  cutStreams(): Promise<number>;
+  /** How many event streams are passing through now. */
+  streaming(): Promise<number>;
   /** The requests that arrived since the last look (method, path, raw header lines), and forgets them. */
   seen(): Promise<SeenRequest[]>;
   close(): Promise<void>;
@@ -53,6 +57,8 @@ export async function faultProxy(): Promise<FaultProxy> {
         hanging,
         released,
       })),
+    cutStreams: () => ask<{ cut: number }>({ cut: true }).then((reply) => reply.cut),
+    streaming: () => ask<{ streaming: number }>({ stats: true }).then((reply) => reply.streaming),
     seen: () => ask<{ seen: SeenRequest[] }>({ seen: true }).then((reply) => reply.seen),
     async close() {
       await worker.terminate();

@@ -1,8 +1,10 @@
 // Timeouts and retries: idempotent requests are retried, writes only when they never left.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { Transport } from "../src/async/transport.ts";
 import { AbortError, InvalidInputError, NetworkError, setup, TimeoutError } from "../src/index.ts";
-import { tripwire } from "./helpers.ts";
+import { server, tripwire } from "./helpers.ts";
 
 describe("transport", () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -134,5 +136,28 @@ describe("transport", () => {
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidInputError);
     expect(wire.connections).toBe(0);
+  });
+
+  it("loads only the parts of undici it uses (not its index: fetch, WebSocket, caches, mocks)", async () => {
+    // A fresh process: the test runner's own threads may have loaded all of undici.
+    const script = `
+      import { createRequire } from "node:module";
+      const { setup } = await import(${JSON.stringify(new URL("../src/index.ts", import.meta.url).href)});
+      const env = setup({ async: true, url: process.env.T_URL, email: process.env.T_EMAIL, password: process.env.T_PASSWORD });
+      const page = await env.collection("_superusers").list({ perPage: 1 });
+      await env.close();
+      const loaded = Object.keys(createRequire(import.meta.url).cache).filter((path) => path.includes("undici"));
+      console.log(JSON.stringify({ total: page.totalItems, loaded }));`;
+    const { url, email, password } = server();
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+      env: { ...process.env, T_URL: url, T_EMAIL: email, T_PASSWORD: password },
+    });
+    const { total, loaded } = JSON.parse(stdout) as { total: number; loaded: string[] };
+    expect(total).toBeGreaterThan(0);
+    const names = loaded.map((path) => path.replaceAll("\\", "/").replace(/^.*\/undici\//, ""));
+    expect(names).toContain("lib/dispatcher/pool.js");
+    expect(names).toContain("lib/api/api-request.js");
+    expect(names).not.toContain("index.js");
+    expect(names.some((name) => name.startsWith("lib/web/"))).toBe(false);
   });
 });

@@ -129,9 +129,11 @@ export class AuthState {
 
   /** Refreshes a token identity through its collection's `auth-refresh` (deduplicated). */
   refresh(): Promise<string> {
-    this.#login ??= this.#refresh().finally(() => {
-      this.#login = undefined;
-    });
+    this.#login ??= this.#refresh()
+      .then(connectionFree)
+      .finally(() => {
+        this.#login = undefined;
+      });
     return this.#login;
   }
 
@@ -166,9 +168,11 @@ export class AuthState {
 
   /** Logs in as the configured superuser (deduplicated across concurrent callers). */
   login(): Promise<string> {
-    this.#login ??= this.#superuserLogin().finally(() => {
-      this.#login = undefined;
-    });
+    this.#login ??= this.#superuserLogin()
+      .then(connectionFree)
+      .finally(() => {
+        this.#login = undefined;
+      });
     return this.#login;
   }
 
@@ -227,4 +231,13 @@ export class AuthState {
     this.onAuth({ collection: "_superusers", id: (result.record ?? result.admin)?.id ?? "" });
     return result.token;
   }
+}
+
+/**
+ * Resolves with `token` once the event loop has turned. undici's pool counts the connection that
+ * carried the login as busy until then, so the requests that waited for the login would open a second
+ * connection (on a remote server, another TCP and TLS handshake) instead of reusing that one.
+ */
+function connectionFree(token: string): Promise<string> {
+  return new Promise((resolve) => setImmediate(resolve, token));
 }

@@ -10,6 +10,7 @@ import type { RequestSpec } from "../abstract/operations.ts";
 import { REALTIME_SILENCE_LIMIT, reconnectDelay, submitSubscriptions } from "../abstract/realtime.ts";
 import type { EnvironmentEvents } from "../abstract/types.ts";
 import { describe, type EventData, readStream, streamError } from "./realtime-stream.ts";
+import { loadUndici } from "./undici.ts";
 
 /** Who hears a topic: `message` with each delivered payload, `end` once when the connection closes. */
 export interface TopicListener {
@@ -245,7 +246,7 @@ export class RealtimeConnection {
 
   /** Opens the stream and reads it to its end; `onLive` runs once the set has been submitted. */
   async #stream(signal: AbortSignal, onLive: () => void): Promise<void> {
-    const { Client } = await import("undici");
+    const { Client } = await loadUndici();
     const url = new URL(await this.#options.url());
     this.#http ??= new Client(url.origin, {
       // No heartbeats come from PocketBase; a stream silent beyond its idle close is dead.

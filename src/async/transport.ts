@@ -18,6 +18,7 @@ import { isPlainObject } from "../abstract/validate.ts";
 import { describeFieldErrors, isNetworkFailure, neverSent, redact, refusedArgument } from "./failures.ts";
 import { type StreamedBody, streamFormData, toFormData } from "./multipart.ts";
 import { discard, keep, type Received, receive } from "./receive.ts";
+import { loadUndici } from "./undici.ts";
 
 export interface TransportOptions {
   timeout: number;
@@ -102,7 +103,7 @@ export class Transport {
    * main thread, and loading it costs tens of milliseconds of start-up.
    */
   static async open(url: string, options: TransportOptions): Promise<Transport> {
-    const { Pool } = await import("undici");
+    const { Pool } = await loadUndici();
     const origin = new URL(url).origin;
     const pool = new Pool(origin, {
       connections: options.connections,

@@ -1,6 +1,4 @@
 // What every command file exports, the global flags, and the parsing shared by all commands.
-import { writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { PocketmapError } from "../abstract/errors/pocketmap-error.ts";
 import type { AsyncEnvironment } from "../async/environment.ts";
 import { didYouMean } from "./suggest.ts";
@@ -90,7 +88,9 @@ export function parseCommandArgs(args: string[], flags: Flags): { values: Values
     ]),
   );
   try {
-    const parsed = parseArgs({ args, options: config, allowPositionals: true, strict: true });
+    const parsed = process
+      .getBuiltinModule("node:util")
+      .parseArgs({ args, options: config, allowPositionals: true, strict: true });
     return { values: parsed.values as Values, positionals: parsed.positionals };
   } catch (error) {
     const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(String((error as Error).message))?.[1];
@@ -156,5 +156,5 @@ export async function writeOutput(
   stdout: NodeJS.WritableStream,
 ): Promise<void> {
   if (file === undefined) await write(stdout, text);
-  else await writeFile(file, text);
+  else await process.getBuiltinModule("node:fs/promises").writeFile(file, text);
 }

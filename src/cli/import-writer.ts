@@ -1,6 +1,5 @@
 // Writing import rows in chunks through createMany/upsertMany: a failing row is set aside with its
 // reason and the chunk's other rows are written, none of them twice (docs/batch.md, BatchError).
-import { randomBytes } from "node:crypto";
 import { BatchError } from "../abstract/errors/batch.ts";
 import type { AsyncCollection } from "../async/collection.ts";
 
@@ -70,7 +69,10 @@ export async function writeRows(
 /** A new record id as PocketBase makes them: 15 characters of a-z and 0-9. */
 function newId(): string {
   const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  return Array.from(randomBytes(15), (byte) => alphabet[byte % alphabet.length]).join("");
+  return Array.from(
+    process.getBuiltinModule("node:crypto").randomBytes(15),
+    (byte) => alphabet[byte % alphabet.length],
+  ).join("");
 }
 
 /**

@@ -1,7 +1,5 @@
 // Reading import input: CSV and TSV (csv-parse), NDJSON and JSON, from a file or stdin, row by row.
-import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 
 export const IMPORT_FORMATS = ["auto", "json", "ndjson", "csv", "tsv"] as const;
 export type ImportFormat = Exclude<(typeof IMPORT_FORMATS)[number], "auto">;
@@ -33,13 +31,13 @@ async function open(
   file: string,
   format: ImportFormat | "auto",
 ): Promise<{ input: Readable; format: ImportFormat }> {
-  const source = file === "-" ? process.stdin : createReadStream(file);
+  const source = file === "-" ? process.stdin : process.getBuiltinModule("node:fs").createReadStream(file);
   source.setEncoding("utf8");
   if (format !== "auto") return { input: source, format };
   const chunks = source[Symbol.asyncIterator]();
   const first = await chunks.next();
   const head = first.done ? "" : String(first.value);
-  const input = Readable.from(
+  const input = process.getBuiltinModule("node:stream").Readable.from(
     (async function* () {
       if (head !== "") yield head;
       for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield String(next.value);
@@ -81,6 +79,7 @@ export async function readRows(
       }
       yield* skipped.splice(0);
     } else if (format === "ndjson") {
+      const { createInterface } = process.getBuiltinModule("node:readline");
       for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
         if (line.trim() === "") continue;
         row++;

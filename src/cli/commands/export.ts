@@ -1,6 +1,3 @@
-import { createWriteStream } from "node:fs";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { type Command, choiceFlag, expectArgs, stringFlag } from "../command.ts";
 import { type Progress, progressMode, startProgress } from "../progress.ts";
 import { cell, columnsOf, jsonFields, modelOf, secretFields } from "../records.ts";
@@ -41,7 +38,9 @@ values are written as JSON text, empty values as empty cells. -o FILE.csv implie
       progress,
       secretFields(model),
     );
-    const out = file === undefined ? stdout : createWriteStream(file);
+    const { Readable } = process.getBuiltinModule("node:stream");
+    const { pipeline } = process.getBuiltinModule("node:stream/promises");
+    const out = file === undefined ? stdout : process.getBuiltinModule("node:fs").createWriteStream(file);
     if (format === "csv" || format === "tsv") {
       const columns = columnsOf(model, fields, expand);
       const json = jsonFields(model);

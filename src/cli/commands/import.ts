@@ -1,5 +1,4 @@
-import { createWriteStream, type WriteStream } from "node:fs";
-import { finished } from "node:stream/promises";
+import type { WriteStream } from "node:fs";
 import { type Command, choiceFlag, expectArgs, stringFlag, UsageError, write } from "../command.ts";
 import { converter, RowError } from "../convert.ts";
 import { type Reject, type Row, resolveKeys, writeRows } from "../import-writer.ts";
@@ -59,7 +58,9 @@ File and autodate fields are not imported. Exit 1 when any row was rejected; the
     const typed = actual === "json" || actual === "ndjson";
 
     const rejectsOut: WriteStream | undefined =
-      errorsFile === undefined ? undefined : createWriteStream(errorsFile);
+      errorsFile === undefined
+        ? undefined
+        : process.getBuiltinModule("node:fs").createWriteStream(errorsFile);
     let rejected = 0;
     let written = 0;
     const shown: string[] = [];
@@ -111,7 +112,7 @@ File and autodate fields are not imported. Exit 1 when any row was rejected; the
     progress.stop();
     if (rejectsOut) {
       rejectsOut.end();
-      await finished(rejectsOut);
+      await process.getBuiltinModule("node:stream/promises").finished(rejectsOut);
     }
 
     const verb = dryRun ? "would import" : "imported";

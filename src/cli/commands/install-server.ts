@@ -1,6 +1,5 @@
-import { access, constants } from "node:fs/promises";
-import { join } from "node:path";
 import { cacheDir, installPocketBase, pinnedVersion, pocketBaseVersion } from "../../server/binary.ts";
+import { nodeModules } from "../../server/node-modules.ts";
 import { type Command, expectArgs, stringFlag, write } from "../command.ts";
 
 export const installServer: Command = {
@@ -21,7 +20,8 @@ export const installServer: Command = {
   async run({ positionals, values, stdout, stderr }) {
     expectArgs(this, positionals, 0);
     const version = stringFlag(values, "version", pinnedVersion())!;
-    const cached = join(cacheDir(), `pocketbase-${version}`, "pocketbase");
+    const cached = nodeModules.path.join(cacheDir(), `pocketbase-${version}`, "pocketbase");
+    const { access, constants } = nodeModules.fsPromises;
     const already = await access(cached, constants.X_OK).then(
       () => true,
       () => false,

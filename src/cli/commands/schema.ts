@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import type { CollectionModel } from "../../abstract/admin-types.ts";
 import { type Command, expectArgs, stringFlag, UsageError, write, writeOutput } from "../command.ts";
 import { allCollections } from "../records.ts";
@@ -36,7 +35,9 @@ export const schema: Command = {
     expectArgs(this, positionals, 2);
     let models: CollectionModel[];
     try {
-      models = JSON.parse(await readFile(positionals[1]!, "utf8"));
+      models = JSON.parse(
+        await process.getBuiltinModule("node:fs/promises").readFile(positionals[1]!, "utf8"),
+      );
     } catch (error) {
       throw new UsageError(
         `schema import: ${positionals[1]} is not a JSON file of models: ${(error as Error).message}`,
