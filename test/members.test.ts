@@ -30,7 +30,7 @@ const MEMBERS = [
   "events",
   "close",
 ] as const;
-const RESERVED = ["replicate", "sync"];
+const RESERVED = ["sync"];
 
 describe.each(KINDS)("the environment's members (%s kind)", (kind) => {
   const env = openEnv(kind);

@@ -10,11 +10,14 @@ import { collectionSurface, type Surface } from "../src/abstract/surface.ts";
 import type {
   AsyncCollection,
   AsyncEnvironment,
+  AsyncReplication,
   BaseRecord,
   Collection,
   CollectionModel,
   ListResult,
   RecordOf,
+  Replication,
+  ReplicationSummary,
   RequestOptions,
   SavedFile,
   Schema,
@@ -146,7 +149,14 @@ describe("types", () => {
     };
     void files;
     expectTypeOf<AsyncEnvironment["sync"]>().toBeNever();
-    expectTypeOf<SyncEnvironment<Shop>["replicate"]>().toBeNever();
+    expectTypeOf<SyncEnvironment<Shop>["sync"]>().toBeNever();
+    const replication = () => {
+      expectTypeOf(sync.replicate(sync, sync)).toEqualTypeOf<ReplicationSummary>();
+      expectTypeOf(sync.replicate(sync, sync, { live: true })).toEqualTypeOf<Replication<"sync">>();
+      expectTypeOf(async.replicate(async, { url: "http://x" })).toEqualTypeOf<AsyncReplication>();
+      expectTypeOf(async.replicate(async, async)).resolves.toEqualTypeOf<ReplicationSummary>();
+    };
+    void replication;
     expectTypeOf<AsyncEnvironment["posts"]>().toEqualTypeOf<AsyncCollection>();
   });
 

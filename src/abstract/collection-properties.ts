@@ -19,7 +19,6 @@ const NOT_COLLECTIONS = new Set([
 // Members the design names that this version does not have yet: never collections (a collection of
 // that name is `env.collection(name)`), and calling one says so.
 const RESERVED: { readonly [N in ReservedMember]: string } = {
-  replicate: "replication",
   sync: "two-way sync",
 };
 

@@ -1,6 +1,8 @@
 // The environment's members, declared once for both kinds (types.ts holds the record API,
 // admin-types.ts the services).
 import type { Admin } from "./admin-types.ts";
+import type { SetupOptions } from "./options.ts";
+import type { ReplicateOptions, ReplicateResult } from "./replication-types.ts";
 import type {
   BaseRecord,
   BatchBuilder,
@@ -24,10 +26,21 @@ import type {
 } from "./types.ts";
 
 /**
+ * One side of a replication: an environment of either kind, or the options of one (which must name a
+ * `url`; the replication opens it and closes it when it ends).
+ *
+ * @example
+ * const side: ReplicationSide = { url: "http://127.0.0.1:8090", email, password };
+ */
+export type ReplicationSide =
+  // biome-ignore lint/suspicious/noExplicitAny: an environment of any schema
+  Environment<Kind, any> | (Omit<SetupOptions, "async"> & { url: string });
+
+/**
  * Members of the environment that the design names and this version does not have yet. They are never
  * collections (a collection of that name is `env.collection(name)`); calling one throws.
  */
-export type ReservedMember = "replicate" | "sync";
+export type ReservedMember = "sync";
 
 /** The reserved members' type: `never`, so that using one fails to compile. */
 export type ReservedMembers = { readonly [N in ReservedMember]: never };
@@ -92,7 +105,24 @@ export interface Environment<K extends Kind, S extends SchemaOf<S> = Schema> {
     callback: (data: unknown) => void,
     options?: SubscribeOptions,
   ): Ret<K, Unsubscribe<K>>;
-  /** Closes the connection pool and stops an embedded server. */
+  /**
+   * Copies collections from `source` to `target` (environments of either kind, or setup options with
+   * a `url`), as PouchDB's replicate does: the schema, then records with their ids and files in
+   * relation order, then deletes; checkpoints on the target let the next run read only what changed.
+   * `{ live: true }` keeps following the source. The async kind returns the (awaitable) handle; the
+   * sync kind blocks and returns the summary, or for a live one returns the handle. See
+   * docs/replication.md.
+   *
+   * @example
+   * const summary = await env.replicate(env, { url: "http://backup:8090", email, password });
+   * console.log(summary.written, summary.deleted, summary.notCopied);
+   */
+  replicate<O extends ReplicateOptions = ReplicateOptions>(
+    source: ReplicationSide,
+    target: ReplicationSide,
+    options?: O,
+  ): ReplicateResult<K, O>;
+  /** Closes the connection pool and stops an embedded server (and any live replication it runs). */
   close(): Ret<K, void>;
   /** The superuser services. */
   readonly admin: Admin<K>;

@@ -1,0 +1,74 @@
+// What one replication run carries from collection to collection: both sides, the checkpoint store,
+// the counts it reports, and what it could not copy.
+import type { Environment } from "../../abstract/environment-types.ts";
+import { AbortError } from "../../abstract/errors/index.ts";
+import type {
+  CollectionSummary,
+  ReplicationConflict,
+  ReplicationProgress,
+} from "../../abstract/replication-types.ts";
+import type { CheckpointStore } from "./checkpoints.ts";
+import type { CollectionPlan } from "./plan.ts";
+
+/** A record as PocketBase returns it. */
+export type Row = Record<string, unknown> & { id: string; updated?: string };
+
+/** Records read per request (PocketBase's maximum). */
+export const PAGE = 1000;
+
+export interface RunContext {
+  source: Environment<"async">;
+  target: Environment<"async">;
+  store: CheckpointStore;
+  /** Milliseconds read again before a checkpoint. */
+  overlap: number;
+  signal: AbortSignal;
+  /** The caller's filter for a collection ("" for none). */
+  filterOf(name: string): string;
+  progress(progress: ReplicationProgress): void;
+  /** Counts per collection, in plan order. */
+  stats: Map<string, CollectionSummary>;
+  /** What could not be copied: auth records created without their password, files the source hid. */
+  lost: { passwords: number; files: number };
+  conflicts: ReplicationConflict[];
+  /**
+   * Two-way sync: whether a source record is to be left alone (it is the other direction's own write,
+   * or it lost a conflict). Undefined: copy every record read.
+   */
+  skip?: (plan: CollectionPlan, record: Row) => boolean | Promise<boolean>;
+  /** Two-way sync: told of each record written, as the target returned it. */
+  wrote?: (plan: CollectionPlan, record: Row) => void;
+}
+
+export function statsOf(context: RunContext, name: string): CollectionSummary {
+  let found = context.stats.get(name);
+  if (!found) {
+    found = { name, read: 0, written: 0, deleted: 0 };
+    context.stats.set(name, found);
+  }
+  return found;
+}
+
+export function report(context: RunContext, name: string, phase: ReplicationProgress["phase"]): void {
+  const { read, written, deleted } = statsOf(context, name);
+  context.progress({ collection: name, phase, read, written, deleted });
+}
+
+/** Stops a cancelled run between requests. */
+export function checkCancelled(context: RunContext): void {
+  if (context.signal.aborted)
+    throw new AbortError({ status: 0, message: "pocketmap: the replication was cancelled" });
+}
+
+/** A filter of parts joined with `&&`, each in parentheses; undefined when there are none. */
+export function joinFilters(...parts: string[]): string | undefined {
+  const kept = parts.filter((part) => part !== "");
+  return kept.length === 0 ? undefined : kept.map((part) => `(${part})`).join(" && ");
+}
+
+/** A PocketBase date (`2026-12-06 21:47:27.123Z`) moved back by `ms`, in the same form. */
+export function before(updated: string, ms: number): string {
+  const time = Date.parse(updated.replace(" ", "T"));
+  if (Number.isNaN(time)) return "";
+  return new Date(time - ms).toISOString().replace("T", " ");
+}
