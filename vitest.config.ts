@@ -14,6 +14,7 @@ const ONCE = [
   "test/docs-auth.test.ts",
   "test/docs-admin.test.ts",
   "test/docs-files.test.ts",
+  "test/docs-replication.test.ts",
   "test/docs-settings-backups.test.ts",
   "test/sync-memory.test.ts",
   "test/identity-leak.test.ts",

@@ -60,8 +60,14 @@ describe.each(KINDS)("replicate() one-shot (%s kind)", (kind) => {
     await expectSame(sourceEnv, targetEnv, PREFIX);
   }, 300_000);
 
-  it("a second run reads about nothing and writes nothing", async () => {
-    const summary = await env.replicate(side(source), side(target));
+  it("a second run, with environments of this kind as its sides, reads nothing and writes nothing", async () => {
+    const from = openEnvWith(kind, side(source));
+    let summary: Awaited<ReturnType<typeof env.replicate>>;
+    try {
+      summary = await env.replicate(from, env);
+    } finally {
+      await from.close();
+    }
     expect(summary.written).toBe(0);
     expect(summary.read).toBe(0);
     await expectSame(sourceEnv, targetEnv, PREFIX);
