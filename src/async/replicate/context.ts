@@ -4,10 +4,12 @@ import type { Environment } from "../../abstract/environment-types.ts";
 import { AbortError } from "../../abstract/errors/index.ts";
 import type {
   CollectionSummary,
+  ReplicateOptions,
   ReplicationConflict,
   ReplicationProgress,
 } from "../../abstract/replication-types.ts";
-import type { CheckpointStore } from "./checkpoints.ts";
+import { CheckpointStore } from "./checkpoints.ts";
+import type { ReplicationHandle } from "./handle.ts";
 import type { CollectionPlan } from "./plan.ts";
 
 /** A record as PocketBase returns it. */
@@ -32,12 +34,15 @@ export interface RunContext {
   lost: { passwords: number; files: number };
   conflicts: ReplicationConflict[];
   /**
-   * Two-way sync: whether a source record is to be left alone (it is the other direction's own write,
-   * or it lost a conflict). Undefined: copy every record read.
+   * Two-way sync: the records of a page to write (not the other direction's own writes, nor the
+   * losers of a conflict). Undefined: every record read.
    */
-  skip?: (plan: CollectionPlan, record: Row) => boolean | Promise<boolean>;
-  /** Two-way sync: told of each record written, as the target returned it. */
-  wrote?: (plan: CollectionPlan, record: Row) => void;
+  select?: (plan: CollectionPlan, records: readonly Row[]) => Promise<Row[]>;
+  /**
+   * Two-way sync: which of the target's records a delete walk may delete (those the other direction
+   * has already carried over: one the source lacks was deleted there). Undefined: any.
+   */
+  deletable?: (plan: CollectionPlan) => Promise<(updated: string) => boolean>;
 }
 
 export function statsOf(context: RunContext, name: string): CollectionSummary {
@@ -71,4 +76,33 @@ export function before(updated: string, ms: number): string {
   const time = Date.parse(updated.replace(" ", "T"));
   if (Number.isNaN(time)) return "";
   return new Date(time - ms).toISOString().replace("T", " ");
+}
+
+/** Default overlap: PocketBase's default batch timeout, the longest a transaction normally holds. */
+export const DEFAULT_OVERLAP = 3000;
+
+/** The context of a run between two open sides. */
+export async function contextFor(
+  source: Environment<"async">,
+  target: Environment<"async">,
+  options: ReplicateOptions,
+  signal: AbortSignal,
+  handle: ReplicationHandle,
+): Promise<RunContext> {
+  const filter = options.filter;
+  return {
+    source,
+    target,
+    store: new CheckpointStore(target, await source.url()),
+    overlap: options.overlap ?? DEFAULT_OVERLAP,
+    signal,
+    filterOf: (name) => (typeof filter === "string" ? filter : (filter?.[name] ?? "")),
+    progress(progress) {
+      handle.emit("progress", progress);
+      options.onProgress?.(progress);
+    },
+    stats: new Map(),
+    lost: { passwords: 0, files: 0 },
+    conflicts: [],
+  };
 }

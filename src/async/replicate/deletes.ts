@@ -8,25 +8,24 @@ import { pagesAfter } from "./records.ts";
 /** Ids deleted per deleteMany call. */
 const DELETE_CHUNK = 500;
 
-/** Ids of a side's collection in id order, one by one. */
+/** Ids (and `updated`) of a side's collection in id order, one by one. */
 async function* idsOf(
   context: RunContext,
   side: "source" | "target",
   plan: CollectionPlan,
   filter: string,
-): AsyncGenerator<string> {
+): AsyncGenerator<{ id: string; updated: string }> {
   const byId = { ...plan, incremental: false };
   const env = side === "source" ? context.source : context.target;
-  for await (const page of pagesAfter(env, byId, filter, undefined, {
-    fields: "id",
-    signal: context.signal,
-  })) {
-    for (const record of page) yield record.id;
+  const fields = plan.incremental ? "id,updated" : "id";
+  for await (const page of pagesAfter(env, byId, filter, undefined, { fields, signal: context.signal })) {
+    for (const record of page) yield { id: record.id, updated: String(record.updated ?? "") };
   }
 }
 
 /** Deletes from the target what the source no longer has; returns how many. */
 export async function removeDeleted(context: RunContext, plan: CollectionPlan): Promise<number> {
+  const may = context.deletable ? await context.deletable(plan) : () => true;
   const source = idsOf(context, "source", plan, context.filterOf(plan.name));
   const target = idsOf(context, "target", plan, "");
   let pending: string[] = [];
@@ -42,9 +41,10 @@ export async function removeDeleted(context: RunContext, plan: CollectionPlan): 
   };
   let s = await source.next();
   for (let t = await target.next(); !t.done; t = await target.next()) {
-    while (!s.done && s.value < t.value) s = await source.next();
-    if (!s.done && s.value === t.value) continue;
-    pending.push(t.value);
+    while (!s.done && s.value.id < t.value.id) s = await source.next();
+    if (!s.done && s.value.id === t.value.id) continue;
+    if (!may(t.value.updated)) continue;
+    pending.push(t.value.id);
     if (pending.length >= DELETE_CHUNK) await flush();
   }
   await flush();

@@ -47,12 +47,13 @@ async function apply(context: RunContext, plans: readonly CollectionPlan[], chan
     const last = new Map<string, Change>();
     for (const change of changes) if (change.plan === plan) last.set(change.record.id, change);
     if (last.size === 0) continue;
-    const writes: Row[] = [];
+    let writes: Row[] = [];
     const deletes: string[] = [];
     for (const change of last.values()) {
       if (change.action === "delete") deletes.push(change.record.id);
-      else if (!(await context.skip?.(plan, change.record))) writes.push(change.record);
+      else writes.push(change.record);
     }
+    if (context.select) writes = await context.select(plan, writes);
     await writePage(context, plan, writes, []);
     if (deletes.length > 0) await context.target.collection(plan.name).deleteMany(deletes);
     const now = Date.now();

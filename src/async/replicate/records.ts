@@ -136,11 +136,7 @@ async function copyFrom(
   )) {
     stats.read += page.length;
     let fresh = page.filter((record) => checkpoint?.recent[record.id] !== record.updated);
-    if (context.skip) {
-      const kept: Row[] = [];
-      for (const record of fresh) if (!(await context.skip(plan, record))) kept.push(record);
-      fresh = kept;
-    }
+    if (context.select) fresh = await context.select(plan, fresh);
     await writePage(context, plan, fresh, plan.cyclicFields);
     if (plan.incremental) {
       // A page re-read behind the checkpoint (the overlap) does not move it back.

@@ -4,17 +4,14 @@ import type { Environment, ReplicationSide } from "../../abstract/environment-ty
 import { InvalidInputError } from "../../abstract/errors/index.ts";
 import { environmentMark } from "../../abstract/replication-params.ts";
 import type { ReplicateOptions, ReplicationSummary } from "../../abstract/replication-types.ts";
-import { CheckpointStore } from "./checkpoints.ts";
-import type { RunContext } from "./context.ts";
+import { contextFor, type RunContext } from "./context.ts";
 import { ReplicationHandle } from "./handle.ts";
 import { followLive } from "./live.ts";
 import { copyAll, prepare, summaryOf } from "./run.ts";
+import { syncSides } from "./two-way.ts";
 
 /** Opens an async environment from setup options (the environment's own factory: no layer above). */
 export type OpenSide = (options: Record<string, unknown>) => Environment<"async">;
-
-/** Default overlap: PocketBase's default batch timeout, the longest a transaction normally holds. */
-export const DEFAULT_OVERLAP = 3000;
 
 interface Opened {
   env: Environment<"async">;
@@ -30,32 +27,6 @@ function openSide(side: ReplicationSide, name: string, open: OpenSide): Opened {
     );
   }
   return { env: side as Environment<"async">, owned: false };
-}
-
-/** The context of a run between two open sides. */
-export async function contextFor(
-  source: Environment<"async">,
-  target: Environment<"async">,
-  options: ReplicateOptions,
-  signal: AbortSignal,
-  handle: ReplicationHandle,
-): Promise<RunContext> {
-  const filter = options.filter;
-  return {
-    source,
-    target,
-    store: new CheckpointStore(target, await source.url()),
-    overlap: options.overlap ?? DEFAULT_OVERLAP,
-    signal,
-    filterOf: (name) => (typeof filter === "string" ? filter : (filter?.[name] ?? "")),
-    progress(progress) {
-      handle.emit("progress", progress);
-      options.onProgress?.(progress);
-    },
-    stats: new Map(),
-    lost: { passwords: 0, files: 0 },
-    conflicts: [],
-  };
 }
 
 /** Starts a replication from `source` to `target`; see docs/replication.md. */
@@ -91,3 +62,25 @@ export function replicate(
 }
 
 export type { ReplicationSummary };
+
+/** Starts a two-way sync between `a` and `b`; see docs/replication.md. */
+export function syncBoth(
+  a: ReplicationSide,
+  b: ReplicationSide,
+  options: ReplicateOptions,
+  open: OpenSide,
+): ReplicationHandle {
+  return new ReplicationHandle(async (signal, handle) => {
+    const opened: Opened[] = [];
+    try {
+      opened.push(openSide(a, "a", open));
+      opened.push(openSide(b, "b", open));
+      return await syncSides(opened[0]!.env, opened[1]!.env, options, signal, handle);
+    } catch (error) {
+      if (!signal.aborted) handle.emit("error", error as Error);
+      throw error;
+    } finally {
+      for (const { env, owned } of opened) if (owned) await env.close().catch(() => {});
+    }
+  });
+}

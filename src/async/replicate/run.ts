@@ -21,6 +21,12 @@ export async function prepare(
 
 /** Copies records and deletes, collection by collection; the schema is copied already. */
 export async function copyAll(context: RunContext, plans: readonly CollectionPlan[]): Promise<void> {
+  await copyRecords(context, plans);
+  await removeAll(context, plans);
+}
+
+/** Copies each collection's changed records, in relation order (a cycle in two passes). */
+export async function copyRecords(context: RunContext, plans: readonly CollectionPlan[]): Promise<void> {
   const records = plans.filter((p) => p.type !== "view");
   for (const p of records) statsOf(context, p.name);
   for (let i = 0; i < records.length; ) {
@@ -47,7 +53,11 @@ export async function copyAll(context: RunContext, plans: readonly CollectionPla
       if (checkpoint) await context.store.save(p.model.id, context.filterOf(p.name), checkpoint);
     }
   }
-  for (const p of [...records].reverse()) {
+}
+
+/** Deletes from the target what the source no longer has, children first. */
+export async function removeAll(context: RunContext, plans: readonly CollectionPlan[]): Promise<void> {
+  for (const p of plans.filter((q) => q.type !== "view").reverse()) {
     await removeDeleted(context, p);
     report(context, p.name, "deletes");
     checkCancelled(context);

@@ -146,5 +146,4 @@ export async function writePage(
     written.push(...(await send(context, plan, docs)));
   }
   statsOf(context, plan.name).written += written.length;
-  if (context.wrote) for (const record of written) context.wrote(plan, record);
 }
