@@ -78,6 +78,8 @@ const VALID: Record<string, unknown> = {
   filename: "a.txt",
   source: { url: "http://127.0.0.1:9" },
   target: { url: "http://127.0.0.1:9" },
+  a: { url: "http://127.0.0.1:9" },
+  b: { url: "http://127.0.0.1:9" },
 };
 const TEXT = new Set([
   "password",

@@ -37,15 +37,6 @@ export type ReplicationSide =
   Environment<Kind, any> | (Omit<SetupOptions, "async"> & { url: string });
 
 /**
- * Members of the environment that the design names and this version does not have yet. They are never
- * collections (a collection of that name is `env.collection(name)`); calling one throws.
- */
-export type ReservedMember = "sync";
-
-/** The reserved members' type: `never`, so that using one fails to compile. */
-export type ReservedMembers = { readonly [N in ReservedMember]: never };
-
-/**
  * The environment's members, declared once for both kinds. Every other property name is a collection;
  * the emitter members (`on`, `once`, `off`, `onAny`, `events`) come from one shared class.
  */
@@ -120,6 +111,20 @@ export interface Environment<K extends Kind, S extends SchemaOf<S> = Schema> {
   replicate<O extends ReplicateOptions = ReplicateOptions>(
     source: ReplicationSide,
     target: ReplicationSide,
+    options?: O,
+  ): ReplicateResult<K, O>;
+  /**
+   * Replicates both ways between `a` and `b` (as `replicate()` takes its sides): a write one direction
+   * made is never copied back, and a record changed on both sides converges on the version with the
+   * later `updated` (each such conflict is in the summary's `conflicts`). See docs/replication.md.
+   *
+   * @example
+   * const { conflicts } = await env.sync(laptop, server);
+   * for (const c of conflicts) console.log(`${c.collection}/${c.id}: kept ${c.winner}'s version`);
+   */
+  sync<O extends ReplicateOptions = ReplicateOptions>(
+    a: ReplicationSide,
+    b: ReplicationSide,
     options?: O,
   ): ReplicateResult<K, O>;
   /** Closes the connection pool and stops an embedded server (and any live replication it runs). */

@@ -138,6 +138,7 @@ export const environmentSurface = {
   download: call(fileRecord, filename, options("download")),
   subscribe: subscribe(topic, callback("callback"), options("subscribe")),
   replicate: replication(side("source"), side("target"), options("replicate")),
+  sync: replication(side("a"), side("b"), options("replicate")),
   close: local(),
   // The sync kind derives its own identity on the calling thread; the worker opens its twin on first use.
   as: local(identity),

@@ -4,7 +4,7 @@ import { type AsIdentity, asIdentity } from "../abstract/auth-operations.ts";
 import { buildBatch } from "../abstract/batch-requests.ts";
 import { CollectionCache, withCollectionProperties } from "../abstract/collection-properties.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
-import type { Environment, ReplicationSide, ReservedMembers } from "../abstract/environment-types.ts";
+import type { Environment, ReplicationSide } from "../abstract/environment-types.ts";
 import { NotFoundError } from "../abstract/errors/index.ts";
 import { fileURL } from "../abstract/files.ts";
 import { health, sendSpec } from "../abstract/operations.ts";
@@ -37,7 +37,7 @@ import { AsyncCollection } from "./collection.ts";
 import { download } from "./files.ts";
 import { guardMethods } from "./guard.ts";
 import type { ReplicationHandle } from "./replicate/handle.ts";
-import { replicate } from "./replicate/replicate.ts";
+import { replicate, syncBoth } from "./replicate/replicate.ts";
 import { createAdmin } from "./services.ts";
 
 /** The async environment: collections by property, index or `collection()`, and the services. */
@@ -215,7 +215,22 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
     target: ReplicationSide,
     options?: O,
   ): AsyncReplication {
-    const handle = replicate(source, target, { ...options }, (opts) => openOptions(opts));
+    return this.#track(replicate(source, target, { ...options }, (opts) => openOptions(opts)));
+  }
+
+  /**
+   * Replicates both ways between `a` and `b`: no echo, and a record changed on both sides converges on
+   * the version with the later `updated` (reported in `conflicts`). See docs/replication.md.
+   */
+  sync<O extends ReplicateOptions = ReplicateOptions>(
+    a: ReplicationSide,
+    b: ReplicationSide,
+    options?: O,
+  ): AsyncReplication {
+    return this.#track(syncBoth(a, b, { ...options }, (opts) => openOptions(opts)));
+  }
+
+  #track(handle: ReplicationHandle): ReplicationHandle {
     this.#replications.add(handle);
     void handle.done.finally(() => this.#replications.delete(handle)).catch(() => {});
     return handle;
@@ -241,9 +256,7 @@ export type AsyncCollections<S extends SchemaOf<S>> = {
   readonly [name: string]: AsyncCollection;
 };
 
-export type AsyncEnvironment<S extends SchemaOf<S> = Schema> = AsyncEnvironmentBase<S> &
-  AsyncCollections<S> &
-  ReservedMembers;
+export type AsyncEnvironment<S extends SchemaOf<S> = Schema> = AsyncEnvironmentBase<S> & AsyncCollections<S>;
 
 export function createAsyncEnvironment<S extends SchemaOf<S>>(
   target: () => Promise<ServerTarget>,

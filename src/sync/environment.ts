@@ -2,7 +2,7 @@ import type { Admin } from "../abstract/admin-types.ts";
 import { type AsIdentity, asIdentity } from "../abstract/auth-operations.ts";
 import { CollectionCache, withCollectionProperties } from "../abstract/collection-properties.ts";
 import { EnvironmentEmitter } from "../abstract/emitter.ts";
-import type { Environment, ReservedMembers } from "../abstract/environment-types.ts";
+import type { Environment } from "../abstract/environment-types.ts";
 import { ClosedError, errorFromJSON, type SerializedError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
 import { markEnvironment, setOpenInWorker } from "../abstract/replication-params.ts";
@@ -136,9 +136,7 @@ export type SyncCollections<S extends SchemaOf<S>> = {
   readonly [name: string]: SyncCollection;
 };
 
-export type SyncEnvironment<S extends SchemaOf<S> = Schema> = SyncEnvironmentBase<S> &
-  SyncCollections<S> &
-  ReservedMembers;
+export type SyncEnvironment<S extends SchemaOf<S> = Schema> = SyncEnvironmentBase<S> & SyncCollections<S>;
 
 export function createSyncEnvironment<S extends SchemaOf<S>>(options: ResolvedOptions): SyncEnvironment<S> {
   return SyncEnvironmentBase.wrap(new SyncEnvironmentBase<S>(options));
