@@ -88,7 +88,12 @@ export interface ReplicationConflict {
   winner: "a" | "b";
 }
 
-/** The events of a replication handle. */
+/**
+ * The events of a replication handle.
+ *
+ * @example
+ * live.on("error", (error) => console.warn("retrying after", error.message));
+ */
 export interface ReplicationEvents {
   progress: ReplicationProgress;
   /** Live: a change is being copied. */
@@ -114,12 +119,20 @@ export interface Replication<K extends Kind> {
   on<E extends keyof ReplicationEvents>(event: E, listener: (data: ReplicationEvents[E]) => void): () => void;
 }
 
-/** The async kind's handle is also awaitable, as PouchDB's is: `await env.replicate(a, b)`. */
+/**
+ * The async kind's handle is also awaitable, as PouchDB's is.
+ *
+ * @example
+ * const summary = await env.replicate(a, b); // or: const handle = env.replicate(a, b); await handle.done
+ */
 export interface AsyncReplication extends Replication<"async">, PromiseLike<ReplicationSummary> {}
 
 /**
  * What `env.replicate()` returns: in the async kind the handle; in the sync kind a one-shot run's
  * summary (the call blocks), or a live one's handle.
+ *
+ * @example
+ * const summary: ReplicateResult<"sync", {}> = syncEnv.replicate(a, b);
  */
 export type ReplicateResult<K extends Kind, O> = K extends "sync"
   ? O extends { live: true }

@@ -34,6 +34,19 @@ export interface RunContext {
   lost: { passwords: number; files: number };
   conflicts: ReplicationConflict[];
   /**
+   * What this run has read, per collection (id → `updated`, the latest 50,000): the unsettled tail a
+   * run reads again before it ends is not written twice.
+   */
+  seen: Map<string, Map<string, string>>;
+  /**
+   * One-shot runs: collections the target had no record of (and no checkpoint for) when the run began;
+   * their delete walk is skipped: what they hold, the run copied. (A record the source deletes during
+   * the run is deleted by the next one.)
+   */
+  emptyAtStart: Set<string>;
+  /** A live replication: its catch-ups always walk for deletes. */
+  live: boolean;
+  /**
    * Two-way sync: the records of a page to write (not the other direction's own writes, nor the
    * losers of a conflict). Undefined: every record read.
    */
@@ -104,5 +117,8 @@ export async function contextFor(
     stats: new Map(),
     lost: { passwords: 0, files: 0 },
     conflicts: [],
+    seen: new Map(),
+    emptyAtStart: new Set(),
+    live: options.live === true,
   };
 }

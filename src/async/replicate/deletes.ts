@@ -25,6 +25,8 @@ async function* idsOf(
 
 /** Deletes from the target what the source no longer has; returns how many. */
 export async function removeDeleted(context: RunContext, plan: CollectionPlan): Promise<number> {
+  // Empty when this run began: it holds only what the run copied, so the walk would find nothing.
+  if (context.emptyAtStart.has(plan.name)) return 0;
   const may = context.deletable ? await context.deletable(plan) : () => true;
   const source = idsOf(context, "source", plan, context.filterOf(plan.name));
   const target = idsOf(context, "target", plan, "");

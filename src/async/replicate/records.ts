@@ -70,6 +70,25 @@ export async function* pagesAfter(
   }
 }
 
+/** Records a run remembers having read, per collection (id → `updated`), beyond the checkpoint's. */
+const SEEN_LIMIT = 50_000;
+
+function seenIn(context: RunContext, name: string): Map<string, string> {
+  let found = context.seen.get(name);
+  if (!found) {
+    found = new Map();
+    context.seen.set(name, found);
+  }
+  return found;
+}
+
+/** Remembers a record read this run, forgetting the oldest past the limit (then re-read means re-written). */
+function remember(seen: Map<string, string>, record: Row): void {
+  seen.delete(record.id);
+  seen.set(record.id, String(record.updated));
+  if (seen.size > SEEN_LIMIT) seen.delete(seen.keys().next().value!);
+}
+
 /** How far the source's clock may be behind this machine's for `settledBound` to find a bound. */
 const CLOCK_SLACK = 1000;
 
@@ -135,7 +154,11 @@ async function copyFrom(
     pagesAfter(context.source, plan, filter, start, { signal: context.signal }),
   )) {
     stats.read += page.length;
-    let fresh = page.filter((record) => checkpoint?.recent[record.id] !== record.updated);
+    const seen = seenIn(context, plan.name);
+    let fresh = page.filter(
+      (record) => checkpoint?.recent[record.id] !== record.updated && seen.get(record.id) !== record.updated,
+    );
+    for (const record of page) remember(seen, record);
     if (context.select) fresh = await context.select(plan, fresh);
     await writePage(context, plan, fresh, plan.cyclicFields);
     if (plan.incremental) {
@@ -164,6 +187,12 @@ export async function copyChanged(
 ): Promise<{ checkpoint: Checkpoint | undefined; start: Cursor | undefined }> {
   const filter = context.filterOf(plan.name);
   const saved = plan.incremental ? await context.store.load(plan.model.id, filter) : undefined;
+  if (saved === undefined && !context.live) {
+    const page = await context.target
+      .collection(plan.name)
+      .list({ perPage: 1, fields: "id", skipTotal: true });
+    if (page.items.length === 0) context.emptyAtStart.add(plan.name);
+  }
   const start = startOf(plan, saved, context.overlap);
   if (!plan.incremental) {
     await copyFrom(context, plan, undefined, undefined, "", defer);
