@@ -192,9 +192,11 @@ try {
       ratio: round(copyRatio),
     },
     heap: {
-      halfMB: round(half.peak / 2 ** 20, 1),
-      allMB: round(all.peak / 2 ** 20, 1),
+      retainedHalfMB: round(half.held / 2 ** 20, 1),
+      retainedAllMB: round(all.held / 2 ** 20, 1),
       ratio: round(heapRatio),
+      peakHalfMB: round(half.peak / 2 ** 20, 1),
+      peakAllMB: round(all.peak / 2 ** 20, 1),
       gc: gc !== undefined,
     },
     live: {
@@ -205,7 +207,10 @@ try {
     },
     goals: {
       copy: { goal: `≤ ${GOALS.copy}× the SDK`, met: copyRatio <= GOALS.copy },
-      heap: { goal: `${ROWS} ÷ ${ROWS / 2} records ≤ ${GOALS.heap}×`, met: heapRatio <= GOALS.heap },
+      heap: {
+        goal: `retained heap, ${ROWS} ÷ ${ROWS / 2} records ≤ ${GOALS.heap}×`,
+        met: heapRatio <= GOALS.heap,
+      },
       latency: { goal: `median ≤ ${GOALS.latency} ms`, met: latency <= GOALS.latency },
     },
   };
