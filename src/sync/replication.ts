@@ -29,8 +29,18 @@ export class SyncReplication implements Replication<"sync"> {
     this.done.catch(() => {});
     this.#unsubscribe = subscribe((message) => {
       const [event, data] = message as ReplicationPush;
-      if (event === "done") return this.#settle?.(data as ReplicationSummary);
-      if (event === "failed") return fail(errorFromJSON(data as SerializedError));
+      if (event === "done" || event === "failed") {
+        // It ended by itself (it failed for good): its stand-ins go, so the process may exit.
+        queueMicrotask(() => {
+          try {
+            this.#unsubscribe();
+          } catch {
+            // The environment was closed meanwhile: nothing is left to release.
+          }
+        });
+        if (event === "done") return this.#settle?.(data as ReplicationSummary);
+        return fail(errorFromJSON(data as SerializedError));
+      }
       if (event === "progress") this.#count(data as ReplicationEvents["progress"]);
       this.#emit(event, event === "error" ? errorFromJSON(data as SerializedError) : data);
     });
