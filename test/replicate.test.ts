@@ -116,6 +116,11 @@ describe("replicate()'s input", () => {
           expect(error).toBeInstanceOf(InvalidInputError);
           expect(error.message).toMatch(message);
         }
+        const same = await failure(() =>
+          env.replicate({ url: "http://127.0.0.1:9" }, { url: "http://127.0.0.1:9/" }),
+        );
+        expect(same).toBeInstanceOf(InvalidInputError);
+        expect(same.message).toMatch(/needs two servers/);
         const bad = await failure(() =>
           env.replicate({ url: "http://x" }, { url: "http://y" }, { collections: [] } as never),
         );

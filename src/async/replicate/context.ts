@@ -1,7 +1,7 @@
 // What one replication run carries from collection to collection: both sides, the checkpoint store,
 // the counts it reports, and what it could not copy.
 import type { Environment } from "../../abstract/environment-types.ts";
-import { AbortError } from "../../abstract/errors/index.ts";
+import { AbortError, InvalidInputError } from "../../abstract/errors/index.ts";
 import type {
   CollectionSummary,
   ReplicateOptions,
@@ -103,10 +103,15 @@ export async function contextFor(
   handle: ReplicationHandle,
 ): Promise<RunContext> {
   const filter = options.filter;
+  const from = await source.url();
+  // Onto itself, every run would rewrite what it reads, and read it again the next time.
+  if (from === (await target.url())) {
+    throw new InvalidInputError(`pocketmap: replication needs two servers; both sides are ${from}`);
+  }
   return {
     source,
     target,
-    store: new CheckpointStore(target, await source.url()),
+    store: new CheckpointStore(target, from),
     overlap: options.overlap ?? DEFAULT_OVERLAP,
     signal,
     filterOf: (name) => (typeof filter === "string" ? filter : (filter?.[name] ?? "")),
