@@ -58,10 +58,29 @@ describe("pocketmap replicate", () => {
     expect(await envB.collection("items").count()).toBe(300);
   }, 120_000);
 
+  it("takes the configured server's identity for a side that is the configured server", async () => {
+    const run = await cli(["replicate", a.url, b.url], {
+      variables: {
+        POCKETBASE_URL: a.url,
+        POCKETBASE_EMAIL: a.email,
+        POCKETBASE_PASSWORD: a.password,
+        POCKETMAP_TARGET_EMAIL: b.email,
+        POCKETMAP_TARGET_PASSWORD: b.password,
+      },
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).written).toBe(0);
+  }, 120_000);
+
   it("says what is wrong with its arguments, exit 2", async () => {
     const run = await cli(["replicate", "not a url", b.url], { variables });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/source must be a server URL/);
+    const inUrl = await cli(["replicate", `http://me:secret@127.0.0.1:1`, b.url], { variables });
+    expect(inUrl.code).toBe(2);
+    expect(inUrl.stderr).toMatch(/POCKETMAP_SOURCE_EMAIL/);
+    expect(inUrl.stderr).not.toContain("secret");
     expect((await cli(["replicate", "--help"], { variables })).stdout).toMatch(/POCKETMAP_SOURCE_EMAIL/);
   });
 

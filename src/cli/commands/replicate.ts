@@ -1,8 +1,9 @@
 // pocketmap replicate SRC DST: env.replicate() from the command line, with progress.
 import { InvalidInputError } from "../../abstract/errors/index.ts";
 import type { ReplicateOptions, ReplicationSummary } from "../../abstract/replication-types.ts";
+import { configuredServer, replicationCredentials } from "../../env/config.ts";
 import { setup } from "../../env/setup.ts";
-import { type Command, expectArgs, stringFlag, UsageError, write } from "../command.ts";
+import { type Command, expectArgs, stringFlag, UsageError, type Values, write } from "../command.ts";
 import { progressMode, startProgress } from "../progress.ts";
 
 type Side = { url: string; email?: string; password?: string; token?: string };
@@ -12,7 +13,7 @@ type Side = { url: string; email?: string; password?: string; token?: string };
  * POCKETMAP_TARGET_* (else the configured identity, when it is the configured URL). Never from the
  * command line, where any process could read them.
  */
-function sideOf(arg: string, role: "SOURCE" | "TARGET"): Side {
+function sideOf(arg: string, role: "SOURCE" | "TARGET", values: Values): Side {
   let url: URL;
   try {
     url = new URL(arg);
@@ -20,32 +21,22 @@ function sideOf(arg: string, role: "SOURCE" | "TARGET"): Side {
     // Not quoted: a mistyped URL may hold a password.
     throw new UsageError(`replicate: ${role.toLowerCase()} must be a server URL`);
   }
-  const side: Side = { url: `${url.protocol}//${url.host}${url.pathname.replace(/\/$/, "")}` };
-  const env = process.env;
   if (url.username !== "" || url.password !== "") {
     throw new UsageError(
       `replicate: put the ${role.toLowerCase()}'s credentials in POCKETMAP_${role}_EMAIL and POCKETMAP_${role}_PASSWORD (or _TOKEN), not in its URL`,
     );
   }
-  if (env[`POCKETMAP_${role}_TOKEN`]) {
-    side.token = env[`POCKETMAP_${role}_TOKEN`];
-  } else if (env[`POCKETMAP_${role}_EMAIL`]) {
-    side.email = env[`POCKETMAP_${role}_EMAIL`];
-    side.password = env[`POCKETMAP_${role}_PASSWORD`] ?? "";
-  }
-  return side;
-}
-
-/** The configured identity for a side that names none and is the configured server. */
-function withConfigured(side: Side, values: Record<string, unknown>): Side {
-  if (side.email !== undefined || side.token !== undefined) return side;
-  const configured = stringFlag(values as never, "url") ?? process.env.POCKETBASE_URL;
-  if (configured?.replace(/\/$/, "") !== side.url) return side;
-  const token = stringFlag(values as never, "token") ?? process.env.POCKETBASE_TOKEN;
-  if (token) return { ...side, token };
-  const email = stringFlag(values as never, "email") ?? process.env.POCKETBASE_EMAIL;
-  const password = stringFlag(values as never, "password") ?? process.env.POCKETBASE_PASSWORD;
-  return email ? { ...side, email, password: password ?? "" } : side;
+  const side: Side = { url: `${url.protocol}//${url.host}${url.pathname.replace(/\/$/, "")}` };
+  const own = replicationCredentials(role);
+  if (own) return { ...side, ...own };
+  const configured = configuredServer({
+    url: stringFlag(values, "url"),
+    email: stringFlag(values, "email"),
+    password: stringFlag(values, "password"),
+    token: stringFlag(values, "token"),
+  });
+  if (configured?.url.replace(/\/$/, "") !== side.url || !configured.identity) return side;
+  return { ...side, ...configured.identity };
 }
 
 export const replicateCommand: Command = {
@@ -68,8 +59,8 @@ the next run reads only what changed (docs/replication.md). The summary is print
 not be copied (auth passwords, hidden files) is said on stderr.`,
   async run({ positionals, values, stdout, stderr }) {
     expectArgs(this, positionals, 2);
-    const source = withConfigured(sideOf(positionals[0]!, "SOURCE"), values);
-    const target = withConfigured(sideOf(positionals[1]!, "TARGET"), values);
+    const source = sideOf(positionals[0]!, "SOURCE", values);
+    const target = sideOf(positionals[1]!, "TARGET", values);
     const collections = stringFlag(values, "collections")
       ?.split(",")
       .map((name) => name.trim())
