@@ -15,6 +15,7 @@ const ONCE = [
   "test/docs-auth.test.ts",
   "test/docs-admin.test.ts",
   "test/docs-files.test.ts",
+  "test/docs-replication.test.ts",
   "test/docs-settings-backups.test.ts",
   "test/docs-pages.test.ts",
   "test/readme-claims.test.ts",

@@ -8,6 +8,7 @@ export { FileFrom, fileFrom } from "./abstract/file-from.ts";
 export type { FilterInput, FilterObject, FilterValue } from "./abstract/filter.ts";
 export { escapeFilterValue, filter } from "./abstract/filter.ts";
 export type { SetupOptions } from "./abstract/options.ts";
+export type * from "./abstract/replication-types.ts";
 export type * from "./abstract/types.ts";
 export { AsyncCollection } from "./async/collection.ts";
 export type { AsyncEnvironment } from "./async/environment.ts";

@@ -100,5 +100,11 @@ declare const mfaError: PM.MFARequiredError;
 declare const bytes: Uint8Array<ArrayBuffer>;
 declare const staging: PM.AsyncEnvironment;
 declare const code: string, redirectURL: string, privateKey: string, userId: string, logId: string;
-declare const query: string, min: number, tokenFromTheEmail: string;`;
+declare const query: string, min: number, tokenFromTheEmail: string;
+declare const email: string, password: string;
+declare const a: PM.ReplicationSide, b: PM.ReplicationSide, source: PM.ReplicationSide, target: PM.ReplicationSide;
+declare const laptop: PM.ReplicationSide, server: PM.ReplicationSide;
+declare const summary: PM.ReplicationSummary;
+declare const live: PM.Replication<"async">;
+declare const syncEnv: PM.SyncEnvironment;`;
 }

@@ -1,7 +1,7 @@
 // The environment's members (DESIGN, "Map contract"): each is that member, never a collection, and
-// Object.keys(env) shows no internal name. Reserved members (not in this version yet) say so.
+// Object.keys(env) shows no internal name.
 import { afterAll, describe, expect, it } from "vitest";
-import { PocketmapError, UnauthorizedError } from "../src/index.ts";
+import { UnauthorizedError } from "../src/index.ts";
 import { server } from "./helpers.ts";
 import { failure, KINDS, openEnv, openEnvWith } from "./kinds.ts";
 
@@ -30,7 +30,6 @@ const MEMBERS = [
   "events",
   "close",
 ] as const;
-const RESERVED = ["replicate", "sync"];
 
 describe.each(KINDS)("the environment's members (%s kind)", (kind) => {
   const env = openEnv(kind);
@@ -50,15 +49,6 @@ describe.each(KINDS)("the environment's members (%s kind)", (kind) => {
     // A collection has a name and getOne; no member has both.
     expect((member as { getOne?: unknown }).getOne).toBeUndefined();
   });
-
-  it.each(RESERVED)(
-    "env.%s() says it is not in this version, and how to reach a collection so named",
-    async (name) => {
-      const error = await failure(() => (members[name] as () => unknown)());
-      expect(error).toBeInstanceOf(PocketmapError);
-      expect(error.message).toContain(`env.collection("${name}")`);
-    },
-  );
 
   it("fileToken() returns a file token for this identity", async () => {
     const token = await env.fileToken();

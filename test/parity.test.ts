@@ -76,6 +76,10 @@ const VALID: Record<string, unknown> = {
   },
   record: { id: "abcdefghijklmno", collectionName: "posts" },
   filename: "a.txt",
+  source: { url: "http://127.0.0.1:9" },
+  target: { url: "http://127.0.0.1:9" },
+  a: { url: "http://127.0.0.1:9" },
+  b: { url: "http://127.0.0.1:9" },
 };
 const TEXT = new Set([
   "password",

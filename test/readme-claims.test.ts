@@ -87,7 +87,7 @@ describe("README's claims", () => {
 describe("the reserved names", () => {
   const reservedText = () => {
     const start = README.indexOf("`collection`, `createCollection`");
-    return README.slice(start, README.indexOf("`replicate` and `sync` are not in this version", start));
+    return README.slice(start, README.indexOf("`Object.keys(env)` is empty", start));
   };
   const listed = () => new Set([...reservedText().matchAll(/`([\w$]+)`/g)].map((match) => match[1]!));
   const kinds = [setup({ async: true, url: "http://127.0.0.1:9" }), setup({ url: "http://127.0.0.1:9" })];
@@ -110,7 +110,7 @@ describe("the reserved names", () => {
   it("lists exactly the names that are not collections, in both kinds", () => {
     for (const env of kinds) {
       expect([...listed()].sort()).toEqual(
-        [...notCollections(env), "replicate", "sync"]
+        notCollections(env)
           .filter((name, n, all) => all.indexOf(name) === n)
           .sort(),
       );

@@ -10,11 +10,14 @@ import { collectionSurface, type Surface } from "../src/abstract/surface.ts";
 import type {
   AsyncCollection,
   AsyncEnvironment,
+  AsyncReplication,
   BaseRecord,
   Collection,
   CollectionModel,
   ListResult,
   RecordOf,
+  Replication,
+  ReplicationSummary,
   RequestOptions,
   SavedFile,
   Schema,
@@ -145,8 +148,16 @@ describe("types", () => {
       expectTypeOf(async.download(record, "a.txt", { to: "a.txt" })).toEqualTypeOf<Promise<SavedFile>>();
     };
     void files;
-    expectTypeOf<AsyncEnvironment["sync"]>().toBeNever();
-    expectTypeOf<SyncEnvironment<Shop>["replicate"]>().toBeNever();
+    expectTypeOf<AsyncEnvironment["posts"]>().toEqualTypeOf<AsyncCollection>();
+    const replication = () => {
+      expectTypeOf(sync.replicate(sync, sync)).toEqualTypeOf<ReplicationSummary>();
+      expectTypeOf(sync.replicate(sync, sync, { live: true })).toEqualTypeOf<Replication<"sync">>();
+      expectTypeOf(async.replicate(async, { url: "http://x" })).toEqualTypeOf<AsyncReplication>();
+      expectTypeOf(async.replicate(async, async)).resolves.toEqualTypeOf<ReplicationSummary>();
+      expectTypeOf(sync.sync(sync, { url: "http://x" })).toEqualTypeOf<ReplicationSummary>();
+      expectTypeOf(async.sync(async, async, { live: true })).toEqualTypeOf<AsyncReplication>();
+    };
+    void replication;
     expectTypeOf<AsyncEnvironment["posts"]>().toEqualTypeOf<AsyncCollection>();
   });
 

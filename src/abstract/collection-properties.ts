@@ -1,9 +1,6 @@
 // Every property of an environment that is not one of its members is a collection: `env.posts`,
 // `env["posts"]`. Shared by both kinds; no I/O.
 
-import type { ReservedMember } from "./environment-types.ts";
-import { PocketmapError } from "./errors/index.ts";
-
 // Names that must never resolve to a collection: `await env` looks up `then`, and inspectors probe
 // the others.
 const NOT_COLLECTIONS = new Set([
@@ -15,22 +12,6 @@ const NOT_COLLECTIONS = new Set([
   "inspect",
   "asymmetricMatch",
 ]);
-
-// Members the design names that this version does not have yet: never collections (a collection of
-// that name is `env.collection(name)`), and calling one says so.
-const RESERVED: { readonly [N in ReservedMember]: string } = {
-  replicate: "replication",
-  sync: "two-way sync",
-};
-
-function reserved(name: ReservedMember): () => never {
-  return () => {
-    throw new PocketmapError(
-      `pocketmap: env.${name}() (${RESERVED[name]}) is not in this version of pocketmap yet; ` +
-        `a collection named "${name}" is env.collection("${name}")`,
-    );
-  };
-}
 
 /** Wraps an environment so that unknown property names resolve to collections. */
 export function withCollectionProperties<E extends object>(
@@ -58,7 +39,6 @@ export function withCollectionProperties<E extends object>(
         }
         return method;
       }
-      if (Object.hasOwn(RESERVED, property)) return reserved(property as ReservedMember);
       return collection(property);
     },
   });

@@ -1,6 +1,8 @@
 // The environment's members, declared once for both kinds (types.ts holds the record API,
 // admin-types.ts the services).
 import type { Admin } from "./admin-types.ts";
+import type { SetupOptions } from "./options.ts";
+import type { ReplicateOptions, ReplicateResult } from "./replication-types.ts";
 import type {
   BaseRecord,
   BatchBuilder,
@@ -24,13 +26,17 @@ import type {
 } from "./types.ts";
 
 /**
- * Members of the environment that the design names and this version does not have yet. They are never
- * collections (a collection of that name is `env.collection(name)`); calling one throws.
+ * One side of a replication: an environment of either kind, or the options of one (which must name a
+ * `url`; the replication opens it and closes it when it ends).
+ *
+ * @example
+ * ```ts
+ * const side: ReplicationSide = { url: "http://127.0.0.1:8090", email, password };
+ * ```
  */
-export type ReservedMember = "replicate" | "sync";
-
-/** The reserved members' type: `never`, so that using one fails to compile. */
-export type ReservedMembers = { readonly [N in ReservedMember]: never };
+export type ReplicationSide =
+  // biome-ignore lint/suspicious/noExplicitAny: an environment of any schema
+  Environment<Kind, any> | (Omit<SetupOptions, "async"> & { url: string });
 
 /**
  * The environment's members, declared once for both kinds. Every other property name is a collection;
@@ -169,7 +175,42 @@ export interface Environment<K extends Kind, S extends SchemaOf<S> = Schema> {
     options?: SubscribeOptions,
   ): Ret<K, Unsubscribe<K>>;
   /**
-   * Closes the connection pool and stops an embedded server.
+   * Copies collections from `source` to `target` (environments of either kind, or setup options with
+   * a `url`), as PouchDB's replicate does: the schema, then records with their ids and files in
+   * relation order, then deletes; checkpoints on the target let the next run read only what changed.
+   * `{ live: true }` keeps following the source. The async kind returns the (awaitable) handle; the
+   * sync kind blocks and returns the summary, or for a live one returns the handle. See
+   * docs/replication.md.
+   *
+   * @example
+   * ```ts
+   * const summary = await env.replicate(env, { url: "http://backup:8090", email, password });
+   * console.log(summary.written, summary.deleted, summary.notCopied);
+   * ```
+   */
+  replicate<O extends ReplicateOptions = ReplicateOptions>(
+    source: ReplicationSide,
+    target: ReplicationSide,
+    options?: O,
+  ): ReplicateResult<K, O>;
+  /**
+   * Replicates both ways between `a` and `b` (as `replicate()` takes its sides): a write one direction
+   * made is never copied back, and a record changed on both sides converges on the version with the
+   * later `updated` (each such conflict is in the summary's `conflicts`). See docs/replication.md.
+   *
+   * @example
+   * ```ts
+   * const { conflicts } = await env.sync(laptop, server);
+   * for (const c of conflicts) console.log(`${c.collection}/${c.id}: kept ${c.winner}'s version`);
+   * ```
+   */
+  sync<O extends ReplicateOptions = ReplicateOptions>(
+    a: ReplicationSide,
+    b: ReplicationSide,
+    options?: O,
+  ): ReplicateResult<K, O>;
+  /**
+   * Closes the connection pool and stops an embedded server (and any live replication it runs).
    * @example
    * ```ts
    * await env.close();

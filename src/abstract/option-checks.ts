@@ -7,6 +7,7 @@ import type { BackupDownloadOptions, ImportOptions, TestEmailOptions } from "./a
 import { InvalidInputError } from "./errors/invalid-input.ts";
 import { assertThumb } from "./files.ts";
 import { buildFilter } from "./filter.ts";
+import type { ReplicateOptions } from "./replication-types.ts";
 import { assertBoolean, assertHeaders, assertQuery, assertTimeout } from "./request-options.ts";
 import type {
   AuthOptions,
@@ -128,6 +129,35 @@ const batchChecks = {
   },
 } satisfies OptionChecks<BatchOptions>;
 
+const replicateChecks = {
+  collections: check((value) => {
+    if (!Array.isArray(value) || value.length === 0) {
+      throw new InvalidInputError(
+        `pocketmap: collections must be a non-empty array of collection names, got ${describe(value)}`,
+      );
+    }
+    for (const name of value) assertCollectionName(name);
+  }),
+  filter: check((value) => {
+    if (typeof value === "string") return;
+    if (!isPlainObject(value) || Object.values(value).some((f) => typeof f !== "string")) {
+      throw new InvalidInputError(
+        `pocketmap: filter must be a filter string, or one per collection name ({ posts: "…" }), got ${describe(value)}`,
+      );
+    }
+    for (const name of Object.keys(value)) assertCollectionName(name);
+  }),
+  live: check((value) => assertBoolean(value, "live")),
+  overlap: check((value) => {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+      throw new InvalidInputError(
+        `pocketmap: overlap must be a whole number of milliseconds ≥ 0, got ${describe(value)}`,
+      );
+    }
+  }),
+  onProgress: batchChecks.onProgress,
+} satisfies OptionChecks<ReplicateOptions>;
+
 const authChecks = {
   ...recordChecks,
   mfaId: check((value) => {
@@ -209,6 +239,7 @@ export interface OptionTypes {
   backupDownload: BackupDownloadOptions;
   fileURL: FileURLOptions;
   download: DownloadOptions;
+  replicate: ReplicateOptions;
 }
 
 export type OptionKind = keyof OptionTypes;
@@ -230,6 +261,7 @@ export const optionChecks: { readonly [K in OptionKind]: OptionChecks<OptionType
   backupDownload: backupDownloadChecks,
   fileURL: fileURLChecks,
   download: downloadChecks,
+  replicate: replicateChecks,
 };
 
 /** The keys options of `kind` accept, in the order errors list them. */

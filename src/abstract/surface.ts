@@ -43,6 +43,7 @@ import {
   topic,
   upsertDocs,
 } from "./params.ts";
+import { side } from "./replication-params.ts";
 import {
   appleSecretInput,
   backupFile,
@@ -65,9 +66,12 @@ import type { Auth, Collection } from "./types.ts";
  *   function that ends it;
  * - `changes`: it returns the async kind's live feed (`AsyncChanges`) in the worker, which pumps it to
  *   the calling thread; the sync kind returns a `SyncChanges` (`on("change", fn)`, `cancel()`);
+ * - `replication`: `replicate()`: one-shot, as `call` (the worker awaits the handle, which is awaitable,
+ *   to its summary); live, the worker keeps the handle and pushes its events, and the sync kind
+ *   returns a handle whose `cancel()` ends it;
  * - `local`: the sync kind implements it on the calling thread (it needs no worker).
  */
-export type Crossing = "call" | "iterate" | "self" | "subscribe" | "changes" | "local";
+export type Crossing = "call" | "iterate" | "self" | "subscribe" | "changes" | "replication" | "local";
 
 /** A table entry: how the result crosses, and what each parameter is. */
 export interface Entry<P extends readonly AnyParam[] = readonly AnyParam[]> {
@@ -116,6 +120,7 @@ const local = <P extends readonly AnyParam[]>(...params: P) => entry("local", pa
 const self = <P extends readonly AnyParam[]>(...params: P) => entry("self", params);
 const subscribe = <P extends readonly AnyParam[]>(...params: P) => entry("subscribe", params);
 const changes = <P extends readonly AnyParam[]>(...params: P) => entry("changes", params);
+const replication = <P extends readonly AnyParam[]>(...params: P) => entry("replication", params);
 
 export const environmentSurface = {
   collection: local(collectionName),
@@ -132,6 +137,8 @@ export const environmentSurface = {
   fileURL: call(fileRecord, filename, options("fileURL")),
   download: call(fileRecord, filename, options("download")),
   subscribe: subscribe(topic, callback("callback"), options("subscribe")),
+  replicate: replication(side("source"), side("target"), options("replicate")),
+  sync: replication(side("a"), side("b"), options("replicate")),
   close: local(),
   // The sync kind derives its own identity on the calling thread; the worker opens its twin on first use.
   as: local(identity),

@@ -4,12 +4,14 @@ import { type AsIdentity, asIdentity } from "../abstract/auth-operations.ts";
 import { buildBatch } from "../abstract/batch-requests.ts";
 import { CollectionCache, withCollectionProperties } from "../abstract/collection-properties.ts";
 import { EMITTER, EnvironmentEmitter, SINK } from "../abstract/emitter.ts";
-import type { Environment, ReservedMembers } from "../abstract/environment-types.ts";
+import type { Environment, ReplicationSide } from "../abstract/environment-types.ts";
 import { NotFoundError } from "../abstract/errors/index.ts";
 import { fileURL } from "../abstract/files.ts";
 import { health, sendSpec } from "../abstract/operations.ts";
-import type { ResolvedOptions } from "../abstract/options.ts";
+import { type ResolvedOptions, resolveOptions } from "../abstract/options.ts";
 import { topicString } from "../abstract/realtime.ts";
+import { markEnvironment } from "../abstract/replication-params.ts";
+import type { AsyncReplication, ReplicateOptions } from "../abstract/replication-types.ts";
 import { environmentSurface } from "../abstract/surface.ts";
 import type { ServerTarget } from "../abstract/target.ts";
 import type {
@@ -34,6 +36,8 @@ import { Client } from "./client.ts";
 import { AsyncCollection } from "./collection.ts";
 import { download } from "./files.ts";
 import { guardMethods } from "./guard.ts";
+import type { ReplicationHandle } from "./replicate/handle.ts";
+import { replicate, syncBoth } from "./replicate/replicate.ts";
 import { createAdmin } from "./services.ts";
 
 /** The async environment: collections by property, index or `collection()`, and the services. */
@@ -44,6 +48,8 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
   readonly #client: Client;
   readonly #collections: CollectionCache<AsyncCollection>;
   readonly #admin: Admin<"async">;
+  /** Live replications this environment started: closing it cancels them. */
+  readonly #replications = new Set<ReplicationHandle>();
 
   constructor(
     target: (() => Promise<ServerTarget>) | { parent: Client; identity: IdentityInput | AsIdentity },
@@ -80,8 +86,11 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
   as(identity: AsIdentity): AsyncEnvironment<S>;
   as(identity: IdentityInput | AsIdentity): AsyncEnvironment<S> {
     const environment = new AsyncEnvironmentBase<S>({ parent: this.#client, identity }, this.#client.options);
-    return withCollectionProperties(environment, (name) =>
-      environment.collection(name),
+    return markEnvironment(
+      withCollectionProperties(environment, (name) => environment.collection(name)),
+      {
+        kind: "async",
+      },
     ) as AsyncEnvironment<S>;
   }
 
@@ -195,8 +204,41 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
     return (await this.#client.connect()).transport.url;
   }
 
-  /** Closes the connection pool and stops an embedded server. */
-  close(): Promise<void> {
+  /**
+   * Copies collections from `source` to `target` (async environments, or setup options with a `url`):
+   * schema, records with their ids and files in relation order, deletes; checkpoints on the target.
+   * Returns the handle, which is awaitable; `{ live: true }` follows the source until `cancel()`.
+   * See docs/replication.md.
+   */
+  replicate<O extends ReplicateOptions = ReplicateOptions>(
+    source: ReplicationSide,
+    target: ReplicationSide,
+    options?: O,
+  ): AsyncReplication {
+    return this.#track(replicate(source, target, { ...options }, (opts) => openOptions(opts)));
+  }
+
+  /**
+   * Replicates both ways between `a` and `b`: no echo, and a record changed on both sides converges on
+   * the version with the later `updated` (reported in `conflicts`). See docs/replication.md.
+   */
+  sync<O extends ReplicateOptions = ReplicateOptions>(
+    a: ReplicationSide,
+    b: ReplicationSide,
+    options?: O,
+  ): AsyncReplication {
+    return this.#track(syncBoth(a, b, { ...options }, (opts) => openOptions(opts)));
+  }
+
+  #track(handle: ReplicationHandle): ReplicationHandle {
+    this.#replications.add(handle);
+    void handle.done.finally(() => this.#replications.delete(handle)).catch(() => {});
+    return handle;
+  }
+
+  /** Closes the connection pool and stops an embedded server (and cancels its replications). */
+  async close(): Promise<void> {
+    await Promise.all([...this.#replications].map((handle) => handle.cancel()));
     return this.#client.close();
   }
 
@@ -226,14 +268,24 @@ export type AsyncCollections<S extends SchemaOf<S>> = {
  * await env.posts.set("post00000000001", { title: "Hello" });
  * ```
  */
-export type AsyncEnvironment<S extends SchemaOf<S> = Schema> = AsyncEnvironmentBase<S> &
-  AsyncCollections<S> &
-  ReservedMembers;
+export type AsyncEnvironment<S extends SchemaOf<S> = Schema> = AsyncEnvironmentBase<S> & AsyncCollections<S>;
 
 export function createAsyncEnvironment<S extends SchemaOf<S>>(
   target: () => Promise<ServerTarget>,
   options: ResolvedOptions,
 ): AsyncEnvironment<S> {
   const environment = new AsyncEnvironmentBase<S>(target, options);
-  return withCollectionProperties(environment, (name) => environment.collection(name)) as AsyncEnvironment<S>;
+  return markEnvironment(
+    withCollectionProperties(environment, (name) => environment.collection(name)),
+    {
+      kind: "async",
+    },
+  ) as AsyncEnvironment<S>;
+}
+
+/** A replication side given as options: an async environment on that URL, exactly as the options say. */
+function openOptions(options: Record<string, unknown>): AsyncEnvironment {
+  const resolved = resolveOptions({ ...options, async: true }, {});
+  const url = resolved.url!;
+  return createAsyncEnvironment(async () => ({ url }), resolved);
 }

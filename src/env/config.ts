@@ -27,3 +27,42 @@ export function loadOptions(
     dotenvName: nodeModules.path.join(cwd, ".env"),
   });
 }
+
+/** Credentials of one side of `pocketmap replicate`, from POCKETMAP_SOURCE_* / POCKETMAP_TARGET_*. */
+export function replicationCredentials(
+  role: "SOURCE" | "TARGET",
+  variables: Record<string, string | undefined> = process.env,
+): { token: string } | { email: string; password: string } | undefined {
+  const token = variables[`POCKETMAP_${role}_TOKEN`];
+  if (token) return { token };
+  const email = variables[`POCKETMAP_${role}_EMAIL`];
+  if (email) return { email, password: variables[`POCKETMAP_${role}_PASSWORD`] ?? "" };
+  return undefined;
+}
+
+/**
+ * The configured server and identity (flags given here, else variables, else `.env`, by setup()'s
+ * rule), or undefined when nothing valid is configured.
+ */
+export function configuredServer(
+  options: SetupOptions,
+):
+  | { url: string; identity: { token: string } | { email: string; password: string } | undefined }
+  | undefined {
+  try {
+    const resolved = loadOptions(options);
+    if (resolved.url === undefined) return undefined;
+    const identity = resolved.identity;
+    return {
+      url: resolved.url,
+      identity:
+        identity === undefined
+          ? undefined
+          : "token" in identity
+            ? { token: identity.token }
+            : { email: identity.email, password: identity.password },
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -2,9 +2,10 @@ import type { Admin } from "../abstract/admin-types.ts";
 import { type AsIdentity, asIdentity } from "../abstract/auth-operations.ts";
 import { CollectionCache, withCollectionProperties } from "../abstract/collection-properties.ts";
 import { EMITTER, EnvironmentEmitter, SINK } from "../abstract/emitter.ts";
-import type { Environment, ReservedMembers } from "../abstract/environment-types.ts";
+import type { Environment } from "../abstract/environment-types.ts";
 import { ClosedError, errorFromJSON, type SerializedError } from "../abstract/errors/index.ts";
 import type { ResolvedOptions } from "../abstract/options.ts";
+import { markEnvironment, setOpenInWorker } from "../abstract/replication-params.ts";
 import { environmentSurface } from "../abstract/surface.ts";
 import type { BaseRecord, EnvironmentEvents, IdentityInput, Schema, SchemaOf } from "../abstract/types.ts";
 import { SyncCollection } from "./collection.ts";
@@ -81,9 +82,13 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
       { parent: this.#id, identity: checked },
       this.#pool,
     );
-    return withCollectionProperties(environment, (name) =>
-      environment.collection(name),
-    ) as SyncEnvironment<S>;
+    return SyncEnvironmentBase.wrap(environment);
+  }
+
+  /** The object a user holds: collections as properties, marked with its id (replicate() sides cross by it). */
+  static wrap<S extends SchemaOf<S>>(environment: SyncEnvironmentBase<S>): SyncEnvironment<S> {
+    const wrapped = withCollectionProperties(environment, (name) => environment.collection(name));
+    return markEnvironment(wrapped, { kind: "sync", id: environment.#id }) as SyncEnvironment<S>;
   }
 
   /** The collection of this name (also reachable as `env.name` and `env["name"]`). */
@@ -110,6 +115,9 @@ export class SyncEnvironmentBase<S extends SchemaOf<S> = Schema> extends Environ
     this.close();
   }
 }
+
+// A sync environment that is a side of replicate() crosses as its id: its twin must be open there.
+setOpenInWorker(openEnvironment);
 
 /** An event as the worker relayed it: an `error` event's error rebuilt as its class. */
 function revived(name: string, data: unknown): unknown {
@@ -140,11 +148,8 @@ export type SyncCollections<S extends SchemaOf<S>> = {
  * env.posts.set("post00000000001", { title: "Hello" });
  * ```
  */
-export type SyncEnvironment<S extends SchemaOf<S> = Schema> = SyncEnvironmentBase<S> &
-  SyncCollections<S> &
-  ReservedMembers;
+export type SyncEnvironment<S extends SchemaOf<S> = Schema> = SyncEnvironmentBase<S> & SyncCollections<S>;
 
 export function createSyncEnvironment<S extends SchemaOf<S>>(options: ResolvedOptions): SyncEnvironment<S> {
-  const environment = new SyncEnvironmentBase<S>(options);
-  return withCollectionProperties(environment, (name) => environment.collection(name)) as SyncEnvironment<S>;
+  return SyncEnvironmentBase.wrap(new SyncEnvironmentBase<S>(options));
 }

@@ -8,6 +8,7 @@
 import { type CallbackMode, type CallbackRef, checkArguments, crossArguments } from "../abstract/params.ts";
 import { callName, type Entry, type TargetPath } from "../abstract/surface.ts";
 import { SyncChangeFeed } from "./changes.ts";
+import { SyncReplication } from "./replication.ts";
 
 /** Forwards calls of one sync environment to its async twin in the worker. */
 export interface Forwarder {
@@ -79,13 +80,25 @@ function forwarded(self: object, method: string, entry: Entry, args: unknown[]):
       return new SyncChangeFeed((deliver) =>
         forwarder.subscribe(target, method, crossing, forwarder.keep(deliver, "push")),
       );
-    default:
-      try {
-        const value = forwarder.forward(target, method, crossing, kept);
-        return entry.crossing === "self" ? self : value;
-      } finally {
-        release();
-      }
+    case "replication": {
+      // One-shot: a call that blocks for the summary. Live: the worker keeps it, pushing its events.
+      const live = (checked[2] as { live?: boolean } | undefined)?.live === true;
+      if (!live) break;
+      // Its onProgress stand-in lives as long as the replication.
+      return new SyncReplication((deliver) => {
+        const end = forwarder.subscribe(target, method, crossing, forwarder.keep(deliver, "push"));
+        return () => {
+          end();
+          release();
+        };
+      });
+    }
+  }
+  try {
+    const value = forwarder.forward(target, method, crossing, kept);
+    return entry.crossing === "self" ? self : value;
+  } finally {
+    release();
   }
 }
 

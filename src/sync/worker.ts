@@ -3,6 +3,8 @@
 import { workerData } from "node:worker_threads";
 import { errorToJSON, PocketmapError } from "../abstract/errors/index.ts";
 import { type CallbackRef, reviveArguments } from "../abstract/params.ts";
+import { setHostedEnvironments } from "../abstract/replication-params.ts";
+import type { AsyncReplication } from "../abstract/replication-types.ts";
 import { entryOf, type TargetPath } from "../abstract/surface.ts";
 import type { ServerTarget } from "../abstract/target.ts";
 import type { AsyncChanges } from "../abstract/types.ts";
@@ -85,6 +87,8 @@ interface Hosted {
 }
 
 const hosted = new Map<number, Hosted>();
+// replicate()'s sides cross as the ids of sync environments: their twins here.
+setHostedEnvironments((envId) => host(envId).environment);
 
 function host(envId: number): Hosted {
   const found = hosted.get(envId);
@@ -225,7 +229,9 @@ async function run(request: WorkerRequest): Promise<unknown> {
       const declared = entryOf(request.target, request.method);
       const crossing = declared?.crossing;
       const allowed =
-        request.op === "iterate" ? crossing === "iterate" : crossing === "call" || crossing === "self";
+        request.op === "iterate"
+          ? crossing === "iterate"
+          : crossing === "call" || crossing === "self" || crossing === "replication";
       if (!declared || !allowed) throw new TypeError(`pocketmap: no method ${request.method}`);
       const target = resolve(entry.environment, request.target);
       const args = reviveArguments(declared.params, request.args, (ref) => reviveCallback(ref));
@@ -264,7 +270,7 @@ async function run(request: WorkerRequest): Promise<unknown> {
       const entry = host(envId);
       const declared = entryOf(request.target, request.method);
       const crossing = declared?.crossing;
-      if (!declared || (crossing !== "subscribe" && crossing !== "changes")) {
+      if (!declared || (crossing !== "subscribe" && crossing !== "changes" && crossing !== "replication")) {
         throw new TypeError(`pocketmap: no method ${request.method}`);
       }
       const target = resolve(entry.environment, request.target);
@@ -274,6 +280,20 @@ async function run(request: WorkerRequest): Promise<unknown> {
         // The callback stays on the main thread; its stand-in pushes each message there.
         const unsubscribe = (await method.apply(target, args)) as () => Promise<void>;
         entry.subscriptions.set(subscription, unsubscribe);
+        return undefined;
+      }
+      if (crossing === "replication") {
+        // Live: the handle stays here; its events and its end are pushed to the calling thread.
+        const handle = method.apply(target, args) as AsyncReplication;
+        const deliver = (message: unknown[]) => push({ callback: subscription, args: [message] });
+        for (const event of ["progress", "active", "paused", "error"] as const) {
+          handle.on(event, (value) => deliver([event, event === "error" ? errorToJSON(value) : value]));
+        }
+        handle.done.then(
+          (summary) => deliver(["done", summary]),
+          (error: unknown) => deliver(["failed", errorToJSON(error)]),
+        );
+        entry.subscriptions.set(subscription, () => handle.cancel());
         return undefined;
       }
       // `changes`: the method returns the async kind's feed; once the server took it, pump it.

@@ -5,6 +5,7 @@ import { get } from "./get.ts";
 import { importCommand } from "./import.ts";
 import { installServer } from "./install-server.ts";
 import { ls } from "./ls.ts";
+import { replicateCommand } from "./replicate.ts";
 import { rm } from "./rm.ts";
 import { schema } from "./schema.ts";
 import { set } from "./set.ts";
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   sql,
   schema,
   types,
+  replicateCommand,
   installServer,
   whichServer,
 ];

@@ -1,0 +1,109 @@
+// pocketmap replicate SRC DST: a one-shot copy with JSON progress and a summary, a usage error, and
+// --live following changes until Ctrl-C; two real servers.
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AsyncEnvironment, setup } from "../src/index.ts";
+import type { EmbeddedServer } from "../src/server/embedded.ts";
+import { CLI, cli } from "./cli-run.ts";
+import { privateServer, until } from "./helpers.ts";
+
+describe("pocketmap replicate", () => {
+  let a: EmbeddedServer;
+  let b: EmbeddedServer;
+  let envA: AsyncEnvironment;
+  let envB: AsyncEnvironment;
+  let variables: Record<string, string>;
+
+  beforeAll(async () => {
+    [a, b] = await Promise.all([privateServer(), privateServer()]);
+    envA = setup({ async: true, url: a.url, email: a.email, password: a.password });
+    envB = setup({ async: true, url: b.url, email: b.email, password: b.password });
+    await envA.createCollection({
+      name: "items",
+      type: "base",
+      fields: [
+        { name: "title", type: "text" },
+        { name: "updated", type: "autodate", onCreate: true, onUpdate: true },
+      ],
+    });
+    await envA
+      .collection("items")
+      .createMany(Array.from({ length: 300 }, (_, i) => ({ title: `item ${i}` })));
+    variables = {
+      POCKETBASE_URL: "",
+      POCKETMAP_SOURCE_EMAIL: a.email,
+      POCKETMAP_SOURCE_PASSWORD: a.password,
+      POCKETMAP_TARGET_EMAIL: b.email,
+      POCKETMAP_TARGET_PASSWORD: b.password,
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    await envA?.close();
+    await envB?.close();
+    await Promise.all([a?.stop(), b?.stop()]);
+  });
+
+  it("copies the collections, shows JSON progress on stderr and prints the summary", async () => {
+    const run = await cli(["replicate", a.url, b.url, "--progress", "json"], { variables });
+    expect(run.stderr).not.toContain(a.password);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary.written).toBe(300);
+    const lines = run.stderr
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines.at(-1)).toMatchObject({ label: "replicate", done: 300 });
+    expect(await envB.collection("items").count()).toBe(300);
+  }, 120_000);
+
+  it("takes the configured server's identity for a side that is the configured server", async () => {
+    const run = await cli(["replicate", a.url, b.url], {
+      variables: {
+        POCKETBASE_URL: a.url,
+        POCKETBASE_EMAIL: a.email,
+        POCKETBASE_PASSWORD: a.password,
+        POCKETMAP_TARGET_EMAIL: b.email,
+        POCKETMAP_TARGET_PASSWORD: b.password,
+      },
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).written).toBe(0);
+  }, 120_000);
+
+  it("says what is wrong with its arguments, exit 2", async () => {
+    const run = await cli(["replicate", "not a url", b.url], { variables });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/source must be a server URL/);
+    const inUrl = await cli(["replicate", `http://me:secret@127.0.0.1:1`, b.url], { variables });
+    expect(inUrl.code).toBe(2);
+    expect(inUrl.stderr).toMatch(/POCKETMAP_SOURCE_EMAIL/);
+    expect(inUrl.stderr).not.toContain("secret");
+    expect((await cli(["replicate", "--help"], { variables })).stdout).toMatch(/POCKETMAP_SOURCE_EMAIL/);
+  });
+
+  it("--live follows changes until Ctrl-C", async () => {
+    const child = spawn(process.execPath, [CLI, "replicate", a.url, b.url, "--live"], {
+      env: { ...process.env, ...variables },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      expect(await until(() => stderr.includes("caught up"), 60_000)).toBe(true);
+      const record = await envA.collection("items").create({ title: "live" });
+      expect(
+        await until(async () => (await envB.collection("items").get(record.id)) !== undefined, 30_000),
+      ).toBe(true);
+      child.kill("SIGINT");
+      expect(await exited).toBe(130);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 120_000);
+});
