@@ -69,6 +69,13 @@ declare function upsertLocal(record: PM.BaseRecord): void;
 declare function deleteLocal(id: string): void;`,
     kinds: ["async"],
   },
+  "docs/replication.md": {
+    // Two servers' setup options (test/docs-replication.test.ts).
+    declarations: `declare const env: ENV;
+declare const backup: { url: string; email: string; password: string };
+declare const origin: { url: string; email: string; password: string };`,
+    kinds: ["async"],
+  },
   "docs/sync.md": { declarations: "", kinds: ["sync"] },
   // Its example makes its own environment (embedded mode): once is enough.
   "docs/embedded.md": { declarations: "", kinds: ["async"] },

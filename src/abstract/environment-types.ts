@@ -31,6 +31,8 @@ import type {
  *
  * @example
  * ```ts
+ * import type { ReplicationSide } from "pocketmap";
+ *
  * const side: ReplicationSide = { url: "http://127.0.0.1:8090", email, password };
  * ```
  */

@@ -128,8 +128,25 @@ export interface ReplicationEvents {
  * ```
  */
 export interface Replication<K extends Kind> {
+  /** Settles with the run's summary (a live run's when it is cancelled), or rejects with its failure. */
   readonly done: Promise<ReplicationSummary>;
+  /**
+   * Stops the replication (a live one unsubscribes); `done` then settles. The process may exit after.
+   * @example
+   * ```ts
+   * const live = env.replicate(a, b, { live: true });
+   * process.once("SIGINT", () => void live.cancel());
+   * ```
+   */
   cancel(): K extends "sync" ? void : Promise<void>;
+  /**
+   * Hears one of the replication's events; returns the function that stops hearing it.
+   * @example
+   * ```ts
+   * const stop = live.on("paused", () => console.log("caught up"));
+   * stop();
+   * ```
+   */
   on<E extends keyof ReplicationEvents>(event: E, listener: (data: ReplicationEvents[E]) => void): () => void;
 }
 
@@ -149,6 +166,8 @@ export interface AsyncReplication extends Replication<"async">, PromiseLike<Repl
  *
  * @example
  * ```ts
+ * import type { ReplicateResult } from "pocketmap";
+ *
  * const summary: ReplicateResult<"sync", {}> = syncEnv.replicate(a, b);
  * ```
  */
