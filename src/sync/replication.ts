@@ -1,6 +1,7 @@
 // The sync kind's live replication handle: the replication runs in the worker, its events are pushed
 // here and heard when this thread is free; `cancel()` blocks until the worker has stopped it.
 import { errorFromJSON, type SerializedError } from "../abstract/errors/index.ts";
+import { ReplicationListeners } from "../abstract/replication-listeners.ts";
 import type { Replication, ReplicationEvents, ReplicationSummary } from "../abstract/replication-types.ts";
 
 /** What the worker pushes: an event, or how the replication ended. */
@@ -9,11 +10,9 @@ export type ReplicationPush =
   | [event: "done", summary: ReplicationSummary]
   | [event: "failed", error: SerializedError];
 
-type Listener = (data: never) => void;
-
 export class SyncReplication implements Replication<"sync"> {
   readonly done: Promise<ReplicationSummary>;
-  readonly #listeners = new Map<string, Set<Listener>>();
+  readonly #listeners = new ReplicationListeners();
   readonly #unsubscribe: () => void;
   #settle: ((summary: ReplicationSummary) => void) | undefined;
   /** The counts heard so far, for the summary a cancelled run resolves with. */
@@ -42,7 +41,10 @@ export class SyncReplication implements Replication<"sync"> {
         return fail(errorFromJSON(data as SerializedError));
       }
       if (event === "progress") this.#count(data as ReplicationEvents["progress"]);
-      this.#emit(event, event === "error" ? errorFromJSON(data as SerializedError) : data);
+      this.#listeners.emit(
+        event,
+        (event === "error" ? errorFromJSON(data as SerializedError) : data) as never,
+      );
     });
   }
 
@@ -57,16 +59,6 @@ export class SyncReplication implements Replication<"sync"> {
       found.read += progress.read;
       found.written += progress.written;
       this.#counts.set(progress.collection, found);
-    }
-  }
-
-  #emit(event: string, data: unknown): void {
-    for (const listener of this.#listeners.get(event) ?? []) {
-      try {
-        (listener as (data: unknown) => void)(data);
-      } catch {
-        // The listener's own failure; the replication goes on.
-      }
     }
   }
 
@@ -86,16 +78,11 @@ export class SyncReplication implements Replication<"sync"> {
     });
   }
 
+  /** Hears an event; returns the function that stops hearing it. */
   on<E extends keyof ReplicationEvents>(
     event: E,
     listener: (data: ReplicationEvents[E]) => void,
   ): () => void {
-    let set = this.#listeners.get(event);
-    if (!set) {
-      set = new Set();
-      this.#listeners.set(event, set);
-    }
-    set.add(listener as Listener);
-    return () => void set.delete(listener as Listener);
+    return this.#listeners.on(event, listener);
   }
 }

@@ -1,17 +1,17 @@
 // The handle of a running replication: `done`, `cancel()`, events, and (as PouchDB's) awaitable.
+
+import { ReplicationListeners } from "../../abstract/replication-listeners.ts";
 import type {
   AsyncReplication,
   ReplicationEvents,
   ReplicationSummary,
 } from "../../abstract/replication-types.ts";
 
-type Listener = (data: never) => void;
-
 /** A replication's handle; `run` gets the signal that `cancel()` aborts and the handle to emit on. */
 export class ReplicationHandle implements AsyncReplication {
   readonly done: Promise<ReplicationSummary>;
   readonly #controller = new AbortController();
-  readonly #listeners = new Map<keyof ReplicationEvents, Set<Listener>>();
+  readonly #listeners = new ReplicationListeners();
 
   constructor(run: (signal: AbortSignal, handle: ReplicationHandle) => Promise<ReplicationSummary>) {
     // Started on the next turn, so that listeners added right after the call hear everything.
@@ -35,24 +35,12 @@ export class ReplicationHandle implements AsyncReplication {
     event: E,
     listener: (data: ReplicationEvents[E]) => void,
   ): () => void {
-    let set = this.#listeners.get(event);
-    if (!set) {
-      set = new Set();
-      this.#listeners.set(event, set);
-    }
-    set.add(listener as Listener);
-    return () => void set.delete(listener as Listener);
+    return this.#listeners.on(event, listener);
   }
 
   /** Tells the listeners of `event`; a listener that throws does not stop the replication. */
   emit<E extends keyof ReplicationEvents>(event: E, data: ReplicationEvents[E]): void {
-    for (const listener of this.#listeners.get(event) ?? []) {
-      try {
-        (listener as (data: ReplicationEvents[E]) => void)(data);
-      } catch {
-        // The listener's own failure; the replication goes on.
-      }
-    }
+    this.#listeners.emit(event, data);
   }
 
   // biome-ignore lint/suspicious/noThenProperty: awaitable on purpose, as PouchDB's replication is.
