@@ -100,6 +100,15 @@ describe("pocketmap replicate", () => {
       expect(
         await until(async () => (await envB.collection("items").get(record.id)) !== undefined, 30_000),
       ).toBe(true);
+      // A second change, so that the replication pauses twice more: the note is still said once.
+      await envA.collection("items").update(record.id, { title: "live, edited" });
+      expect(
+        await until(
+          async () => (await envB.collection("items").get(record.id))?.title === "live, edited",
+          30_000,
+        ),
+      ).toBe(true);
+      expect(stderr.split("caught up").length - 1).toBe(1);
       child.kill("SIGINT");
       expect(await exited).toBe(130);
     } finally {

@@ -87,14 +87,21 @@ not be copied (auth passwords, hidden files) is said on stderr.`,
     try {
       const handle = host.replicate(source, target, options);
       if (live) {
-        const stop = () => void handle.cancel().then(() => process.exit(130));
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
+        // As watch: 130 after Ctrl-C, 143 after SIGTERM, once the replication has stopped.
+        const stopOn = (code: number) => () => void handle.cancel().then(() => process.exit(code));
+        process.once("SIGINT", stopOn(130));
+        process.once("SIGTERM", stopOn(143));
+        // `paused` follows every change copied: said once, and again only after a failure.
+        let caughtUpSaid = false;
         handle.on("paused", () => {
-          if (values.quiet !== true)
+          if (values.quiet !== true && !caughtUpSaid)
             stderr.write("pocketmap: caught up; following changes (Ctrl-C to stop)\n");
+          caughtUpSaid = true;
         });
-        handle.on("error", (error) => stderr.write(`pocketmap: ${error.message}; retrying\n`));
+        handle.on("error", (error) => {
+          caughtUpSaid = false;
+          stderr.write(`pocketmap: ${error.message}; retrying\n`);
+        });
       }
       const summary: ReplicationSummary = await handle;
       progress.stop();
