@@ -37,3 +37,14 @@ export function postsModel(name: string, authorsId: string): Record<string, unkn
     ],
   };
 }
+
+/** The autodate fields PocketBase gives a collection made in its dashboard. */
+export const AUTODATES = [
+  { name: "created", type: "autodate", onCreate: true, onUpdate: false },
+  { name: "updated", type: "autodate", onCreate: true, onUpdate: true },
+];
+
+/** A superuser-only base collection of `title` and `n`, with autodates (the replication tests'). */
+export function notesModel(name: string): Record<string, unknown> & { name: string } {
+  return { name, type: "base", fields: [text("title"), { name: "n", type: "number" }, ...AUTODATES] };
+}

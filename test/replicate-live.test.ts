@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AsyncEnvironment, type ReplicationProgress, setup } from "../src/index.ts";
 import { installPocketBase } from "../src/server/binary.ts";
 import { type EmbeddedServer, startEmbedded } from "../src/server/embedded.ts";
+import { notesModel } from "./collections.ts";
 import { privateServer, reachable, server, until } from "./helpers.ts";
 import { KINDS, openEnvWith } from "./kinds.ts";
 
@@ -89,16 +90,7 @@ describe.each(KINDS)("live replication (%s kind)", (kind) => {
     proxy = await streamCutter(source.url);
     sourceEnv = setup({ async: true, ...side(source) });
     targetEnv = setup({ async: true, ...side(target) });
-    await sourceEnv.createCollection({
-      name,
-      type: "base",
-      fields: [
-        { name: "title", type: "text" },
-        { name: "n", type: "number" },
-        { name: "created", type: "autodate", onCreate: true, onUpdate: false },
-        { name: "updated", type: "autodate", onCreate: true, onUpdate: true },
-      ],
-    });
+    await sourceEnv.createCollection(notesModel(name));
     await sourceEnv
       .collection(name)
       .createMany(Array.from({ length: 100 }, (_, n) => ({ title: "before", n })));

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AsyncEnvironment, type ReplicationProgress, setup } from "../src/index.ts";
 import type { EmbeddedServer } from "../src/server/embedded.ts";
+import { notesModel } from "./collections.ts";
 import { privateServer, until } from "./helpers.ts";
 import { KINDS, openEnvWith } from "./kinds.ts";
 
@@ -29,16 +30,7 @@ describe.each(KINDS)("env.sync() (%s kind)", (kind) => {
     envA = setup({ async: true, ...side(a) });
     envB = setup({ async: true, ...side(b) });
     env = openEnvWith(kind, side(a));
-    await envA.createCollection({
-      name,
-      type: "base",
-      fields: [
-        { name: "title", type: "text" },
-        { name: "n", type: "number" },
-        { name: "created", type: "autodate", onCreate: true, onUpdate: false },
-        { name: "updated", type: "autodate", onCreate: true, onUpdate: true },
-      ],
-    });
+    await envA.createCollection(notesModel(name));
     await envA.collection(name).createMany(Array.from({ length: 20 }, (_, n) => ({ title: "first", n })));
   }, 120_000);
 
