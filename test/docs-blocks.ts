@@ -26,7 +26,10 @@ export interface CodeBlock {
   notRun?: string;
 }
 
-/** README.md, then every docs/*.md (a page added later is picked up with no edit here). */
+/**
+ * README.md, then every docs/*.md (a page added later is picked up with no edit here). Not recursive on
+ * purpose: docs/reference/ is generated from the JSDoc, whose examples are compiled from src/.
+ */
 export function docPages(): string[] {
   const docs = readdirSync(join(root, "docs"))
     .filter((name) => name.endsWith(".md"))
