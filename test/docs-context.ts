@@ -37,7 +37,7 @@ declare const dir: string;
 declare const openAsBlob: typeof import("node:fs").openAsBlob;`,
     kinds: ["async"],
   },
-  "docs/admin.md": { declarations: "declare const env: ENV;", kinds: ["async"] },
+  "docs/admin.md": { declarations: "declare const env: ENV;", kinds: ["sync", "async"] },
   "docs/admin-settings-backups.md": {
     declarations: `declare const env: ENV;
 declare const readFile: typeof import("node:fs/promises").readFile;
