@@ -77,6 +77,8 @@ declare const origin: { url: string; email: string; password: string };`,
     kinds: ["async"],
   },
   "docs/sync.md": { declarations: "", kinds: ["sync"] },
+  // Hooks are setup() options: each example makes its own environment, of the kind it shows.
+  "docs/hooks.md": { declarations: "", kinds: ["async"] },
   // Its example makes its own environment (embedded mode): once is enough.
   "docs/embedded.md": { declarations: "", kinds: ["async"] },
 };

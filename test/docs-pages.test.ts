@@ -23,6 +23,7 @@ const DEDICATED: Record<string, string> = {
   "docs/admin.md": "test/docs-admin.test.ts",
   "docs/admin-settings-backups.md": "test/docs-settings-backups.test.ts",
   "docs/replication.md": "test/docs-replication.test.ts",
+  "docs/hooks.md": "test/docs-hooks.test.ts",
 };
 
 const runnable = (page: string) => codeBlocks(page).filter((block) => block.notRun === undefined);
