@@ -1,4 +1,4 @@
-// pocketmap import: CSV conversion and rejects among 2,000 rows, upsert twice, round trips in four formats.
+// pocketmap import: CSV conversion and rejects among 10,000 rows, upsert twice, round trips in four formats.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,36 +19,36 @@ describe("pocketmap import", () => {
   const admin = superuserEnv();
   afterAll(() => admin.close());
 
-  it("converts CSV cells by field type, sets aside exactly the 3 bad rows of 2,000 and stores the rest", async () => {
+  it("converts CSV cells by field type, sets aside exactly the 3 bad rows of 10,000 and stores the rest", async () => {
     const name = await freshPosts(admin, "cliimp");
-    const BAD = new Set([500, 1000, 1001]);
-    const rows = range(1, 2001).map((i) => ({
+    const BAD = new Set([500, 5000, 9999]);
+    const rows = range(1, 10_001).map((i) => ({
       title: i % 7 === 0 ? `line one, with "quotes"\nline two ${i}` : `ünïcødé ✓ ${i}`,
       body: i % 3 === 0 ? "" : `body ${i}`,
       n: i === 500 ? "not a number" : String(i),
       featured: i % 2 === 0 ? "yes" : "false",
       meta: i % 5 === 0 ? "" : JSON.stringify({ i, tags: ["a", "b, c"] }),
-      email: i === 1000 || i === 1001 ? "not-an-email" : `user${i}@example.com`,
+      email: i === 5000 || i === 9999 ? "not-an-email" : `user${i}@example.com`,
       published: i % 4 === 0 ? "" : "2024-05-06 07:08:09.000Z",
     }));
     const file = join(dir, "people.csv");
     writeFileSync(file, stringify(rows, { header: true }));
     const rejectsFile = join(dir, "rejects.ndjson");
 
-    const { code, stderr } = await cli(["import", name, file, "--errors", rejectsFile, "--batch", "300"]);
+    const { code, stderr } = await cli(["import", name, file, "--errors", rejectsFile, "--batch", "700"]);
     expect(code).toBe(1);
-    expect(stderr).toContain(`imported 1997 rows into ${name}; 3 rejected`);
+    expect(stderr).toContain(`imported 9997 rows into ${name}; 3 rejected`);
     const rejects = readFileSync(rejectsFile, "utf8")
       .trimEnd()
       .split("\n")
       .map((line) => JSON.parse(line));
     expect(rejects.map((reject) => reject.row).sort((a, b) => a - b)).toEqual([...BAD]);
     expect(rejects.find((reject) => reject.row === 500).reason).toContain("field n");
-    expect(rejects.find((reject) => reject.row === 1000).reason).toContain("email");
-    expect(rejects.find((reject) => reject.row === 1001).data).toMatchObject({ email: "not-an-email" });
+    expect(rejects.find((reject) => reject.row === 5000).reason).toContain("email");
+    expect(rejects.find((reject) => reject.row === 9999).data).toMatchObject({ email: "not-an-email" });
 
     const stored = await admin.collection(name).getFullList({ sort: "n" });
-    expect(stored.map((record) => record.n)).toEqual(range(1, 2001).filter((i) => !BAD.has(i)));
+    expect(stored.map((record) => record.n)).toEqual(range(1, 10_001).filter((i) => !BAD.has(i)));
     const by = new Map(stored.map((record) => [record.n, record]));
     expect(by.get(7)).toMatchObject({
       title: 'line one, with "quotes"\nline two 7',
