@@ -54,7 +54,7 @@ File and autodate fields are not imported. Exit 1 when any row was rejected; the
     const model = await modelOf(env, name);
     const convert = converter(model);
     const collection = env.collection(name);
-    const { format: actual, rows } = await readRows(file, format);
+    const { format: actual, rows, bytes } = await readRows(file, format);
     const typed = actual === "json" || actual === "ndjson";
 
     const rejectsOut: WriteStream | undefined =
@@ -71,7 +71,7 @@ File and autodate fields are not imported. Exit 1 when any row was rejected; the
         else if (shown.length < SHOWN_REJECTS) shown.push(`row ${reject.row}: ${reject.reason}`);
       }
     };
-    const progress = await startProgress(progressMode(values), `import ${name}`, undefined);
+    const progress = await startProgress(progressMode(values), `import ${name}`, undefined, bytes);
     const keys = new Map<string, string>();
     const flush = async (chunk: Row[]) => {
       let ready = chunk;
