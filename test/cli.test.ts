@@ -46,6 +46,18 @@ describe("pocketmap command", () => {
     const arity = await cli(["get", "people"]);
     expect(arity.code).toBe(2);
     expect(arity.stderr).toContain("usage: pocketmap get C ID");
+    // Checked before connecting: no server answers at this URL, and none is asked.
+    const nowhere = { ...NO_CONFIG, POCKETBASE_URL: "http://127.0.0.1:9" };
+    for (const args of [
+      ["export", "people", "--progress", "bra"],
+      ["get", "people", "x", "--progress", "bra", "--quiet"],
+    ]) {
+      const progress = await cli(args, { variables: nowhere });
+      expect(progress.code).toBe(2);
+      expect(progress.stderr).toBe(
+        'pocketmap: --progress must be one of bar, json, none, not "bra"; did you mean bar?\n',
+      );
+    }
   });
 
   it("is configured as setup() is: flags, else variables, else .env", async () => {

@@ -14,6 +14,7 @@ import {
   type Values,
 } from "./command.ts";
 import { COMMANDS } from "./commands/index.ts";
+import { progressMode } from "./progress.ts";
 import { didYouMean } from "./suggest.ts";
 
 function toolHelp(): string {
@@ -72,6 +73,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(commandHelp(command));
     return 0;
   }
+  // The global flags' values are checked before any command runs, so before any server is reached.
+  progressMode(values);
   const environment = connector(values);
   try {
     return await command.run({

@@ -18,13 +18,14 @@ export type ProgressMode = "bar" | "json" | "none";
 
 /** The progress the flags ask for: `--progress bar|json|none`, default a bar only when stderr is a terminal. */
 export function progressMode(values: Values): ProgressMode {
-  if (values.quiet === true) return "none";
-  return choiceFlag(
+  // Checked even with --quiet: a bad value is a usage error however it ends up unused.
+  const mode = choiceFlag(
     values,
     "progress",
     ["bar", "json", "none"] as const,
     process.stderr.isTTY ? "bar" : "none",
   );
+  return values.quiet === true ? "none" : mode;
 }
 
 /**
