@@ -142,5 +142,14 @@ describe("pocketmap command", () => {
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain(`pocketmap: no record ${id} in ${name}`);
     expect((await cli(["rm", name, "missing0000001"], { variables: serverVariables() })).code).toBe(1);
+    // A missing collection is named as such, not as a missing record.
+    for (const args of [
+      ["get", `${name}x`, id],
+      ["rm", `${name}x`, id],
+    ]) {
+      const missing = await cli(args);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toBe(`pocketmap: collection "${name}x" not found\n`);
+    }
   });
 });
