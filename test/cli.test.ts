@@ -1,9 +1,10 @@
 // The pocketmap command: configuration as setup(), help, usage errors, ls, get, set and rm.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cli, serverVariables } from "./cli-run.ts";
+import { root } from "./docs-blocks.ts";
 import { freshPosts, server, superuserEnv } from "./helpers.ts";
 
 const NO_CONFIG = { POCKETBASE_URL: "", POCKETBASE_EMAIL: "", POCKETBASE_PASSWORD: "", POCKETBASE_TOKEN: "" };
@@ -22,18 +23,41 @@ describe("pocketmap command", () => {
       "rm",
       "export",
       "import",
+      "watch",
       "sql",
       "schema",
+      "types",
+      "replicate",
       "install-server",
       "which-server",
     ];
+    const listed = help.stdout.split("\nCommands:\n")[1]!.split("\n\n")[0]!.split("\n");
+    expect(listed.map((line) => line.trim().split(" ")[0])).toEqual(names);
     for (const name of names) {
-      expect(help.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
       const own = await cli([name, "--help"]);
       expect(own.code).toBe(0);
       expect(own.stdout).toContain(`Usage: pocketmap ${name}`);
       expect(own.stdout).toContain("--url URL");
+      if (name === "export") expect((await cli(["help", name])).stdout).toBe(own.stdout);
     }
+    // docs/cli.md shows the whole of it, so that it cannot drift.
+    const page = readFileSync(join(root, "docs/cli.md"), "utf8");
+    const shown = page.split("$ npx pocketmap --help\n")[1]!.split("```")[0];
+    expect(shown).toBe(help.stdout);
+  });
+
+  it("--version and -v print the package's version; help C is C --help; help of no command names the nearest", async () => {
+    const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
+    for (const flag of ["--version", "-v"]) {
+      const printed = await cli([flag], { variables: NO_CONFIG });
+      expect(printed).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+    }
+    const help = await cli(["help", "import"], { variables: NO_CONFIG });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe((await cli(["import", "--help"], { variables: NO_CONFIG })).stdout);
+    const unknown = await cli(["help", "exprot"], { variables: NO_CONFIG });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "exprot"; did you mean export?');
   });
 
   it("an unknown command or flag names itself and the nearest match, with exit code 2", async () => {
