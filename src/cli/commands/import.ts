@@ -34,7 +34,8 @@ export const importCommand: Command = {
     batch: { type: "string", value: "N", description: "rows per createMany/upsertMany call (default 1000)" },
   },
   details: `CSV and TSV cells are converted by the collection's field types: bool (true/false/1/0/yes/no),
-number, json (JSON text), select and relation lists (a,b or ["a","b"]), dates; empty cells are omitted.
+number, json (JSON text), select and relation lists (a,b or ["a","b"]), dates. An empty cell is omitted
+on insert (the server's default applies) and clears its field on upsert.
 File and autodate fields are not imported. Exit 1 when any row was rejected; the others are written.`,
   async run({ positionals, values, connect, stderr }) {
     expectArgs(this, positionals, 2);
@@ -52,7 +53,7 @@ File and autodate fields are not imported. Exit 1 when any row was rejected; the
 
     const env = connect();
     const model = await modelOf(env, name);
-    const convert = converter(model);
+    const convert = converter(model, mode === "upsert");
     const collection = env.collection(name);
     const { format: actual, rows, bytes } = await readRows(file, format);
     const typed = actual === "json" || actual === "ndjson";
