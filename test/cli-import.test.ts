@@ -203,8 +203,10 @@ describe("pocketmap import", () => {
   it("--dry-run checks rows and writes nothing; stdin is read with the format detected", async () => {
     const name = await freshPosts(admin, "clidry");
     const input = `${JSON.stringify({ title: "a", n: 1 })}\n{bad json\n${JSON.stringify({ title: "b", n: 2 })}\n`;
-    const dry = await cli(["import", name, "-", "--dry-run"], { input });
+    const dry = await cli(["import", name, "-", "--dry-run", "--progress", "json"], { input });
     expect(dry.code).toBe(1);
+    // Progress counts every row read, the rejected one too.
+    expect(dry.stderr).toMatch(/^\{"label":"import [^"]+","done":3,"total":null,/m);
     expect(dry.stderr).toContain("would import 2 rows");
     expect(dry.stderr).toContain("row 2: not JSON");
     expect(await admin.collection(name).count()).toBe(0);

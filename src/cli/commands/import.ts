@@ -96,6 +96,7 @@ File and autodate fields are not imported. Exit 1 when any row was rejected; the
     for await (const input of rows) {
       if (input.error !== undefined) {
         await onRejects([{ row: input.row, reason: input.error, data: input.raw }]);
+        progress.add(1);
         continue;
       }
       try {
@@ -103,6 +104,7 @@ File and autodate fields are not imported. Exit 1 when any row was rejected; the
       } catch (error) {
         if (!(error instanceof RowError)) throw error;
         await onRejects([{ row: input.row, reason: error.message, data: input.values }]);
+        progress.add(1);
       }
       if (chunk.length >= batch) {
         await flush(chunk);
