@@ -1,4 +1,5 @@
-// pocketmap import: CSV conversion and rejects among 2,000 rows, upsert twice, round trips in four formats.
+// pocketmap import: CSV conversion and rejects among 10,000 rows, upsert twice (and empty cells that
+// clear), round trips in four formats and of list fields.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,7 +7,7 @@ import { stringify } from "csv-stringify/sync";
 import { afterAll, describe, expect, it } from "vitest";
 import { setup } from "../src/index.ts";
 import { cli } from "./cli-run.ts";
-import { freshPosts, privateServer, range, superuserEnv } from "./helpers.ts";
+import { freshPosts, privateServer, range, superuserEnv, uniqueName, visible } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "pocketmap-import-"));
 /** Records without what the server sets, for comparing two collections' contents. */
@@ -19,36 +20,59 @@ describe("pocketmap import", () => {
   const admin = superuserEnv();
   afterAll(() => admin.close());
 
-  it("converts CSV cells by field type, sets aside exactly the 3 bad rows of 2,000 and stores the rest", async () => {
+  /** A fresh collection with a field of each type an empty cell clears, and the list fields: multiple select and relation. */
+  async function listsCollection(prefix: string): Promise<string> {
+    const name = uniqueName(prefix);
+    const authors = await admin.send<{ id: string }>("/api/collections/authors", { query: { fields: "id" } });
+    await admin.createCollection({
+      name,
+      type: "base",
+      fields: [
+        { name: "title", type: "text" },
+        { name: "n", type: "number" },
+        { name: "featured", type: "bool" },
+        { name: "meta", type: "json" },
+        { name: "email", type: "email" },
+        { name: "published", type: "date" },
+        { name: "author", type: "relation", collectionId: authors.id, maxSelect: 1 },
+        { name: "tags", type: "select", values: ["a", "b", "c, d"], maxSelect: 3 },
+        { name: "authors", type: "relation", collectionId: authors.id, maxSelect: 5 },
+      ],
+    });
+    await visible(admin, name);
+    return name;
+  }
+
+  it("converts CSV cells by field type, sets aside exactly the 3 bad rows of 10,000 and stores the rest", async () => {
     const name = await freshPosts(admin, "cliimp");
-    const BAD = new Set([500, 1000, 1001]);
-    const rows = range(1, 2001).map((i) => ({
+    const BAD = new Set([500, 5000, 9999]);
+    const rows = range(1, 10_001).map((i) => ({
       title: i % 7 === 0 ? `line one, with "quotes"\nline two ${i}` : `ünïcødé ✓ ${i}`,
       body: i % 3 === 0 ? "" : `body ${i}`,
       n: i === 500 ? "not a number" : String(i),
       featured: i % 2 === 0 ? "yes" : "false",
       meta: i % 5 === 0 ? "" : JSON.stringify({ i, tags: ["a", "b, c"] }),
-      email: i === 1000 || i === 1001 ? "not-an-email" : `user${i}@example.com`,
+      email: i === 5000 || i === 9999 ? "not-an-email" : `user${i}@example.com`,
       published: i % 4 === 0 ? "" : "2024-05-06 07:08:09.000Z",
     }));
     const file = join(dir, "people.csv");
     writeFileSync(file, stringify(rows, { header: true }));
     const rejectsFile = join(dir, "rejects.ndjson");
 
-    const { code, stderr } = await cli(["import", name, file, "--errors", rejectsFile, "--batch", "300"]);
+    const { code, stderr } = await cli(["import", name, file, "--errors", rejectsFile, "--batch", "700"]);
     expect(code).toBe(1);
-    expect(stderr).toContain(`imported 1997 rows into ${name}; 3 rejected`);
+    expect(stderr).toContain(`imported 9997 rows into ${name}; 3 rejected`);
     const rejects = readFileSync(rejectsFile, "utf8")
       .trimEnd()
       .split("\n")
       .map((line) => JSON.parse(line));
     expect(rejects.map((reject) => reject.row).sort((a, b) => a - b)).toEqual([...BAD]);
     expect(rejects.find((reject) => reject.row === 500).reason).toContain("field n");
-    expect(rejects.find((reject) => reject.row === 1000).reason).toContain("email");
-    expect(rejects.find((reject) => reject.row === 1001).data).toMatchObject({ email: "not-an-email" });
+    expect(rejects.find((reject) => reject.row === 5000).reason).toContain("email");
+    expect(rejects.find((reject) => reject.row === 9999).data).toMatchObject({ email: "not-an-email" });
 
     const stored = await admin.collection(name).getFullList({ sort: "n" });
-    expect(stored.map((record) => record.n)).toEqual(range(1, 2001).filter((i) => !BAD.has(i)));
+    expect(stored.map((record) => record.n)).toEqual(range(1, 10_001).filter((i) => !BAD.has(i)));
     const by = new Map(stored.map((record) => [record.n, record]));
     expect(by.get(7)).toMatchObject({
       title: 'line one, with "quotes"\nline two 7',
@@ -96,11 +120,93 @@ describe("pocketmap import", () => {
     expect((await cli(["import", keyed, "-", "--key", "title"], { input: "" })).code).toBe(2);
   });
 
+  it("--mode upsert: an empty CSV cell clears the field of the record it updates", async () => {
+    const name = await listsCollection("cliclear");
+    const [ada, bob] = await admin.collection("authors").createMany([{ name: "ada" }, { name: "bob" }]);
+    const id = "clear0000000001";
+    await admin.collection(name).create({
+      id,
+      title: "kept",
+      n: 5,
+      featured: true,
+      meta: { a: 1 },
+      email: "x@example.com",
+      published: "2024-05-06 07:08:09.000Z",
+      author: ada!.id,
+      tags: ["a", "c, d"],
+      authors: [ada!.id, bob!.id],
+    });
+    const columns = [
+      "id",
+      "title",
+      "n",
+      "featured",
+      "meta",
+      "email",
+      "published",
+      "author",
+      "tags",
+      "authors",
+    ];
+    const csv = stringify([{ id, title: "kept" }], { header: true, columns });
+    const result = await cli(["import", name, "-", "-f", "csv", "--mode", "upsert"], { input: csv });
+    expect(result.stderr).toContain(`imported 1 rows into ${name}; 0 rejected`);
+    expect(result.code).toBe(0);
+    expect(await admin.collection(name).getOne(id)).toMatchObject({
+      title: "kept",
+      n: 0,
+      featured: false,
+      meta: null,
+      email: "",
+      published: "",
+      author: "",
+      tags: [],
+      authors: [],
+    });
+    // A row whose --key cell is empty has no key: rejected, not matched to a record keyed "".
+    const keyed = await cli(["import", name, "-", "-f", "csv", "--mode", "upsert", "--key", "title"], {
+      input: stringify([{ title: "", n: "1" }], { header: true }),
+    });
+    expect(keyed.code).toBe(1);
+    expect(keyed.stderr).toContain("row 1: no value for the key field title");
+  });
+
+  it("round trips multiple select and relation fields through CSV", async () => {
+    const source = await listsCollection("clilists");
+    const [ada, bob] = await admin.collection("authors").createMany([{ name: "ada" }, { name: "bob" }]);
+    await admin.collection(source).createMany([
+      { id: "lists0000000001", title: "both", tags: ["a", "c, d"], authors: [ada!.id, bob!.id] },
+      { id: "lists0000000002", title: "one", tags: ["b"], authors: [bob!.id], author: ada!.id },
+      { id: "lists0000000003", title: "none" },
+    ]);
+    const expected = plain(await admin.collection(source).getFullList());
+    expect(expected.map((record) => record.tags)).toEqual([["a", "c, d"], ["b"], []]);
+    const file = join(dir, "lists.csv");
+    expect((await cli(["export", source, "-o", file])).code).toBe(0);
+    // Lists are JSON text in a cell, so a value with a comma stays one value.
+    expect(readFileSync(file, "utf8")).toContain(`"[""a"",""c, d""]"`);
+    const target = await listsCollection("clilistsrt");
+    const imported = await cli(["import", target, file]);
+    expect(imported.stderr).toContain(`imported 3 rows into ${target}; 0 rejected`);
+    expect(plain(await admin.collection(target).getFullList())).toEqual(expected);
+    // A list written by hand: comma-separated values.
+    const byHand = await cli(["import", target, "-", "-f", "csv"], {
+      input: `title,tags,authors\nhand,"a,b","${ada!.id}, ${bob!.id}"\n`,
+    });
+    expect(byHand.code).toBe(0);
+    expect(await admin.collection(target).getFirst({ filter: { title: "hand" } })).toMatchObject({
+      tags: ["a", "b"],
+      authors: [ada!.id, bob!.id],
+    });
+  });
+
   it("--dry-run checks rows and writes nothing; stdin is read with the format detected", async () => {
     const name = await freshPosts(admin, "clidry");
     const input = `${JSON.stringify({ title: "a", n: 1 })}\n{bad json\n${JSON.stringify({ title: "b", n: 2 })}\n`;
-    const dry = await cli(["import", name, "-", "--dry-run"], { input });
+    const dry = await cli(["import", name, "-", "--dry-run", "--progress", "json"], { input });
     expect(dry.code).toBe(1);
+    // Progress counts every row read, the rejected one too.
+    expect(dry.stderr).toMatch(/^\{"label":"import [^"]+","done":3,"total":null,/m);
     expect(dry.stderr).toContain("would import 2 rows");
     expect(dry.stderr).toContain("row 2: not JSON");
     expect(await admin.collection(name).count()).toBe(0);

@@ -1,6 +1,6 @@
 // Progress on stderr: a bar in a real terminal (under `script`), nothing when piped, JSON lines on request.
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -44,6 +44,13 @@ describe("pocketmap progress", () => {
     expect(shown).toMatch(/3000\/3000 rows \| \d+ rows\/s \| ETA/);
   });
 
+  it("an import of a file shows the share of its bytes read, rows, rate and ETA on a terminal", async () => {
+    const file = join(dir, "in-terminal.ndjson");
+    await cli(["export", name, "-o", file]);
+    const shown = await inTerminal(["import", name, file, "--mode", "upsert"]);
+    expect(shown).toMatch(new RegExp(`import ${name} \\[.*\\] 100% \\| 3000 rows \\| \\d+ rows/s \\| ETA`));
+  });
+
   it("shows nothing when piped, JSON lines with --progress json, nothing with --quiet", async () => {
     const piped = await cli(["export", name]);
     expect(piped.code).toBe(0);
@@ -67,7 +74,25 @@ describe("pocketmap progress", () => {
       "json",
     ]);
     expect(imported.code).toBe(0);
-    expect(imported.stderr).toContain(`"done":3000`);
+    // The JSON lines, then the summary ("imported 3000 rows…").
+    const jsonLines = (stderr: string) =>
+      stderr
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line));
+    const importLines = jsonLines(imported.stderr);
+    // A file's size is the total the ETA comes from; stdin has none.
+    const size = statSync(join(dir, "a.ndjson")).size;
+    expect(importLines.at(-1)).toMatchObject({ done: 3000, bytes: size, totalBytes: size });
+    const fromStdin = await cli(["import", name, "-", "--mode", "upsert", "--progress", "json"], {
+      input: readFileSync(join(dir, "a.ndjson"), "utf8"),
+    });
+    expect(jsonLines(fromStdin.stderr).at(-1)).toEqual({
+      label: `import ${name}`,
+      done: 3000,
+      total: null,
+      rate: expect.any(Number),
+    });
 
     const quiet = await cli(["export", name, "--progress", "json", "--quiet", "-o", join(dir, "b.ndjson")]);
     expect(quiet.stderr).toBe("");

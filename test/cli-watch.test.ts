@@ -2,7 +2,7 @@
 // exits 130.
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import { CLI, serverVariables } from "./cli-run.ts";
+import { CLI, cli, serverVariables } from "./cli-run.ts";
 import { faultProxy } from "./fault-proxy.ts";
 import { freshPosts, superuserEnv, until } from "./helpers.ts";
 
@@ -43,6 +43,17 @@ describe("pocketmap watch", () => {
 
     child.kill("SIGINT");
     expect(await exited).toEqual({ code: 130, signal: null });
+  });
+
+  it("fails at once, exit 1, on a collection that does not exist or a filter the server refuses", async () => {
+    const missing = await cli(["watch", "nosuchcollection"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('pocketmap: collection "nosuchcollection" not found\n');
+    const name = await freshPosts(admin, "cliwatchbad");
+    const refused = await cli(["watch", name, "--filter", "nosuchfield > 1"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('filter: "nosuchfield > 1"');
+    expect(refused.stderr).not.toContain("watching");
   });
 
   it("--filter keeps only changes of matching records", async () => {

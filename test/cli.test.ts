@@ -1,9 +1,10 @@
 // The pocketmap command: configuration as setup(), help, usage errors, ls, get, set and rm.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cli, serverVariables } from "./cli-run.ts";
+import { root } from "./docs-blocks.ts";
 import { freshPosts, server, superuserEnv } from "./helpers.ts";
 
 const NO_CONFIG = { POCKETBASE_URL: "", POCKETBASE_EMAIL: "", POCKETBASE_PASSWORD: "", POCKETBASE_TOKEN: "" };
@@ -22,18 +23,41 @@ describe("pocketmap command", () => {
       "rm",
       "export",
       "import",
+      "watch",
       "sql",
       "schema",
+      "types",
+      "replicate",
       "install-server",
       "which-server",
     ];
+    const listed = help.stdout.split("\nCommands:\n")[1]!.split("\n\n")[0]!.split("\n");
+    expect(listed.map((line) => line.trim().split(" ")[0])).toEqual(names);
     for (const name of names) {
-      expect(help.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
       const own = await cli([name, "--help"]);
       expect(own.code).toBe(0);
       expect(own.stdout).toContain(`Usage: pocketmap ${name}`);
       expect(own.stdout).toContain("--url URL");
+      if (name === "export") expect((await cli(["help", name])).stdout).toBe(own.stdout);
     }
+    // docs/cli.md shows the whole of it, so that it cannot drift.
+    const page = readFileSync(join(root, "docs/cli.md"), "utf8");
+    const shown = page.split("$ npx pocketmap --help\n")[1]!.split("```")[0];
+    expect(shown).toBe(help.stdout);
+  });
+
+  it("--version and -v print the package's version; help C is C --help; help of no command names the nearest", async () => {
+    const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
+    for (const flag of ["--version", "-v"]) {
+      const printed = await cli([flag], { variables: NO_CONFIG });
+      expect(printed).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+    }
+    const help = await cli(["help", "import"], { variables: NO_CONFIG });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe((await cli(["import", "--help"], { variables: NO_CONFIG })).stdout);
+    const unknown = await cli(["help", "exprot"], { variables: NO_CONFIG });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "exprot"; did you mean export?');
   });
 
   it("an unknown command or flag names itself and the nearest match, with exit code 2", async () => {
@@ -46,6 +70,18 @@ describe("pocketmap command", () => {
     const arity = await cli(["get", "people"]);
     expect(arity.code).toBe(2);
     expect(arity.stderr).toContain("usage: pocketmap get C ID");
+    // Checked before connecting: no server answers at this URL, and none is asked.
+    const nowhere = { ...NO_CONFIG, POCKETBASE_URL: "http://127.0.0.1:9" };
+    for (const args of [
+      ["export", "people", "--progress", "bra"],
+      ["get", "people", "x", "--progress", "bra", "--quiet"],
+    ]) {
+      const progress = await cli(args, { variables: nowhere });
+      expect(progress.code).toBe(2);
+      expect(progress.stderr).toBe(
+        'pocketmap: --progress must be one of bar, json, none, not "bra"; did you mean bar?\n',
+      );
+    }
   });
 
   it("is configured as setup() is: flags, else variables, else .env", async () => {
@@ -130,5 +166,14 @@ describe("pocketmap command", () => {
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain(`pocketmap: no record ${id} in ${name}`);
     expect((await cli(["rm", name, "missing0000001"], { variables: serverVariables() })).code).toBe(1);
+    // A missing collection is named as such, not as a missing record.
+    for (const args of [
+      ["get", `${name}x`, id],
+      ["rm", `${name}x`, id],
+    ]) {
+      const missing = await cli(args);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toBe(`pocketmap: collection "${name}x" not found\n`);
+    }
   });
 });

@@ -46,7 +46,7 @@ function convertCell(field: CollectionField | undefined, text: string): unknown 
       return text.trim();
     case "select":
     case "relation": {
-      if (Number(field.maxSelect ?? 1) <= 1) return text.trim();
+      if (!isList(field)) return text.trim();
       const list = text.trim().startsWith("[") ? parseJson(text, what) : text.split(",");
       if (!Array.isArray(list)) throw new RowError(`${what}: ${JSON.stringify(text)} is not a list`);
       return list.map((item) => String(item).trim()).filter((item) => item !== "");
@@ -56,9 +56,30 @@ function convertCell(field: CollectionField | undefined, text: string): unknown 
   }
 }
 
-/** Converts rows for one collection: typed cells for CSV/TSV, JSON rows as they are. */
+const isList = (field: CollectionField) =>
+  (field.type === "select" || field.type === "relation") && Number(field.maxSelect ?? 1) > 1;
+
+/**
+ * What an empty cell sends when it must clear a field (an upsert's update): null where PocketBase
+ * stores its zero value from it (number 0, bool false, json null), an empty list for a multiple
+ * select or relation, "" for the rest. Undefined: the cell is left out (the id, which an upsert
+ * without one creates; a password, which "" would not clear; a column that is no field).
+ */
+function emptyValue(field: CollectionField | undefined): unknown {
+  if (field === undefined || field.name === "id" || field.type === "password") return undefined;
+  if (isList(field)) return [];
+  if (["number", "bool", "json", "geoPoint"].includes(field.type)) return null;
+  return "";
+}
+
+/**
+ * Converts rows for one collection: typed cells for CSV/TSV, JSON rows as they are. An empty cell is
+ * left out when inserting (the server's default applies) and clears its field when `emptyClears`
+ * (an upsert, which may update a record that has a value there).
+ */
 export function converter(
   model: CollectionModel,
+  emptyClears = false,
 ): (row: Record<string, unknown>, typed: boolean) => Record<string, unknown> {
   const fields = new Map(model.fields.map((field) => [field.name, field]));
   return (row, typed) => {
@@ -68,6 +89,7 @@ export function converter(
       if (NOT_WRITTEN.has(key) || (field && SKIPPED_TYPES.has(field.type))) continue;
       if (typed) data[key] = value;
       else if (typeof value === "string" && value !== "") data[key] = convertCell(field, value);
+      else if (emptyClears && emptyValue(field) !== undefined) data[key] = emptyValue(field);
     }
     return data;
   };

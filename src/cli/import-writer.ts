@@ -88,7 +88,8 @@ export async function resolveKeys(
   const rejects: Reject[] = [];
   const keyed = rows.filter((row) => {
     const value = row.data[key];
-    if (typeof value === "string" || typeof value === "number") return true;
+    // An empty cell clears a field on upsert, so it arrives as "" or null: no key either way.
+    if ((typeof value === "string" && value !== "") || typeof value === "number") return true;
     rejects.push({ row: row.row, reason: `no value for the key field ${key}`, data: row.raw });
     return false;
   });

@@ -5,6 +5,7 @@ import { setup } from "../env/setup.ts";
 import {
   type Command,
   commandHelp,
+  type Flags,
   flagLines,
   GLOBAL_FLAGS,
   parseCommandArgs,
@@ -14,12 +15,36 @@ import {
   type Values,
 } from "./command.ts";
 import { COMMANDS } from "./commands/index.ts";
+import { progressMode } from "./progress.ts";
 import { didYouMean } from "./suggest.ts";
+
+/** The flags of `pocketmap` without a command (install-server has its own --version). */
+const TOOL_FLAGS: Flags = {
+  version: { type: "boolean", short: "v", description: "print pocketmap's version" },
+};
 
 function toolHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length)) + 2;
   const lines = COMMANDS.map((command) => `  ${command.name.padEnd(width)}${command.summary}\n`).join("");
-  return `Usage: pocketmap <command> [options]\n\nCommands:\n${lines}\nGlobal options:\n${flagLines(GLOBAL_FLAGS)}\nConfigured as setup() is: flags, else variables, else .env; nothing set starts an embedded PocketBase.\n'pocketmap <command> --help' shows a command's options.\n`;
+  return `Usage: pocketmap <command> [options]\n\nCommands:\n${lines}\nGlobal options:\n${flagLines(GLOBAL_FLAGS)}\nConfigured as setup() is: flags, else variables, else .env; nothing set starts an embedded PocketBase.\n'pocketmap <command> --help' or 'pocketmap help <command>' shows a command's options.\n'pocketmap --version' (or -v) prints pocketmap's version.\n`;
+}
+
+/** This package's version, from its package.json: two levels up from src/cli, one from dist. */
+function packageVersion(): string {
+  const here = import.meta.url;
+  const file = new URL(here.endsWith(".ts") ? "../../package.json" : "../package.json", here);
+  const text = process.getBuiltinModule("node:fs").readFileSync(file, "utf8");
+  return String((JSON.parse(text) as { version?: unknown }).version);
+}
+
+/** The command of this name; an unknown one is a usage error naming the nearest. */
+function commandNamed(name: string): Command {
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (command !== undefined) return command;
+  const names = COMMANDS.map((candidate) => candidate.name);
+  throw new UsageError(
+    `unknown command ${JSON.stringify(name)}${didYouMean(name, names)} (pocketmap --help lists them)`,
+  );
 }
 
 /** The environment of the global flags, configured exactly as setup() configures one. */
@@ -54,24 +79,31 @@ async function main(argv: string[]): Promise<number> {
   }
   const name = at >= 0 ? argv[at]! : undefined;
   const rest = at >= 0 ? [...argv.slice(0, at), ...argv.slice(at + 1)] : argv;
-  if (name === undefined || name === "help") {
-    const { values } = parseCommandArgs(rest, {});
-    const help = toolHelp();
-    process[values.help || name === "help" ? "stdout" : "stderr"].write(help);
-    return values.help || name === "help" ? 0 : 2;
+  if (name === undefined) {
+    const { values } = parseCommandArgs(rest, TOOL_FLAGS);
+    if (values.version) {
+      process.stdout.write(`${packageVersion()}\n`);
+      return 0;
+    }
+    process[values.help ? "stdout" : "stderr"].write(toolHelp());
+    return values.help ? 0 : 2;
   }
-  const command: Command | undefined = COMMANDS.find((candidate) => candidate.name === name);
-  if (command === undefined) {
-    const names = COMMANDS.map((candidate) => candidate.name);
-    throw new UsageError(
-      `unknown command ${JSON.stringify(name)}${didYouMean(name, names)} (pocketmap --help lists them)`,
-    );
+  if (name === "help") {
+    // `pocketmap help [command]`: the tool's help, or that command's, as --help shows them.
+    const { positionals } = parseCommandArgs(rest, {});
+    if (positionals.length > 1) throw new UsageError("help takes one command, e.g. pocketmap help export");
+    const topic = positionals[0];
+    process.stdout.write(topic === undefined ? toolHelp() : commandHelp(commandNamed(topic)));
+    return 0;
   }
+  const command = commandNamed(name);
   const { values, positionals } = parseCommandArgs(rest, command.options);
   if (values.help) {
     process.stdout.write(commandHelp(command));
     return 0;
   }
+  // The global flags' values are checked before any command runs, so before any server is reached.
+  progressMode(values);
   const environment = connector(values);
   try {
     return await command.run({

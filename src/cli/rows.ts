@@ -1,5 +1,6 @@
 // Reading import input: CSV and TSV (csv-parse), NDJSON and JSON, from a file or stdin, row by row.
 import type { Readable } from "node:stream";
+import type { ByteExtent } from "./progress.ts";
 
 export const IMPORT_FORMATS = ["auto", "json", "ndjson", "csv", "tsv"] as const;
 export type ImportFormat = Exclude<(typeof IMPORT_FORMATS)[number], "auto">;
@@ -30,10 +31,11 @@ function sniff(file: string, first: string): ImportFormat {
 async function open(
   file: string,
   format: ImportFormat | "auto",
-): Promise<{ input: Readable; format: ImportFormat }> {
+): Promise<{ input: Readable; format: ImportFormat; bytesRead: () => number }> {
   const source = file === "-" ? process.stdin : process.getBuiltinModule("node:fs").createReadStream(file);
+  const bytesRead = () => ("bytesRead" in source ? source.bytesRead : 0);
   source.setEncoding("utf8");
-  if (format !== "auto") return { input: source, format };
+  if (format !== "auto") return { input: source, format, bytesRead };
   const chunks = source[Symbol.asyncIterator]();
   const first = await chunks.next();
   const head = first.done ? "" : String(first.value);
@@ -44,18 +46,31 @@ async function open(
     })(),
     { objectMode: false },
   );
-  return { input, format: sniff(file, head) };
+  return { input, format: sniff(file, head), bytesRead };
+}
+
+/** The size of a regular file; undefined for stdin, a pipe or an empty file (nothing to measure by). */
+async function sizeOf(file: string): Promise<number | undefined> {
+  if (file === "-") return undefined;
+  const stats = await process.getBuiltinModule("node:fs/promises").stat(file);
+  return stats.isFile() && stats.size > 0 ? stats.size : undefined;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-/** The rows of `file` (`-`: stdin), in order; CSV/TSV rows keep their cells as text (`typed: false`). */
+/**
+ * The rows of `file` (`-`: stdin), in order; CSV/TSV rows keep their cells as text (`typed: false`).
+ * `bytes` says how far through a regular file the rows are (for the progress bar's ETA): the bytes read
+ * so far, or for a JSON array (parsed whole) the share of its rows already yielded.
+ */
 export async function readRows(
   file: string,
   requested: ImportFormat | "auto",
-): Promise<{ format: ImportFormat; rows: AsyncGenerator<InputRow> }> {
-  const { input, format } = await open(file, requested);
+): Promise<{ format: ImportFormat; rows: AsyncGenerator<InputRow>; bytes: ByteExtent | undefined }> {
+  const size = await sizeOf(file);
+  const { input, format, bytesRead } = await open(file, requested);
+  let jsonShare: (() => number) | undefined;
   const rows = async function* (): AsyncGenerator<InputRow> {
     let row = 0;
     if (format === "csv" || format === "tsv") {
@@ -97,11 +112,19 @@ export async function readRows(
       for await (const chunk of input) text += chunk;
       const all: unknown = JSON.parse(text);
       if (!Array.isArray(all)) throw new Error("a JSON import must be an array of objects");
+      jsonShare = () => row / Math.max(all.length, 1);
       for (const value of all) {
         row++;
         yield isObject(value) ? { row, values: value } : { row, error: "not a JSON object", raw: value };
       }
     }
   };
-  return { format, rows: rows() };
+  const bytes =
+    size === undefined
+      ? undefined
+      : {
+          total: size,
+          read: () => (format === "json" ? Math.round(size * (jsonShare?.() ?? 0)) : bytesRead()),
+        };
+  return { format, rows: rows(), bytes };
 }

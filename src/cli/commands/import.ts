@@ -34,7 +34,8 @@ export const importCommand: Command = {
     batch: { type: "string", value: "N", description: "rows per createMany/upsertMany call (default 1000)" },
   },
   details: `CSV and TSV cells are converted by the collection's field types: bool (true/false/1/0/yes/no),
-number, json (JSON text), select and relation lists (a,b or ["a","b"]), dates; empty cells are omitted.
+number, json (JSON text), select and relation lists (a,b or ["a","b"]), dates. An empty cell is omitted
+on insert (the server's default applies) and clears its field on upsert.
 File and autodate fields are not imported. Exit 1 when any row was rejected; the others are written.`,
   async run({ positionals, values, connect, stderr }) {
     expectArgs(this, positionals, 2);
@@ -52,9 +53,9 @@ File and autodate fields are not imported. Exit 1 when any row was rejected; the
 
     const env = connect();
     const model = await modelOf(env, name);
-    const convert = converter(model);
+    const convert = converter(model, mode === "upsert");
     const collection = env.collection(name);
-    const { format: actual, rows } = await readRows(file, format);
+    const { format: actual, rows, bytes } = await readRows(file, format);
     const typed = actual === "json" || actual === "ndjson";
 
     const rejectsOut: WriteStream | undefined =
@@ -71,7 +72,7 @@ File and autodate fields are not imported. Exit 1 when any row was rejected; the
         else if (shown.length < SHOWN_REJECTS) shown.push(`row ${reject.row}: ${reject.reason}`);
       }
     };
-    const progress = await startProgress(progressMode(values), `import ${name}`, undefined);
+    const progress = await startProgress(progressMode(values), `import ${name}`, undefined, bytes);
     const keys = new Map<string, string>();
     const flush = async (chunk: Row[]) => {
       let ready = chunk;
@@ -95,6 +96,7 @@ File and autodate fields are not imported. Exit 1 when any row was rejected; the
     for await (const input of rows) {
       if (input.error !== undefined) {
         await onRejects([{ row: input.row, reason: input.error, data: input.raw }]);
+        progress.add(1);
         continue;
       }
       try {
@@ -102,6 +104,7 @@ File and autodate fields are not imported. Exit 1 when any row was rejected; the
       } catch (error) {
         if (!(error instanceof RowError)) throw error;
         await onRejects([{ row: input.row, reason: error.message, data: input.values }]);
+        progress.add(1);
       }
       if (chunk.length >= batch) {
         await flush(chunk);

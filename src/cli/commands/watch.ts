@@ -16,7 +16,12 @@ export const watch: Command = {
   async run({ positionals, values, connect, stdout, stderr }) {
     expectArgs(this, positionals, 1);
     const name = positionals[0]!;
+    const filter = stringFlag(values, "filter");
     const env = connect();
+    const collection = env.collection(name);
+    // A subscription to a missing collection, or with a filter the server rejects, is accepted and
+    // then silent: one read first fails as get and export do (collection "C" not found, exit 1).
+    await collection.list({ perPage: 1, skipTotal: true, filter });
     const quiet = values.quiet === true;
     // At once: nothing to finish or flush but lines already written.
     process.once("SIGINT", () => process.exit(130));
@@ -29,12 +34,12 @@ export const watch: Command = {
         `pocketmap: reconnected after ${attempts} attempt(s); changes in between may have been missed\n`,
       );
     });
-    await env.collection(name).subscribe(
+    await collection.subscribe(
       "*",
       (event) => {
         stdout.write(`${JSON.stringify({ action: event.action, record: event.record })}\n`);
       },
-      { filter: stringFlag(values, "filter") },
+      { filter },
     );
     if (!quiet) await write(stderr, `watching ${name} (Ctrl-C to stop)\n`);
     return new Promise<number>(() => {});
