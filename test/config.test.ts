@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resolveOptions } from "../src/abstract/options.ts";
+import { resolveOptions, SETUP_OPTION_NAMES } from "../src/abstract/options.ts";
 import { loadOptions, readDotEnv } from "../src/env/config.ts";
 import { InvalidInputError } from "../src/index.ts";
 import { freshPosts, server, superuserEnv } from "./helpers.ts";
@@ -109,6 +109,13 @@ describe("configuration", () => {
     } finally {
       await rm(here, { recursive: true, force: true });
     }
+  });
+
+  // From the readers' table (types.test.ts proves it has one per option): a new option is covered.
+  it.each(SETUP_OPTION_NAMES)("refuses a bad %s option, naming it", (name) => {
+    const error = refusal({ url: "http://127.0.0.1:1", [name]: Symbol("bad") });
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error?.message).toMatch(new RegExp(`\\b${name}\\b`));
   });
 
   it("refuses a bad POCKETMAP_* value at setup(), naming the variable and where it was", () => {

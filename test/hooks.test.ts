@@ -154,6 +154,74 @@ describe.each(KINDS)("hooks (%s kind)", (kind) => {
     }
   });
 
+  /** Requests other than record calls, each with what it sends (method and path) and a call that sends it. */
+  const OTHER_REQUESTS: [
+    what: string,
+    request: string,
+    call: (env: AsyncEnvironment, token: string) => unknown,
+  ][] = [
+    [
+      "a login",
+      "POST /api/collections/_superusers/auth-with-password",
+      (env) => env.collection("_superusers").auth.withPassword(email, password),
+    ],
+    [
+      "a token refresh",
+      "POST /api/collections/_superusers/auth-refresh",
+      (env, token) => env.collection("_superusers").auth.refresh(token),
+    ],
+    [
+      "a realtime subscription",
+      "POST /api/realtime",
+      (env) => env.collection(collection).subscribe("*", () => {}),
+    ],
+    [
+      "a batch",
+      "POST /api/batch",
+      (env) => env.collection(collection).createMany([{ title: "never" }, { title: "never" }]),
+    ],
+  ];
+
+  // Through the environment, and through an env.as() identity, which inherits the hook.
+  const REFUSALS = OTHER_REQUESTS.flatMap(([what, request, call]) =>
+    (["the environment", "an env.as() identity"] as const).map((through) => ({
+      what,
+      request,
+      call,
+      through,
+    })),
+  );
+
+  it.each(REFUSALS)(
+    "a beforeSend that throws fails $what with its own error, through $through, and nothing is written",
+    async ({ request, call, through }) => {
+      class Refused extends Error {}
+      const refused = new Refused(`no ${request}`);
+      let armed = false;
+      const env = open({
+        beforeSend: (sent) => {
+          if (armed && `${sent.method} ${new URL(sent.url).pathname}` === request) throw refused;
+        },
+      });
+      try {
+        // The environment's own login, before the hook refuses logins.
+        await env.collection(collection).getOne("hookpost0000001");
+        const { token } = await admin.collection("_superusers").auth(email, password);
+        const on = through === "the environment" ? env : env.as(token);
+        await proxy.seen();
+        armed = true;
+        const error = await failure(() => call(on, token));
+        expect(error).toBe(refused);
+        // Not that request, nor a fallback for it (a batch's one by one writes): no POST at all.
+        const arrived = (await proxy.seen()).map((seen) => `${seen.method} ${seen.path.split("?")[0]}`);
+        expect(arrived.filter((line) => line.startsWith("POST "))).toEqual([]);
+      } finally {
+        armed = false;
+        await env.close();
+      }
+    },
+  );
+
   it("hooks see logins, token refreshes, realtime subscriptions and batches", async () => {
     const paths: string[] = [];
     // Straight to the server: the proxy holds a realtime stream until it ends.
@@ -209,6 +277,36 @@ describe.each(KINDS)("hooks (%s kind)", (kind) => {
       const error = await failure(() => env.health());
       expect(error).toBeInstanceOf(InvalidInputError);
       expect(error.message).toMatch(/sends only to its server/);
+    } finally {
+      await env.close();
+    }
+  });
+});
+
+describe("an async beforeSend (async kind)", () => {
+  it("is awaited: what it sets after a pause arrives, and the next hook sees it", async () => {
+    const { email, password } = server();
+    const env = openEnvWith("async", {
+      url: proxy.url,
+      email,
+      password,
+      beforeSend: [
+        async (request) => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          request.headers["x-late"] = new URL(request.url).pathname;
+        },
+        (request) => {
+          request.headers["x-after"] = request.headers["x-late"] ?? "not yet";
+        },
+      ],
+    });
+    try {
+      await proxy.seen();
+      await env.collection(collection).getOne("hookpost0000001");
+      const path = `/api/collections/${collection}/records/hookpost0000001`;
+      const read = (await proxy.seen()).find((request) => request.path === path);
+      expect(read && headerValues(read, "x-late")).toEqual([path]);
+      expect(read && headerValues(read, "x-after")).toEqual([path]);
     } finally {
       await env.close();
     }

@@ -3,7 +3,8 @@
 // retries a write…"). This file checks that every cited file and name exists and that every bullet of
 // "What it promises" cites one (or says "No test:"), so a promise without a test shows. It also checks
 // three claims against the code itself: the reserved names, the sync kind's realtime wording, and the
-// configuration table.
+// configuration table; and two of docs/architecture.md's: the options interfaces it lists, and the
+// number of files its "adding a method" and "adding a service" examples touch.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -162,6 +163,34 @@ describe("the configuration table", () => {
           else process.env[variable] = saved;
         }
       }
+    }
+  });
+});
+
+describe("docs/architecture.md's counts", () => {
+  const architecture = readFileSync(join(root, "docs/architecture.md"), "utf8");
+
+  it("lists every options interface of the registry", () => {
+    const source = readFileSync(join(root, "src/abstract/option-checks.ts"), "utf8");
+    const registry = source.slice(source.indexOf("export interface OptionTypes {"));
+    const interfaces = [...registry.slice(0, registry.indexOf("\n}")).matchAll(/^\s+\w+: (\w+);$/gm)].map(
+      (match) => match[1]!,
+    );
+    expect(interfaces.length).toBeGreaterThan(10);
+    const options = architecture.slice(
+      architecture.indexOf("### Options"),
+      architecture.indexOf("### The callback"),
+    );
+    for (const name of interfaces) expect(options, name).toContain(`\`${name}\``);
+  });
+
+  it("says as many files as its worked examples number", () => {
+    const headings = [...architecture.matchAll(/^### Adding .*: (\d+) files/gm)];
+    expect(headings).toHaveLength(2);
+    for (const heading of headings) {
+      const rest = architecture.slice(heading.index);
+      const block = rest.slice(rest.indexOf("```ts"), rest.indexOf("```\n", rest.indexOf("```ts") + 5));
+      expect(block.match(/^\/\/ \d+\. /gm), heading[0]).toHaveLength(Number(heading[1]));
     }
   });
 });

@@ -5,6 +5,7 @@
 
 import { describe, expectTypeOf, it } from "vitest";
 import { type OptionChecks, optionChecks } from "../src/abstract/option-checks.ts";
+import { SETUP_READERS, type SetupReaders } from "../src/abstract/options.ts";
 import { type AnyParam, data, id, optional, options } from "../src/abstract/params.ts";
 import { collectionSurface, type Surface } from "../src/abstract/surface.ts";
 import type {
@@ -125,6 +126,15 @@ describe("types", () => {
     ({ signal, timeout, headers }) satisfies OptionChecks<RequestOptions>;
     // @ts-expect-error: a check for an option the interface does not have
     ({ signal, timeout, headers, query, retries: check }) satisfies OptionChecks<RequestOptions>;
+  });
+
+  it("every setup() option has a reader, which reads and checks it", () => {
+    const { afterSend, ...withoutOne } = SETUP_READERS;
+    ({ ...withoutOne, afterSend }) satisfies SetupReaders;
+    // @ts-expect-error: an option without a reader (a new key in SetupOptions would be this)
+    withoutOne satisfies SetupReaders;
+    // @ts-expect-error: a reader for an option SetupOptions does not have
+    ({ ...SETUP_READERS, retryDelay: afterSend }) satisfies SetupReaders;
   });
 
   it("services under env.admin follow the kind", () => {

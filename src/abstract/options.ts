@@ -96,22 +96,6 @@ export interface VariableSources {
   dotenvName?: string;
 }
 
-const SETUP_KEYS = [
-  "async",
-  "url",
-  "email",
-  "password",
-  "token",
-  "dir",
-  "quiet",
-  "timeout",
-  "retries",
-  "connections",
-  "headers",
-  "beforeSend",
-  "afterSend",
-] as const;
-
 /** A hook option as a list of functions; anything else is an InvalidInputError naming the option. */
 function hookList<H>(value: unknown, name: string): readonly H[] {
   if (value === undefined || value === null) return [];
@@ -172,6 +156,12 @@ interface Found {
   name: string;
 }
 
+/** The configured identity and the source it came from (both undefined: none). */
+interface FoundIdentity {
+  identity: Identity | undefined;
+  source: string | undefined;
+}
+
 /** Empty strings count as unset, in options and variables alike. */
 const isSet = (value: unknown) => value !== undefined && value !== null && value !== "";
 
@@ -184,6 +174,7 @@ class Settings {
   readonly #variables: Record<string, string | undefined>;
   readonly #dotenv: Record<string, string | undefined>;
   readonly #dotenvName: string;
+  #identity: FoundIdentity | undefined;
 
   constructor(options: SetupOptions, sources: VariableSources) {
     this.#options = options as Record<string, unknown>;
@@ -245,7 +236,12 @@ class Settings {
    * The identity, whole from the first source that sets any of its fields: options, else process
    * variables, else `.env`. Fields are never combined across sources; values never appear in errors.
    */
-  identity(): { identity: Identity | undefined; source: string | undefined } {
+  identity(): FoundIdentity {
+    this.#identity ??= this.#readIdentity();
+    return this.#identity;
+  }
+
+  #readIdentity(): FoundIdentity {
     const sources = [
       { source: "setup() options", values: this.#options, names: ["token", "email", "password"] },
       {
@@ -292,39 +288,78 @@ class Settings {
   }
 }
 
+/** How one setup() option is read (the option, else its variable) and checked; throws an InvalidInputError naming it. */
+type SetupReader = (settings: Settings, options: SetupOptions) => unknown;
+
+/**
+ * Every setup() option's reader, in the order errors list them: keyed by SetupOptions, so an option
+ * added there without a reader here fails to compile. setup() accepts exactly these keys, and
+ * resolveOptions runs every reader.
+ */
+export const SETUP_READERS = {
+  async(_, options) {
+    if (options.async !== undefined && typeof options.async !== "boolean") {
+      throw new InvalidInputError("pocketmap: async must be true or false");
+    }
+    return options.async === true;
+  },
+  url: (settings) => settings.text("url", "POCKETBASE_URL"),
+  // The identity comes whole from one source, so its three options share one reader.
+  email: (settings) => settings.identity(),
+  password: (settings) => settings.identity(),
+  token: (settings) => settings.identity(),
+  dir: (settings) => settings.text("dir", "POCKETBASE_DIR"),
+  quiet: (settings) => settings.boolean("quiet", "POCKETMAP_QUIET", false),
+  timeout: (settings) => settings.integer("timeout", "POCKETMAP_TIMEOUT", 1, DEFAULT_TIMEOUT, MAX_TIMEOUT),
+  retries: (settings) => settings.integer("retries", "POCKETMAP_RETRIES", 0, DEFAULT_RETRIES),
+  connections: (settings) => settings.integer("connections", "POCKETMAP_CONNECTIONS", 1, DEFAULT_CONNECTIONS),
+  headers(_, options) {
+    assertHeaders(options.headers, "setup() headers");
+    return { ...(options.headers ?? {}) };
+  },
+  beforeSend: (_, options) => hookList<BeforeSend>(options.beforeSend, "beforeSend"),
+  afterSend: (_, options) => hookList<AfterSend>(options.afterSend, "afterSend"),
+} satisfies SetupReaders;
+
+/** One reader per setup() option, no more and no fewer. */
+export type SetupReaders = { readonly [K in keyof Required<SetupOptions>]-?: SetupReader };
+
+/** The options setup() accepts, in the order errors list them. */
+export const SETUP_OPTION_NAMES = Object.keys(SETUP_READERS) as readonly (keyof SetupOptions)[];
+
 /**
  * Resolves setup options by one rule: an option if set, else the process variable, else `.env`; an
- * empty string counts as unset. The identity comes whole from one of those sources. Every value is
- * validated here, so that a bad one fails at setup() with an InvalidInputError naming it.
+ * empty string counts as unset. The identity comes whole from one of those sources. Every option is
+ * read and validated here, by its reader, so that a bad one fails at setup() with an
+ * InvalidInputError naming it.
  */
 export function resolveOptions(options: SetupOptions = {}, sources: VariableSources = {}): ResolvedOptions {
-  assertKnownOptions(options, SETUP_KEYS, "setup()");
-  if (options.async !== undefined && typeof options.async !== "boolean") {
-    throw new InvalidInputError("pocketmap: async must be true or false");
-  }
+  assertKnownOptions(options, SETUP_OPTION_NAMES, "setup()");
   const settings = new Settings(options, sources);
-  const url = settings.text("url", "POCKETBASE_URL");
-  assertHeaders(options.headers, "setup() headers");
-  const headers = options.headers ?? {};
-  const { identity, source } = settings.identity();
+  // Every reader runs, in the table's order: none can be left out.
+  const values = Object.fromEntries(
+    Object.entries(SETUP_READERS).map(([key, reader]) => [key, reader(settings, options)]),
+  ) as { [K in keyof typeof SETUP_READERS]: ReturnType<(typeof SETUP_READERS)[K]> };
+  const { url } = values;
+  const { identity, source } = values.token;
   if (identity !== undefined && url === undefined) {
     throw new InvalidInputError(
       `pocketmap: the ${source} give ${"token" in identity ? "a token" : "an email and password"} but no server URL is set; set POCKETBASE_URL (or the url option) to the server they belong to, or remove them to start an embedded server`,
     );
   }
   return {
-    async: options.async === true,
+    async: values.async,
     url: url === undefined ? undefined : normalizeUrl(url),
     identity,
-    dir: settings.text("dir", "POCKETBASE_DIR"),
-    quiet: settings.boolean("quiet", "POCKETMAP_QUIET", false),
-    timeout: settings.integer("timeout", "POCKETMAP_TIMEOUT", 1, DEFAULT_TIMEOUT, MAX_TIMEOUT),
-    retries: settings.integer("retries", "POCKETMAP_RETRIES", 0, DEFAULT_RETRIES),
+    dir: values.dir,
+    quiet: values.quiet,
+    timeout: values.timeout,
+    retries: values.retries,
     retryDelay: settings.integer(undefined, "POCKETMAP_RETRY_DELAY", 0, DEFAULT_RETRY_DELAY),
-    connections: settings.integer("connections", "POCKETMAP_CONNECTIONS", 1, DEFAULT_CONNECTIONS),
-    headers: { ...headers },
-    beforeSend: hookList<BeforeSend>(options.beforeSend, "beforeSend"),
-    afterSend: hookList<AfterSend>(options.afterSend, "afterSend"),
+    connections: values.connections,
+    headers: values.headers,
+    beforeSend: values.beforeSend,
+    afterSend: values.afterSend,
     pageSize: settings.integer(undefined, "POCKETMAP_PAGE_SIZE", 1, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
     batchSize: settings.integer(undefined, "POCKETMAP_BATCH_SIZE", 1, DEFAULT_BATCH_SIZE),
     batchRecheck: settings.integer(undefined, "POCKETMAP_BATCH_RECHECK", 0, BATCH_RECHECK_INTERVAL),

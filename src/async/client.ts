@@ -262,7 +262,10 @@ export class Client {
   ): Promise<unknown> {
     if (guest && isRefusal(error)) return asGuest(error);
     if (error instanceof NotFoundError) return this.#pool.notFound(error, transport);
-    if (error instanceof BadRequestError) return withQuery(error, spec);
+    if (error instanceof BadRequestError) return withQuery(error, spec, PARSED, VAGUE_400);
+    if (error instanceof PocketBaseError && error.status >= 200 && error.status < 300) {
+      return withQuery(error, spec, ["fields"], EMPTY_200);
+    }
     return error;
   }
 
@@ -295,14 +298,27 @@ function asGuest(error: PocketBaseError): PocketBaseError {
 
 /** The query parameters PocketBase parses, which a vague 400 ("Something went wrong…") is about. */
 const PARSED = ["filter", "sort", "expand", "fields"] as const;
+// PocketBase ignores an expand or a field name it does not know (test/guidance.test.ts): what it
+// refuses so is a sort or filter field it does not know, a filter it cannot parse, or a fields
+// modifier it cannot parse (`title:excerpt(abc)`).
+const VAGUE_400 =
+  "a sort or filter field that does not exist, a filter PocketBase cannot parse, or a fields modifier it cannot parse is refused so";
+/** PocketBase 0.23 answers a fields modifier it cannot parse with a 200 and an empty body. */
+const EMPTY_200 = "PocketBase 0.23 answers so when it cannot parse a fields modifier such as :excerpt(…)";
 
 /**
- * A 400 with no field errors, said with the request's filter, sort, expand and fields (not secret,
- * and what PocketBase refused when it says only "Something went wrong while processing your request.").
+ * A failure said with the request's filter, sort, expand and fields (not secret, and what PocketBase
+ * refused when it says only "Something went wrong while processing your request."): a 400 with no
+ * field errors, or a 2xx body that is not what was expected, and why those can be the cause.
  */
-function withQuery(error: BadRequestError, spec: RequestSpec): PocketBaseError {
+function withQuery(
+  error: PocketBaseError,
+  spec: RequestSpec,
+  names: readonly (typeof PARSED)[number][],
+  reason: string,
+): PocketBaseError {
   if (Object.keys(error.data).length > 0) return error;
-  const parts = PARSED.flatMap((name) => {
+  const parts = names.flatMap((name) => {
     const value = spec.query?.[name];
     return value === undefined || value === null || value === ""
       ? []
@@ -311,7 +327,7 @@ function withQuery(error: BadRequestError, spec: RequestSpec): PocketBaseError {
   if (parts.length === 0) return error;
   return errorFromStatus({
     status: error.status,
-    message: `${error.message} (the request's ${parts.join(", ")}; a field name that does not exist, or a filter PocketBase cannot parse, is refused so)`,
+    message: `${error.message} (the request's ${parts.join(", ")}; ${reason})`,
     data: error.data,
     url: error.url,
     method: error.method,

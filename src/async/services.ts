@@ -1,7 +1,8 @@
 // `env.admin` and the services under it, by name: one class each, built in a loop for every
 // environment and guarded with its method table's parameter checks. Adding a service is its
-// interface (admin-types.ts), its table (surface.ts) and its class here; the sync kind builds its
-// proxies from the tables alone.
+// interface (admin-types.ts), its table (surface.ts), its class (admin-<name>.ts), its requests
+// (admin-operations.ts) and its line here (docs/architecture.md); the sync kind builds its proxies
+// from the tables alone.
 import { SINCE, sql } from "../abstract/admin-operations.ts";
 import type { Admin, SqlResult } from "../abstract/admin-types.ts";
 import { adminSurface, type ServiceName, type ServicePath, serviceSurfaces } from "../abstract/surface.ts";
