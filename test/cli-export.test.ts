@@ -78,7 +78,7 @@ describe("pocketmap export", () => {
     expect(stdout).toBe("");
     expect(readFileSync(file, "utf8").split("\n")[0]).toBe("id,title");
     const missing = await cli(["export", `${name}x`]);
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`no collection "${name}x"`);
   });
 

@@ -1,18 +1,19 @@
 // Records as rows: the columns of a collection, in a stable order, and the cells of a record.
 import type { CollectionField, CollectionModel } from "../abstract/admin-types.ts";
+import { NotFoundError } from "../abstract/errors/not-found.ts";
 import { fieldEntries } from "../abstract/fields.ts";
 import type { AsyncEnvironment } from "../async/environment.ts";
-import { UsageError } from "./command.ts";
 
-/** The model of collection `name`; a missing one is a usage error naming the collections there are. */
+/** The model of collection `name`; a missing one fails (exit 1, as in get and rm), naming a near match. */
 export async function modelOf(env: AsyncEnvironment, name: string): Promise<CollectionModel> {
   const model = await env.admin.collections.get(name);
   if (model === undefined) {
     const names = await env.keys();
     const near = names.filter((candidate) => candidate.toLowerCase() === name.toLowerCase());
-    throw new UsageError(
-      `no collection ${JSON.stringify(name)}${near.length ? `; did you mean ${near[0]}?` : ""} (pocketmap ls lists them)`,
-    );
+    throw new NotFoundError({
+      status: 404,
+      message: `no collection ${JSON.stringify(name)}${near.length ? `; did you mean ${near[0]}?` : ""} (pocketmap ls lists them)`,
+    });
   }
   return model;
 }
