@@ -1,6 +1,6 @@
 // What users run: the packed tarball, installed into a fresh project, from ESM and from CommonJS; and
 // what they compile: its published types, checked by tsc under a strict consumer's tsconfig.
-import { mkdir, rm, symlink } from "node:fs/promises";
+import { mkdir, readFile, rm, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeDocPrograms } from "./docs-compile.ts";
@@ -28,6 +28,16 @@ describe("the packed package", () => {
     const result = await runConsumer(process.execPath, project, script, server(), collection);
     const format = script.startsWith("esm") ? "esm" : "cjs";
     expect(result).toEqual({ format, title: `from ${format} sync`, notFound: true, count: 1 });
+  });
+
+  // The command as npx runs it: the installed bin, which finds its package.json from dist/.
+  it("installs the pocketmap command, which prints its version and a command's help", async () => {
+    const bin = join(project, "node_modules/.bin/pocketmap");
+    const { version } = JSON.parse(await readFile(join(root, "package.json"), "utf8")) as { version: string };
+    const printed = await run(process.execPath, [bin, "--version"], { cwd: project, timeout: 60_000 });
+    expect(printed.stdout.trim()).toBe(version);
+    const help = await run(process.execPath, [bin, "help", "export"], { cwd: project, timeout: 60_000 });
+    expect(help.stdout).toMatch(/^Usage: pocketmap export C/m);
   });
 
   // Each kind loads what it needs when first used (worker_threads, child_process, undici...), so that
