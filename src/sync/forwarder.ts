@@ -69,7 +69,7 @@ export class EnvironmentForwarder implements Forwarder {
     }
   }
 
-  subscribe(target: TargetPath, method: string, args: unknown[], subscription: CallbackRef): () => void {
+  subscribe(target: TargetPath, method: string, args: unknown[], subscription: CallbackRef): () => unknown {
     const envId = this.#id;
     try {
       this.#assertOpen();
@@ -79,7 +79,7 @@ export class EnvironmentForwarder implements Forwarder {
       releaseCallback(subscription.ref);
       throw error;
     }
-    // May be called more than once; only the first unsubscribes.
+    // May be called more than once; only the first unsubscribes (and has the worker's answer).
     return () => unsubscribe(envId, subscription.ref);
   }
 

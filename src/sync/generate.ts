@@ -88,8 +88,11 @@ function forwarded(self: object, method: string, entry: Entry, args: unknown[]):
       return new SyncReplication((deliver) => {
         const end = forwarder.subscribe(target, method, crossing, forwarder.keep(deliver, "push"));
         return () => {
-          end();
-          release();
+          try {
+            return end();
+          } finally {
+            release();
+          }
         };
       });
     }
