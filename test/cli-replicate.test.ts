@@ -1,5 +1,5 @@
-// pocketmap replicate SRC DST: a one-shot copy with JSON progress and a summary, a usage error, and
-// --live following changes until Ctrl-C; two real servers.
+// pocketmap replicate SRC DST: a one-shot copy with JSON progress and a summary, what it could not
+// copy said on stderr, a usage error, and --live following changes until Ctrl-C; two real servers.
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AsyncEnvironment, setup } from "../src/index.ts";
@@ -71,6 +71,32 @@ describe("pocketmap replicate", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).written).toBe(0);
+  }, 120_000);
+
+  it("says on stderr, once, that auth records' passwords were not copied", async () => {
+    await envA.createCollection({ name: "members", type: "auth", fields: [{ name: "name", type: "text" }] });
+    await envA.collection("members").createMany(
+      [1, 2].map((n) => ({
+        email: `member${n}@pocketmap.test`,
+        password: "member-password-1",
+        passwordConfirm: "member-password-1",
+        name: `member ${n}`,
+      })),
+    );
+    const run = await cli(["replicate", a.url, b.url, "--collections", "members"], { variables });
+    expect(run.code).toBe(0);
+    const notCopied = run.stderr.split("\n").filter((line) => line.startsWith("pocketmap: not copied: "));
+    expect(notCopied).toHaveLength(1);
+    expect(notCopied[0]).toMatch(/^pocketmap: not copied: 2 auth record\(s\) .*without their password/);
+    expect(run.stderr).not.toContain("member-password-1");
+    expect(run.stderr).not.toContain(a.password);
+    expect(JSON.parse(run.stdout).notCopied).toEqual([notCopied[0]!.replace("pocketmap: not copied: ", "")]);
+    expect(await envB.collection("members").count()).toBe(2);
+    // The members exist on the target now: a second run creates none, so has nothing to say.
+    const again = await cli(["replicate", a.url, b.url, "--collections", "members"], { variables });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe("");
+    expect(JSON.parse(again.stdout).notCopied).toEqual([]);
   }, 120_000);
 
   it("says what is wrong with its arguments, exit 2", async () => {
