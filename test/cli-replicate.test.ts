@@ -110,12 +110,21 @@ describe("pocketmap replicate", () => {
     expect((await cli(["replicate", "--help"], { variables })).stdout).toMatch(/POCKETMAP_SOURCE_EMAIL/);
   });
 
-  it("--live follows changes until Ctrl-C", async () => {
+  it("--live follows changes until Ctrl-C, then prints the summary and says what it could not copy", async () => {
+    // A member created while it follows: its password is not copied, and said when it stops.
+    await envA.createCollection({
+      name: "followers",
+      type: "auth",
+      fields: [{ name: "name", type: "text" }],
+    });
     const child = spawn(process.execPath, [CLI, "replicate", a.url, b.url, "--live"], {
       env: { ...process.env, ...variables },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    let stderr = "";
+    let [stdout, stderr] = ["", ""];
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
     child.stderr.on("data", (chunk) => {
       stderr += chunk;
     });
@@ -135,8 +144,21 @@ describe("pocketmap replicate", () => {
         ),
       ).toBe(true);
       expect(stderr.split("caught up").length - 1).toBe(1);
+      const follower = await envA.collection("followers").create({
+        email: "follower@pocketmap.test",
+        password: "follower-password-1",
+        passwordConfirm: "follower-password-1",
+      });
+      expect(
+        await until(async () => (await envB.collection("followers").get(follower.id)) !== undefined, 30_000),
+      ).toBe(true);
       child.kill("SIGINT");
       expect(await exited).toBe(130);
+      const said = "pocketmap: not copied: 1 auth record(s)";
+      expect(stderr.split(said).length - 1).toBe(1);
+      const summary = JSON.parse(stdout);
+      expect(summary.notCopied).toHaveLength(1);
+      expect(summary.collections.find((c: { name: string }) => c.name === "followers")?.written).toBe(1);
     } finally {
       child.kill("SIGKILL");
     }
