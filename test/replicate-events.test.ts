@@ -1,8 +1,9 @@
-// A live replication's handle events, in both kinds, between two real servers: `active` while it
-// copies and `paused` once caught up (again after each change), and `error` for a round the target
-// refuses, after which the replication retries by itself and catches up.
+// A live replication's handle, in both kinds, between two real servers: `active` while it copies and
+// `paused` once caught up (again after each change), `error` for a round the target refuses, after
+// which the replication retries by itself and catches up; and `close()` of its environment ends it,
+// with its summary.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AsyncEnvironment, type PocketBaseError, setup } from "../src/index.ts";
+import { type AsyncEnvironment, type PocketBaseError, type ReplicationSummary, setup } from "../src/index.ts";
 import type { EmbeddedServer } from "../src/server/embedded.ts";
 import { notesModel } from "./collections.ts";
 import { privateServer, until } from "./helpers.ts";
@@ -72,6 +73,29 @@ describe.each(KINDS)("a live replication's events (%s kind)", (kind) => {
     } finally {
       await live.cancel();
     }
+  }, 120_000);
+
+  it("is cancelled by close() of the environment that runs it: done resolves with its summary", async () => {
+    const name = `closed_${kind}`;
+    await envA.createCollection(notesModel(name));
+    await envA.collection(name).createMany([{ title: "one" }, { title: "two" }]);
+    const host = openEnvWith(kind, side(b));
+    const live = host.replicate(side(a), side(b), {
+      collections: [name],
+      live: true,
+    }) as unknown as LiveHandle & {
+      done: Promise<ReplicationSummary>;
+    };
+    let paused = 0;
+    live.on("paused", () => paused++);
+    try {
+      expect(await until(() => paused > 0, 60_000)).toBe(true);
+    } finally {
+      await host.close();
+    }
+    const summary = await live.done;
+    expect(summary.collections.find((c) => c.name === name)?.written).toBe(2);
+    expect(summary.notCopied).toEqual([]);
   }, 120_000);
 
   it("emits error for a round the target refuses, retries, and catches up once it accepts", async () => {

@@ -13,6 +13,8 @@ export class EnvironmentForwarder implements Forwarder {
   /** Whether the main thread listens to events (the worker relays them only then). */
   readonly #listening: () => boolean;
   #closed = false;
+  /** What runs when the environment closes, first (live replications' cancel). */
+  readonly #closing = new Set<() => void>();
 
   constructor(id: number, chunk: number, listening: () => boolean) {
     this.#id = id;
@@ -83,9 +85,22 @@ export class EnvironmentForwarder implements Forwarder {
     return () => unsubscribe(envId, subscription.ref);
   }
 
-  /** Closes the worker-side pool and stops an embedded server. */
+  beforeClose(fn: () => void): () => void {
+    this.#closing.add(fn);
+    return () => void this.#closing.delete(fn);
+  }
+
+  /** Closes the worker-side pool and stops an embedded server (live replications are cancelled first). */
   close(): void {
     if (this.#closed) return;
+    for (const fn of [...this.#closing]) {
+      try {
+        fn();
+      } catch {
+        // A broken worker: closing below reports it, or there is nothing left to close.
+      }
+    }
+    this.#closing.clear();
     this.#closed = true;
     closeEnvironment(this.#id);
   }

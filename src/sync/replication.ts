@@ -74,8 +74,9 @@ export class SyncReplication implements Replication<"sync"> {
   }
 
   /**
-   * The summary from the live counts heard here, when the worker has none to give (its environment
-   * was closed first): what it could not copy is unknown here, and said so.
+   * The summary from the live counts heard here, when the worker has none to give (the run there was
+   * gone first: its identity released, its worker ended): what it could not copy is unknown here, and
+   * said so.
    */
   #heard(): ReplicationSummary {
     const collections = [...this.#counts.values()];
@@ -86,7 +87,7 @@ export class SyncReplication implements Replication<"sync"> {
       written: sum("written"),
       deleted: sum("deleted"),
       notCopied: [
-        "unknown: the environment was closed before the replication was cancelled, so its final summary was lost (these counts are the live changes heard)",
+        "unknown: the replication's run in the worker had ended before it was cancelled, so its final summary was lost (these counts are the live changes heard)",
       ],
       conflicts: [],
       ms: Date.now() - this.#started,
