@@ -1,5 +1,5 @@
-// pocketmap replicate SRC DST: a one-shot copy with JSON progress and a summary, a usage error, and
-// --live following changes until Ctrl-C; two real servers.
+// pocketmap replicate SRC DST: a one-shot copy with JSON progress and a summary, what it could not
+// copy said on stderr, a usage error, and --live following changes until Ctrl-C; two real servers.
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AsyncEnvironment, setup } from "../src/index.ts";
@@ -73,6 +73,32 @@ describe("pocketmap replicate", () => {
     expect(JSON.parse(run.stdout).written).toBe(0);
   }, 120_000);
 
+  it("says on stderr, once, that auth records' passwords were not copied", async () => {
+    await envA.createCollection({ name: "members", type: "auth", fields: [{ name: "name", type: "text" }] });
+    await envA.collection("members").createMany(
+      [1, 2].map((n) => ({
+        email: `member${n}@pocketmap.test`,
+        password: "member-password-1",
+        passwordConfirm: "member-password-1",
+        name: `member ${n}`,
+      })),
+    );
+    const run = await cli(["replicate", a.url, b.url, "--collections", "members"], { variables });
+    expect(run.code).toBe(0);
+    const notCopied = run.stderr.split("\n").filter((line) => line.startsWith("pocketmap: not copied: "));
+    expect(notCopied).toHaveLength(1);
+    expect(notCopied[0]).toMatch(/^pocketmap: not copied: 2 auth record\(s\) .*without their password/);
+    expect(run.stderr).not.toContain("member-password-1");
+    expect(run.stderr).not.toContain(a.password);
+    expect(JSON.parse(run.stdout).notCopied).toEqual([notCopied[0]!.replace("pocketmap: not copied: ", "")]);
+    expect(await envB.collection("members").count()).toBe(2);
+    // The members exist on the target now: a second run creates none, so has nothing to say.
+    const again = await cli(["replicate", a.url, b.url, "--collections", "members"], { variables });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe("");
+    expect(JSON.parse(again.stdout).notCopied).toEqual([]);
+  }, 120_000);
+
   it("says what is wrong with its arguments, exit 2", async () => {
     const run = await cli(["replicate", "not a url", b.url], { variables });
     expect(run.code).toBe(2);
@@ -84,12 +110,21 @@ describe("pocketmap replicate", () => {
     expect((await cli(["replicate", "--help"], { variables })).stdout).toMatch(/POCKETMAP_SOURCE_EMAIL/);
   });
 
-  it("--live follows changes until Ctrl-C", async () => {
+  it("--live follows changes until Ctrl-C, then prints the summary and says what it could not copy", async () => {
+    // A member created while it follows: its password is not copied, and said when it stops.
+    await envA.createCollection({
+      name: "followers",
+      type: "auth",
+      fields: [{ name: "name", type: "text" }],
+    });
     const child = spawn(process.execPath, [CLI, "replicate", a.url, b.url, "--live"], {
       env: { ...process.env, ...variables },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    let stderr = "";
+    let [stdout, stderr] = ["", ""];
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
     child.stderr.on("data", (chunk) => {
       stderr += chunk;
     });
@@ -109,8 +144,21 @@ describe("pocketmap replicate", () => {
         ),
       ).toBe(true);
       expect(stderr.split("caught up").length - 1).toBe(1);
+      const follower = await envA.collection("followers").create({
+        email: "follower@pocketmap.test",
+        password: "follower-password-1",
+        passwordConfirm: "follower-password-1",
+      });
+      expect(
+        await until(async () => (await envB.collection("followers").get(follower.id)) !== undefined, 30_000),
+      ).toBe(true);
       child.kill("SIGINT");
       expect(await exited).toBe(130);
+      const said = "pocketmap: not copied: 1 auth record(s)";
+      expect(stderr.split(said).length - 1).toBe(1);
+      const summary = JSON.parse(stdout);
+      expect(summary.notCopied).toHaveLength(1);
+      expect(summary.collections.find((c: { name: string }) => c.name === "followers")?.written).toBe(1);
     } finally {
       child.kill("SIGKILL");
     }

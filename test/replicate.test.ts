@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AsyncEnvironment, InvalidInputError, setup } from "../src/index.ts";
 import type { EmbeddedServer } from "../src/server/embedded.ts";
-import { privateServer } from "./helpers.ts";
+import { privateServer, tripwire } from "./helpers.ts";
 import { failure, KINDS, openEnvWith } from "./kinds.ts";
 import { createSchema, expectSame, names, rid, seed } from "./replication-data.ts";
 
@@ -128,6 +128,41 @@ describe("replicate()'s input", () => {
       } finally {
         await env.close();
       }
+    }
+  });
+
+  it("refuses an environment of the other kind as a side, saying what to pass instead, before any request", async () => {
+    const wire = await tripwire();
+    const envs = Object.fromEntries(
+      KINDS.map((kind) => [kind, openEnvWith(kind, { url: wire.url, token: "a.b.c", retries: 0 })]),
+    ) as Record<(typeof KINDS)[number], AsyncEnvironment>;
+    const server = { url: "http://127.0.0.1:9" };
+    try {
+      for (const kind of KINDS) {
+        const [env, other] = [envs[kind], envs[kind === "async" ? "sync" : "async"]];
+        for (const [call, name, method] of [
+          [() => env.replicate(other, server), "source", "replicate"],
+          [() => env.replicate(server, other), "target", "replicate"],
+          [() => env.sync(other, server), "a", "sync"],
+          [() => env.sync(server, other), "b", "sync"],
+        ] as const) {
+          const error = await failure(call);
+          expect(error).toBeInstanceOf(InvalidInputError);
+          const otherKind = kind === "async" ? "a sync" : "an async";
+          expect(error.message).toContain(
+            `${method}() of a${kind === "async" ? "n" : ""} ${kind} environment`,
+          );
+          expect(error.message).toContain(`as ${name} `);
+          expect(error.message).toContain(`or setup options, not ${otherKind} one`);
+          expect(error.message).toContain(
+            "pass that side's setup options ({ url, email, password }) instead",
+          );
+        }
+      }
+      expect(wire.connections).toBe(0);
+    } finally {
+      for (const env of Object.values(envs)) await env.close();
+      await wire.close();
     }
   });
 });

@@ -26,8 +26,9 @@ import type {
 } from "./types.ts";
 
 /**
- * One side of a replication: an environment of either kind, or the options of one (which must name a
- * `url`; the replication opens it and closes it when it ends).
+ * One side of a replication: an environment of the kind whose `replicate()` or `sync()` is called (one
+ * of the other kind is refused), or setup options (which must name a `url`; the replication opens
+ * them and closes them when it ends).
  *
  * @example
  * ```ts
@@ -177,7 +178,7 @@ export interface Environment<K extends Kind, S extends SchemaOf<S> = Schema> {
     options?: SubscribeOptions,
   ): Ret<K, Unsubscribe<K>>;
   /**
-   * Copies collections from `source` to `target` (environments of either kind, or setup options with
+   * Copies collections from `source` to `target` (environments of this kind, or setup options with
    * a `url`), as PouchDB's replicate does: the schema, then records with their ids and files in
    * relation order, then deletes; checkpoints on the target let the next run read only what changed.
    * `{ live: true }` keeps following the source. The async kind returns the (awaitable) handle; the

@@ -43,6 +43,17 @@ export function setHostedEnvironments(find: (id: number) => object): void {
   findHosted = find;
 }
 
+/**
+ * Why an environment of the other kind cannot be a side of `kind`'s replicate() or sync() (its
+ * identity would have to cross between threads), and what to pass instead.
+ */
+export function mixedKindsMessage(kind: "async" | "sync", name: "source" | "target" | "a" | "b"): string {
+  const method = name === "a" || name === "b" ? "sync" : "replicate";
+  const [other, article, made] =
+    kind === "async" ? ["sync", "an", "setup({ async: true, ... })"] : ["async", "a", "setup({ ... })"];
+  return `pocketmap: ${method}() of ${article} ${kind} environment takes as ${name} ${article} ${kind} environment or setup options, not ${other === "async" ? "an" : "a"} ${other} one (its identity would have to cross between threads); pass that side's setup options ({ url, email, password }) instead, or an environment made with ${made}`;
+}
+
 /** Throws unless `value` is an environment, or setup options that name a server. */
 export function assertSide(value: unknown, name: string, where: string): void {
   if (environmentMark(value)) return;
@@ -82,11 +93,8 @@ export function side(name: "source" | "target" | "a" | "b"): Param<ReplicationSi
         }
         return { options };
       }
-      if (mark.kind === "async" || mark.id === undefined) {
-        throw new InvalidInputError(
-          `pocketmap: the sync kind's replicate() takes sync environments (or options), not an async one, as ${name}`,
-        );
-      }
+      if (mark.kind === "async" || mark.id === undefined)
+        throw new InvalidInputError(mixedKindsMessage("sync", name));
       openInWorker?.(mark.id);
       return { environment: mark.id };
     },

@@ -13,6 +13,8 @@ export class EnvironmentForwarder implements Forwarder {
   /** Whether the main thread listens to events (the worker relays them only then). */
   readonly #listening: () => boolean;
   #closed = false;
+  /** What runs when the environment closes, first (live replications' cancel). */
+  readonly #closing = new Set<() => void>();
 
   constructor(id: number, chunk: number, listening: () => boolean) {
     this.#id = id;
@@ -69,7 +71,7 @@ export class EnvironmentForwarder implements Forwarder {
     }
   }
 
-  subscribe(target: TargetPath, method: string, args: unknown[], subscription: CallbackRef): () => void {
+  subscribe(target: TargetPath, method: string, args: unknown[], subscription: CallbackRef): () => unknown {
     const envId = this.#id;
     try {
       this.#assertOpen();
@@ -79,13 +81,26 @@ export class EnvironmentForwarder implements Forwarder {
       releaseCallback(subscription.ref);
       throw error;
     }
-    // May be called more than once; only the first unsubscribes.
+    // May be called more than once; only the first unsubscribes (and has the worker's answer).
     return () => unsubscribe(envId, subscription.ref);
   }
 
-  /** Closes the worker-side pool and stops an embedded server. */
+  beforeClose(fn: () => void): () => void {
+    this.#closing.add(fn);
+    return () => void this.#closing.delete(fn);
+  }
+
+  /** Closes the worker-side pool and stops an embedded server (live replications are cancelled first). */
   close(): void {
     if (this.#closed) return;
+    for (const fn of [...this.#closing]) {
+      try {
+        fn();
+      } catch {
+        // A broken worker: closing below reports it, or there is nothing left to close.
+      }
+    }
+    this.#closing.clear();
     this.#closed = true;
     closeEnvironment(this.#id);
   }

@@ -20,7 +20,12 @@ export interface Forwarder {
    * Runs a realtime method (`subscribe` or `changes`) on the target in the worker, heard by the push
    * callback `subscription`; returns the function that ends it (and releases the callback).
    */
-  subscribe(target: TargetPath, method: string, args: unknown[], subscription: CallbackRef): () => void;
+  subscribe(target: TargetPath, method: string, args: unknown[], subscription: CallbackRef): () => unknown;
+  /**
+   * Runs `fn` when the environment closes, before anything of it is released (a live replication is
+   * cancelled, as the async kind's `close()` cancels its own); returns the function that forgets it.
+   */
+  beforeClose(fn: () => void): () => void;
   /** Keeps a function on this thread for the environment; what crosses in its place. */
   keep(fn: (...args: never[]) => unknown, mode: CallbackMode): CallbackRef;
   release(ref: CallbackRef): void;
@@ -85,13 +90,20 @@ function forwarded(self: object, method: string, entry: Entry, args: unknown[]):
       const live = (checked[2] as { live?: boolean } | undefined)?.live === true;
       if (!live) break;
       // Its onProgress stand-in lives as long as the replication.
-      return new SyncReplication((deliver) => {
+      const replication = new SyncReplication((deliver) => {
         const end = forwarder.subscribe(target, method, crossing, forwarder.keep(deliver, "push"));
         return () => {
-          end();
-          release();
+          try {
+            return end();
+          } finally {
+            release();
+          }
         };
       });
+      // Closing the environment cancels it: `done` resolves with its summary, as in the async kind.
+      const forget = forwarder.beforeClose(() => replication.cancel());
+      void replication.done.finally(forget).catch(() => {});
+      return replication;
     }
   }
   try {

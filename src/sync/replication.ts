@@ -13,13 +13,14 @@ export type ReplicationPush =
 export class SyncReplication implements Replication<"sync"> {
   readonly done: Promise<ReplicationSummary>;
   readonly #listeners = new ReplicationListeners();
-  readonly #unsubscribe: () => void;
+  /** Ends the replication in the worker; answers with its final summary (undefined if it had ended). */
+  readonly #unsubscribe: () => unknown;
   #settle: ((summary: ReplicationSummary) => void) | undefined;
-  /** The counts heard so far, for the summary a cancelled run resolves with. */
+  /** The live counts heard here: the summary only when the worker can no longer give its own. */
   readonly #counts = new Map<string, { name: string; read: number; written: number; deleted: number }>();
   readonly #started = Date.now();
 
-  constructor(subscribe: (deliver: (message: unknown) => void) => () => void) {
+  constructor(subscribe: (deliver: (message: unknown) => void) => () => unknown) {
     let fail: (error: unknown) => void = () => {};
     this.done = new Promise<ReplicationSummary>((resolve, reject) => {
       this.#settle = resolve;
@@ -58,24 +59,39 @@ export class SyncReplication implements Replication<"sync"> {
       };
       found.read += progress.read;
       found.written += progress.written;
+      found.deleted += progress.deleted;
       this.#counts.set(progress.collection, found);
     }
   }
 
-  /** Stops the replication in the worker; `done` then resolves with the live counts heard here. */
+  /**
+   * Stops the replication in the worker (blocks until it has); `done` then resolves with the worker's
+   * final summary: every count, and what could not be copied.
+   */
   cancel(): void {
-    this.#unsubscribe();
+    const final = this.#unsubscribe() as ReplicationSummary | undefined;
+    this.#settle?.(final ?? this.#heard());
+  }
+
+  /**
+   * The summary from the live counts heard here, when the worker has none to give (the run there was
+   * gone first: its identity released, its worker ended): what it could not copy is unknown here, and
+   * said so.
+   */
+  #heard(): ReplicationSummary {
     const collections = [...this.#counts.values()];
     const sum = (key: "read" | "written" | "deleted") => collections.reduce((n, c) => n + c[key], 0);
-    this.#settle?.({
+    return {
       collections,
       read: sum("read"),
       written: sum("written"),
       deleted: sum("deleted"),
-      notCopied: [],
+      notCopied: [
+        "unknown: the replication's run in the worker had ended before it was cancelled, so its final summary was lost (these counts are the live changes heard)",
+      ],
       conflicts: [],
       ms: Date.now() - this.#started,
-    });
+    };
   }
 
   /** Hears an event; returns the function that stops hearing it. */

@@ -409,13 +409,17 @@ export function subscribe(envId: number, request: Extract<WorkerRequest, { op: "
   updateRef();
 }
 
-/** Ends a subscription: its callback never runs again, and the process may exit if nothing else is live. */
-export function unsubscribe(envId: number, subscription: number): void {
-  if (!releaseCallback(subscription)) return;
+/**
+ * Ends a subscription: its callback never runs again, and the process may exit if nothing else is live.
+ * Returns the worker's answer (a live replication's final summary), undefined if it was ended already.
+ */
+export function unsubscribe(envId: number, subscription: number): unknown {
+  if (!releaseCallback(subscription)) return undefined;
   updateRef();
   if (registrations.has(envId) && openInWorker.has(envId)) {
-    call(envId, { op: "unsubscribe", envId, subscription });
+    return call(envId, { op: "unsubscribe", envId, subscription });
   }
+  return undefined;
 }
 
 /** Closes the identities the program no longer holds (identity-release.ts), before the next call. */

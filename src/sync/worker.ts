@@ -82,8 +82,8 @@ interface Hosted {
   nextIterator: number;
   /** Whether every event is relayed (the main thread has listened); disconnect/reconnect always are. */
   relaying: boolean;
-  /** Live realtime subscriptions by the main thread's subscription id: what ends each. */
-  subscriptions: Map<number, () => Promise<void>>;
+  /** Live subscriptions (and live replications) by the main thread's subscription id: what ends each. */
+  subscriptions: Map<number, () => Promise<unknown>>;
 }
 
 const hosted = new Map<number, Hosted>();
@@ -293,7 +293,11 @@ async function run(request: WorkerRequest): Promise<unknown> {
           (summary) => deliver(["done", summary]),
           (error: unknown) => deliver(["failed", errorToJSON(error)]),
         );
-        entry.subscriptions.set(subscription, () => handle.cancel());
+        // Ending it answers with its final summary: the calling thread's handle resolves with it.
+        entry.subscriptions.set(subscription, async () => {
+          await handle.cancel();
+          return handle.done.catch(() => undefined);
+        });
         return undefined;
       }
       // `changes`: the method returns the async kind's feed; once the server took it, pump it.
@@ -309,8 +313,8 @@ async function run(request: WorkerRequest): Promise<unknown> {
       const entry = hosted.get(request.envId);
       const unsubscribe = entry?.subscriptions.get(request.subscription);
       entry?.subscriptions.delete(request.subscription);
-      await unsubscribe?.();
-      return undefined;
+      // A live replication's answer is its summary; a realtime subscription's, nothing.
+      return await unsubscribe?.();
     }
     case "close": {
       const entry = hosted.get(request.envId);

@@ -5,7 +5,7 @@
 // is written as it comes, in order.
 import type { ReplicationSummary } from "../../abstract/replication-types.ts";
 import type { EnvironmentEvents } from "../../abstract/types.ts";
-import type { Row, RunContext } from "./context.ts";
+import { type Row, type RunContext, statsOf } from "./context.ts";
 import type { ReplicationHandle } from "./handle.ts";
 import type { CollectionPlan } from "./plan.ts";
 import { copyAll, summaryOf } from "./run.ts";
@@ -53,14 +53,23 @@ async function apply(context: RunContext, plans: readonly CollectionPlan[], chan
       if (change.action === "delete") deletes.push(change.record.id);
       else writes.push(change.record);
     }
+    // The summary counts live changes as a catch-up's: each one heard is read; writePage counts writes.
+    const stats = statsOf(context, plan.name);
+    stats.read += last.size;
     if (context.select) writes = await context.select(plan, writes);
     await writePage(context, plan, writes, []);
-    if (deletes.length > 0) await context.target.collection(plan.name).deleteMany(deletes);
+    let deleted = 0;
+    if (deletes.length > 0) {
+      const results = await context.target.collection(plan.name).deleteMany(deletes);
+      deleted = results.filter(Boolean).length;
+      stats.deleted += deleted;
+    }
     const now = Date.now();
     for (const record of writes) {
       const latency = now - Date.parse(String(record.updated).replace(" ", "T"));
       context.progress({ collection: plan.name, phase: "live", read: 1, written: 1, deleted: 0, latency });
     }
+    if (deleted > 0) context.progress({ collection: plan.name, phase: "live", read: 0, written: 0, deleted });
   }
 }
 

@@ -155,9 +155,14 @@ async function copyFrom(
   )) {
     stats.read += page.length;
     const seen = seenIn(context, plan.name);
-    let fresh = page.filter(
-      (record) => checkpoint?.recent[record.id] !== record.updated && seen.get(record.id) !== record.updated,
-    );
+    // Without `updated` nothing says a record is unchanged: each read is written (an undefined
+    // `updated` would match a record never seen, and skip every one).
+    let fresh = !plan.incremental
+      ? [...page]
+      : page.filter(
+          (record) =>
+            checkpoint?.recent[record.id] !== record.updated && seen.get(record.id) !== record.updated,
+        );
     for (const record of page) remember(seen, record);
     if (context.select) fresh = await context.select(plan, fresh);
     await writePage(context, plan, fresh, plan.cyclicFields);

@@ -2,7 +2,7 @@
 // the two environments (docs/replication.md).
 import type { Environment, ReplicationSide } from "../../abstract/environment-types.ts";
 import { InvalidInputError } from "../../abstract/errors/index.ts";
-import { environmentMark } from "../../abstract/replication-params.ts";
+import { environmentMark, mixedKindsMessage } from "../../abstract/replication-params.ts";
 import type { ReplicateOptions, ReplicationSummary } from "../../abstract/replication-types.ts";
 import { contextFor, type RunContext } from "./context.ts";
 import { ReplicationHandle } from "./handle.ts";
@@ -18,14 +18,12 @@ interface Opened {
   owned: boolean;
 }
 
-function openSide(side: ReplicationSide, name: string, open: OpenSide): Opened {
+function openSide(side: ReplicationSide, name: "source" | "target" | "a" | "b", open: OpenSide): Opened {
   const mark = environmentMark(side);
   if (mark === undefined) return { env: open(side as Record<string, unknown>), owned: true };
-  if (mark.kind !== "async") {
-    throw new InvalidInputError(
-      `pocketmap: the async kind's replicate() takes async environments (or options) as ${name}, not a sync one`,
-    );
-  }
+  // A sync environment's identity lives in its worker: using it here would need it to cross, which
+  // a replication does not do behind the caller's back.
+  if (mark.kind !== "async") throw new InvalidInputError(mixedKindsMessage("async", name));
   return { env: side as Environment<"async">, owned: false };
 }
 

@@ -84,11 +84,17 @@ not be copied (auth passwords, hidden files) is said on stderr.`,
     };
     // The run's host: an environment on the target, exactly as given (no variables, no embedded server).
     const host = setup({ async: true, ...target, quiet: true });
+    /** The exit code of a live run stopped by a signal. */
+    let stoppedBy: number | undefined;
     try {
       const handle = host.replicate(source, target, options);
       if (live) {
-        // As watch: 130 after Ctrl-C, 143 after SIGTERM, once the replication has stopped.
-        const stopOn = (code: number) => () => void handle.cancel().then(() => process.exit(code));
+        // As watch: 130 after Ctrl-C, 143 after SIGTERM, once the replication has stopped and its
+        // summary (what it could not copy included) is printed below: the process then ends by itself.
+        const stopOn = (code: number) => () => {
+          stoppedBy = code;
+          void handle.cancel();
+        };
         process.once("SIGINT", stopOn(130));
         process.once("SIGTERM", stopOn(143));
         // `paused` follows every change copied: said once, and again only after a failure.
@@ -107,7 +113,7 @@ not be copied (auth passwords, hidden files) is said on stderr.`,
       progress.stop();
       for (const line of summary.notCopied) stderr.write(`pocketmap: not copied: ${line}\n`);
       await write(stdout, `${JSON.stringify(summary)}\n`);
-      return 0;
+      return stoppedBy ?? 0;
     } catch (error) {
       progress.stop();
       if (error instanceof InvalidInputError) throw new UsageError(error.message.replace(/^pocketmap: /, ""));

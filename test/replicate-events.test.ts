@@ -1,0 +1,134 @@
+// A live replication's handle, in both kinds, between two real servers: `active` while it copies and
+// `paused` once caught up (again after each change), `error` for a round the target refuses, after
+// which the replication retries by itself and catches up; and `close()` of its environment ends it,
+// with its summary.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AsyncEnvironment, type PocketBaseError, type ReplicationSummary, setup } from "../src/index.ts";
+import type { EmbeddedServer } from "../src/server/embedded.ts";
+import { notesModel } from "./collections.ts";
+import { privateServer, until } from "./helpers.ts";
+import { KINDS, openEnvWith } from "./kinds.ts";
+
+const side = (s: EmbeddedServer) => ({ url: s.url, email: s.email, password: s.password });
+
+type LiveHandle = {
+  on(event: string, fn: (data: never) => void): () => void;
+  cancel(): unknown;
+};
+
+let a: EmbeddedServer;
+let b: EmbeddedServer;
+let envA: AsyncEnvironment;
+let envB: AsyncEnvironment;
+
+beforeAll(async () => {
+  [a, b] = await Promise.all([privateServer(), privateServer()]);
+  envA = setup({ async: true, ...side(a) });
+  envB = setup({ async: true, ...side(b) });
+}, 120_000);
+
+afterAll(async () => {
+  await envA?.close();
+  await envB?.close();
+  await Promise.all([a?.stop(), b?.stop()]);
+});
+
+/** Whether `events` has an `active` and, after it, a `paused`. */
+const activeThenPaused = (events: readonly string[]) => {
+  const active = events.indexOf("active");
+  return active >= 0 && events.indexOf("paused", active) > active;
+};
+
+describe.each(KINDS)("a live replication's events (%s kind)", (kind) => {
+  let env: AsyncEnvironment;
+
+  beforeAll(() => {
+    env = openEnvWith(kind, side(b));
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it("emits active, then paused once caught up; a change makes it active, then paused again", async () => {
+    const name = `events_${kind}`;
+    await envA.createCollection(notesModel(name));
+    await envA.collection(name).createMany([{ title: "one" }, { title: "two" }]);
+    const live = env.replicate(side(a), side(b), {
+      collections: [name],
+      live: true,
+    }) as unknown as LiveHandle;
+    const events: string[] = [];
+    live.on("active", () => events.push("active"));
+    live.on("paused", () => events.push("paused"));
+    try {
+      expect(await until(() => events.includes("paused"), 60_000)).toBe(true);
+      // The catch-up is a round: active first, paused when it is done.
+      expect(events[0]).toBe("active");
+      expect(activeThenPaused(events)).toBe(true);
+      expect(await envB.collection(name).count()).toBe(2);
+      const heard = events.length;
+      const made = await envA.collection(name).create({ title: "three" });
+      expect(await until(() => activeThenPaused(events.slice(heard)), 60_000)).toBe(true);
+      expect((await envB.collection(name).getOne(made.id)).title).toBe("three");
+    } finally {
+      await live.cancel();
+    }
+  }, 120_000);
+
+  it("is cancelled by close() of the environment that runs it: done resolves with its summary", async () => {
+    const name = `closed_${kind}`;
+    await envA.createCollection(notesModel(name));
+    await envA.collection(name).createMany([{ title: "one" }, { title: "two" }]);
+    const host = openEnvWith(kind, side(b));
+    const live = host.replicate(side(a), side(b), {
+      collections: [name],
+      live: true,
+    }) as unknown as LiveHandle & {
+      done: Promise<ReplicationSummary>;
+    };
+    let paused = 0;
+    live.on("paused", () => paused++);
+    try {
+      expect(await until(() => paused > 0, 60_000)).toBe(true);
+    } finally {
+      await host.close();
+    }
+    const summary = await live.done;
+    expect(summary.collections.find((c) => c.name === name)?.written).toBe(2);
+    expect(summary.notCopied).toEqual([]);
+  }, 120_000);
+
+  it("emits error for a round the target refuses, retries, and catches up once it accepts", async () => {
+    const name = `refused_${kind}`;
+    await envA.createCollection(notesModel(name));
+    await envA.collection(name).create({ title: "one" });
+    const live = env.replicate(side(a), side(b), {
+      collections: [name],
+      live: true,
+    }) as unknown as LiveHandle;
+    let paused = 0;
+    const errors: PocketBaseError[] = [];
+    live.on("paused", () => paused++);
+    live.on("error", (error: PocketBaseError) => errors.push(error));
+    try {
+      expect(await until(() => paused > 0, 60_000)).toBe(true);
+      // The target now requires a field the source's records lack: the next write fails.
+      const model = await envB.admin.collections.get(name);
+      const fields = model!.fields as Record<string, unknown>[];
+      await envB.admin.collections.update(name, {
+        fields: [...fields, { name: "required_here", type: "text", required: true }],
+      });
+      const made = await envA.collection(name).create({ title: "refused at first" });
+      expect(await until(() => errors.length > 0, 60_000)).toBe(true);
+      expect(errors[0]).toBeInstanceOf(Error);
+      expect(errors[0]!.status).toBe(400);
+      expect(await envB.collection(name).has(made.id)).toBe(false);
+      // Accepted again: a retry (a catch-up from the checkpoint) copies what the failed round missed.
+      await envB.admin.collections.update(name, { fields });
+      expect(await until(() => envB.collection(name).has(made.id), 60_000)).toBe(true);
+      expect((await envB.collection(name).getOne(made.id)).title).toBe("refused at first");
+    } finally {
+      await live.cancel();
+    }
+  }, 120_000);
+});
