@@ -1,7 +1,7 @@
 // A live replication's handle, in both kinds, between two real servers: `active` while it copies and
 // `paused` once caught up (again after each change), `error` for a round the target refuses, after
 // which the replication retries by itself and catches up; and `close()` of its environment ends it,
-// with its summary.
+// with its summary, also when it was started from one of its identities.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AsyncEnvironment, type PocketBaseError, type ReplicationSummary, setup } from "../src/index.ts";
 import type { EmbeddedServer } from "../src/server/embedded.ts";
@@ -96,6 +96,30 @@ describe.each(KINDS)("a live replication's events (%s kind)", (kind) => {
     const summary = await live.done;
     expect(summary.collections.find((c) => c.name === name)?.written).toBe(2);
     expect(summary.notCopied).toEqual([]);
+  }, 120_000);
+
+  it("started from an identity (as()), is cancelled by close() of the environment it came from", async () => {
+    const name = `identity_${kind}`;
+    await envA.createCollection(notesModel(name));
+    await envA.collection(name).createMany([{ title: "one" }, { title: "two" }]);
+    const host = openEnvWith(kind, side(b));
+    const superuser = await envB.collection("_superusers").auth.withPassword(b.email, b.password);
+    const live = host.as(superuser).replicate(side(a), side(b), {
+      collections: [name],
+      live: true,
+    }) as unknown as LiveHandle & {
+      done: Promise<ReplicationSummary>;
+    };
+    let paused = 0;
+    live.on("paused", () => paused++);
+    try {
+      expect(await until(() => paused > 0, 60_000)).toBe(true);
+    } finally {
+      await host.close();
+    }
+    // Settles (the test's timeout is the hang guard), with what the run did.
+    const summary = await live.done;
+    expect(summary.collections.find((c) => c.name === name)?.written).toBe(2);
   }, 120_000);
 
   it("emits error for a round the target refuses, retries, and catches up once it accepts", async () => {

@@ -50,12 +50,20 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
   readonly #admin: Admin<"async">;
   /** Live replications this environment started: closing it cancels them. */
   readonly #replications = new Set<ReplicationHandle>();
+  /**
+   * Live replications of the environment this one derives from with `as()` (itself, when it derives
+   * from none), its identities' included: closing that environment cancels them all.
+   */
+  readonly #rootReplications: Set<ReplicationHandle>;
 
   constructor(
-    target: (() => Promise<ServerTarget>) | { parent: Client; identity: IdentityInput | AsIdentity },
+    target:
+      | (() => Promise<ServerTarget>)
+      | { parent: Client; identity: IdentityInput | AsIdentity; replications: Set<ReplicationHandle> },
     options: ResolvedOptions,
   ) {
     super();
+    this.#rootReplications = typeof target === "function" ? this.#replications : target.replications;
     const client =
       typeof target === "function"
         ? new Client(target, options, this[SINK])
@@ -85,7 +93,10 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
   /** @internal An identity checked already (the sync worker's). */
   as(identity: AsIdentity): AsyncEnvironment<S>;
   as(identity: IdentityInput | AsIdentity): AsyncEnvironment<S> {
-    const environment = new AsyncEnvironmentBase<S>({ parent: this.#client, identity }, this.#client.options);
+    const environment = new AsyncEnvironmentBase<S>(
+      { parent: this.#client, identity, replications: this.#rootReplications },
+      this.#client.options,
+    );
     return markEnvironment(
       withCollectionProperties(environment, (name) => environment.collection(name)),
       {
@@ -232,13 +243,25 @@ export class AsyncEnvironmentBase<S extends SchemaOf<S> = Schema>
 
   #track(handle: ReplicationHandle): ReplicationHandle {
     this.#replications.add(handle);
-    void handle.done.finally(() => this.#replications.delete(handle)).catch(() => {});
+    this.#rootReplications.add(handle);
+    void handle.done
+      .finally(() => {
+        this.#replications.delete(handle);
+        this.#rootReplications.delete(handle);
+      })
+      .catch(() => {});
     return handle;
   }
 
-  /** Closes the connection pool and stops an embedded server (and cancels its replications). */
+  /**
+   * Closes the connection pool and stops an embedded server, and first cancels its replications (an
+   * environment that derives from none: its identities' too, as closing it closes them).
+   */
   async close(): Promise<void> {
-    await Promise.all([...this.#replications].map((handle) => handle.cancel()));
+    const root = this.#rootReplications === this.#replications;
+    await Promise.all(
+      [...(root ? this.#rootReplications : this.#replications)].map((handle) => handle.cancel()),
+    );
     return this.#client.close();
   }
 

@@ -4,7 +4,7 @@ import type { TargetPath } from "../abstract/surface.ts";
 import type { Forwarder } from "./generate.ts";
 import type { IteratorChunk } from "./protocol.ts";
 import { keepCallback, releaseCallback } from "./push-channel.ts";
-import { call, closeEnvironment, subscribe, unsubscribe } from "./worker-host.ts";
+import { beforeClose, call, closeEnvironment, subscribe, unsubscribe } from "./worker-host.ts";
 
 /** One sync environment's line to the worker: its calls, its iterators, its subscriptions, its close. */
 export class EnvironmentForwarder implements Forwarder {
@@ -13,8 +13,6 @@ export class EnvironmentForwarder implements Forwarder {
   /** Whether the main thread listens to events (the worker relays them only then). */
   readonly #listening: () => boolean;
   #closed = false;
-  /** What runs when the environment closes, first (live replications' cancel). */
-  readonly #closing = new Set<() => void>();
 
   constructor(id: number, chunk: number, listening: () => boolean) {
     this.#id = id;
@@ -86,21 +84,15 @@ export class EnvironmentForwarder implements Forwarder {
   }
 
   beforeClose(fn: () => void): () => void {
-    this.#closing.add(fn);
-    return () => void this.#closing.delete(fn);
+    return beforeClose(this.#id, fn);
   }
 
-  /** Closes the worker-side pool and stops an embedded server (live replications are cancelled first). */
+  /**
+   * Closes the worker-side pool and stops an embedded server; live replications (this environment's and
+   * its identities') are cancelled first (worker-host.ts, closeEnvironment).
+   */
   close(): void {
     if (this.#closed) return;
-    for (const fn of [...this.#closing]) {
-      try {
-        fn();
-      } catch {
-        // A broken worker: closing below reports it, or there is nothing left to close.
-      }
-    }
-    this.#closing.clear();
     this.#closed = true;
     closeEnvironment(this.#id);
   }

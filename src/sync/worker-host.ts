@@ -433,15 +433,35 @@ function releaseUnheld(): void {
   }
 }
 
+/** What runs first when an environment closes (a live replication's cancel), by environment. */
+const closingOf = new Map<number, Set<() => void>>();
+
+/** Runs `fn` when environment `envId` closes, before anything of it is released; returns its remover. */
+export function beforeClose(envId: number, fn: () => void): () => void {
+  const closing = closingOf.get(envId) ?? new Set<() => void>();
+  closing.add(fn);
+  closingOf.set(envId, closing);
+  return () => void closingOf.get(envId)?.delete(fn);
+}
+
 /**
  * Closes an environment in the worker (its pool, its embedded server), and first every identity
- * derived from it with `as()` (their subscriptions, their realtime connections).
+ * derived from it with `as()` (their subscriptions, their realtime connections), then what was to run
+ * before its close (its live replications, cancelled while the worker still holds them).
  */
 export function closeEnvironment(envId: number): void {
   const found = registrations.get(envId);
   if (!found) return;
   for (const child of childrenOf.get(envId) ?? []) closeEnvironment(child);
   childrenOf.delete(envId);
+  for (const fn of [...(closingOf.get(envId) ?? [])]) {
+    try {
+      fn();
+    } catch {
+      // A broken worker: closing below reports it, or there is nothing left to close.
+    }
+  }
+  closingOf.delete(envId);
   if (found.derived) childrenOf.get(found.derived.parent)?.delete(envId);
   releaseCallbacksOf(envId);
   updateRef();
