@@ -136,7 +136,13 @@ describe("authentication", () => {
       const { url, email } = server();
       const fromOptions = openEnvWith(kind, { url, email, password: "wrong-password-456" });
       const error = await failure(() => fromOptions.keys());
+      // A refused login is not explained by the filter or sort of the call it came before.
+      const listed = await failure(() =>
+        fromOptions.collection("posts").list({ sort: "title", filter: "n > 0" }),
+      );
       await fromOptions.close();
+      expect(listed.message).toContain(`could not log in as the superuser "${email}"`);
+      expect(listed.message).not.toMatch(/the request's|filter|sort/);
       expect(error).toBeInstanceOf(BadRequestError);
       expect(error.message).toContain(
         `could not log in as the superuser "${email}" (from email and password (setup() options))`,

@@ -230,9 +230,11 @@ export class Client {
       // undefined, with `guest`: this environment has no identity at all.
       let token: string | undefined;
       let guest = false;
+      let sent = false;
       try {
         token = spec.token ?? (spec.auth === false ? undefined : await auth.token(spec));
         guest = token === undefined && spec.auth !== false;
+        sent = true;
         const response = await transport.send(spec, {
           token,
           signal: options?.signal,
@@ -243,6 +245,9 @@ export class Client {
         });
         return response.body as T;
       } catch (error) {
+        // The login's own failure (it names the identity): nothing of this request was sent, so its
+        // filter or sort is no part of the explanation.
+        if (!sent) throw error;
         // A 401 means nothing was done; with credentials at hand, log in again and retry once.
         if (attempt === 0 && error instanceof UnauthorizedError && token && !spec.token && auth.canLogin) {
           auth.invalidate(token);
