@@ -108,6 +108,22 @@ describe("embedded mode", () => {
       }
     });
 
+    it("a collection missing on a temporary server says the server is new and empty, and what to do", async () => {
+      const env = openEnvWith(kind, { url: undefined });
+      try {
+        const error = (await Promise.resolve()
+          .then(() => env.collection("posts").set("post00000000001", { title: "Hello" }))
+          .catch((e: unknown) => e)) as Error;
+        expect(error.name).toBe("NotFoundError");
+        expect(error.message).toContain('collection "posts" not found');
+        expect(error.message).toContain("new, empty embedded PocketBase");
+        expect(error.message).toContain("env.createCollection()");
+        expect(error.message).toContain("POCKETBASE_URL");
+      } finally {
+        await env.close();
+      }
+    });
+
     it("a server on a kept dir keeps PocketBase's own settings (batch off by default)", async () => {
       const dir = await mkdtemp(join(tmpdir(), "pocketmap-test-"));
       const env = openEnvWith(kind, { dir: join(dir, "pb_data") });

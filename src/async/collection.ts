@@ -68,15 +68,27 @@ export class AsyncCollection<T extends object = BaseRecord>
     try {
       return await this.#client.request<T>(spec, options);
     } catch (error) {
-      throw this.#named(error);
+      throw await this.#named(error);
     }
   }
 
-  #named(error: unknown): unknown {
+  /**
+   * A missing collection's 404, naming it; on a temporary embedded server (a new, empty one, started
+   * because no server was configured) it says so, since a newcomer expected their own server's data.
+   */
+  async #named(error: unknown): Promise<unknown> {
     if (!missesCollection(error)) return error;
+    const target = await this.#client.connect().then(
+      (connection) => connection.target,
+      () => undefined,
+    );
+    const temporary = target?.tempDir !== undefined;
+    const hint = temporary
+      ? " (pocketmap: this is a new, empty embedded PocketBase, started because no url or POCKETBASE_URL is set: create the collection first with env.createCollection(), or set POCKETBASE_URL, POCKETBASE_EMAIL and POCKETBASE_PASSWORD to use your server)"
+      : "";
     const named = new NotFoundError({
       status: 404,
-      message: `collection "${this.name}" not found`,
+      message: `collection "${this.name}" not found${hint}`,
       data: error.data,
       url: error.url,
       method: error.method,
@@ -167,7 +179,7 @@ export class AsyncCollection<T extends object = BaseRecord>
     try {
       return await runBatch(this.#client, requests, options);
     } catch (error) {
-      throw this.#named(error);
+      throw await this.#named(error);
     }
   }
 
