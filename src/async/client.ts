@@ -245,15 +245,12 @@ export class Client {
         });
         return response.body as T;
       } catch (error) {
-        // The login's own failure (it names the identity): nothing of this request was sent, so its
-        // filter or sort is no part of the explanation.
-        if (!sent) throw error;
         // A 401 means nothing was done; with credentials at hand, log in again and retry once.
         if (attempt === 0 && error instanceof UnauthorizedError && token && !spec.token && auth.canLogin) {
           auth.invalidate(token);
           continue;
         }
-        throw await this.#explained(error, spec, transport, guest);
+        throw await this.#explained(error, spec, transport, guest, sent);
       }
     }
   }
@@ -264,9 +261,13 @@ export class Client {
     spec: RequestSpec,
     transport: Transport,
     guest: boolean,
+    sent: boolean,
   ): Promise<unknown> {
     if (guest && isRefusal(error)) return asGuest(error);
     if (error instanceof NotFoundError) return this.#pool.notFound(error, transport);
+    // The login's own failure (it names the identity): this request was not sent, so its filter or
+    // sort is no part of the explanation.
+    if (!sent) return error;
     if (error instanceof BadRequestError) return withQuery(error, spec, PARSED, VAGUE_400);
     if (error instanceof PocketBaseError && error.status >= 200 && error.status < 300) {
       return withQuery(error, spec, ["fields"], EMPTY_200);
