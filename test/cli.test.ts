@@ -87,10 +87,10 @@ describe("pocketmap command", () => {
   it("is configured as setup() is: flags, else variables, else .env", async () => {
     const name = await freshPosts(admin, "cliconf");
     const { url, email, password } = server();
-    const flags = await cli(["ls", "--url", url, "--email", email, "--password", password], {
+    const flags = await cli(["ls", `--url=${url}`, `--email=${email}`, `--password=${password}`], {
       variables: NO_CONFIG,
     });
-    expect(flags.code).toBe(0);
+    expect(flags.code, flags.stderr).toBe(0);
     expect(flags.stdout).toMatch(new RegExp(`^${name} +base +0$`, "m"));
 
     const dir = mkdtempSync(join(tmpdir(), "pocketmap-cli-"));
