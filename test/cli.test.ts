@@ -135,6 +135,11 @@ describe("pocketmap command", () => {
     const embedded = await cli(["ls"], { variables: { ...NO_CONFIG, POCKETMAP_QUIET: "" }, cwd: dir });
     expect(embedded.code).toBe(0);
     expect(embedded.stderr).toContain("started a temporary PocketBase");
+    // In the command's words, not setup()'s.
+    expect(embedded.stderr).toContain(
+      "To keep it, set POCKETBASE_DIR (or give --url of a server). (--quiet or POCKETMAP_QUIET=1 hides this notice.)",
+    );
+    expect(embedded.stderr).not.toMatch(/setup\(|quiet: true/);
     expect(embedded.stdout).toMatch(/^users +auth +0$/m);
     const quiet = await cli(["ls", "--quiet"], {
       variables: { ...NO_CONFIG, POCKETMAP_QUIET: "" },

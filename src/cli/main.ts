@@ -2,6 +2,7 @@
 // Started by pocketmap.ts, once the compile cache is on.
 import type { AsyncEnvironment } from "../async/environment.ts";
 import { setup } from "../env/setup.ts";
+import { useNoticeWords } from "../server/target.ts";
 import {
   type Command,
   commandHelp,
@@ -67,6 +68,11 @@ function connector(values: Values): { connect: () => AsyncEnvironment; close: ()
 }
 
 async function main(argv: string[]): Promise<number> {
+  // The embedded-mode notice names the command's ways, not setup()'s options.
+  useNoticeWords({
+    keep: "set POCKETBASE_DIR (or give --url of a server)",
+    hide: "--quiet or POCKETMAP_QUIET=1",
+  });
   // The command is the first argument that is neither a flag nor a global flag's value.
   let at = -1;
   for (let i = 0; i < argv.length; i++) {
