@@ -110,6 +110,19 @@ describe("pocketmap replicate", () => {
     expect((await cli(["replicate", "--help"], { variables })).stdout).toMatch(/POCKETMAP_SOURCE_EMAIL/);
   });
 
+  it("a refused login names the variables its identity came from, never the password", async () => {
+    const wrong = "not-the-source-password";
+    const run = await cli(["replicate", a.url, b.url], {
+      variables: { ...variables, POCKETMAP_SOURCE_PASSWORD: wrong },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `could not log in as the superuser "${a.email}" (from POCKETMAP_SOURCE_EMAIL and POCKETMAP_SOURCE_PASSWORD (environment variables))`,
+    );
+    expect(run.stderr).not.toContain(wrong);
+    expect(run.stderr).not.toContain("setup()");
+  }, 120_000);
+
   it("--live follows changes until Ctrl-C, then prints the summary and says what it could not copy", async () => {
     // A member created while it follows: its password is not copied, and said when it stops.
     await envA.createCollection({

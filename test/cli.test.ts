@@ -126,8 +126,19 @@ describe("pocketmap command", () => {
     // A wrong password from the flags wins over the right one in the variables; it is never printed.
     const wrong = await cli(["ls", "--password", "not-the-password-xyz"]);
     expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain(
+      "the command-line flags give a password without an email; set both --email and --password there",
+    );
     expect(wrong.stderr).not.toContain("not-the-password-xyz");
     expect(wrong.stderr).not.toContain(password);
+    // A refused login names the flags it came from, not setup()'s options; never the password.
+    const refused = await cli(["ls", "--email", email, "--password", "not-the-password-xyz"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `could not log in as the superuser "${email}" (from --email and --password (command-line flags))`,
+    );
+    expect(refused.stderr).not.toContain("not-the-password-xyz");
+    expect(refused.stderr).not.toContain("setup()");
   });
 
   it("with nothing configured starts an embedded PocketBase and says so", async () => {

@@ -1,5 +1,6 @@
 // The `pocketmap` command: global flags, then one command from the table (src/cli/commands).
 // Started by pocketmap.ts, once the compile cache is on.
+import { IDENTITY_NAMES } from "../abstract/options.ts";
 import type { AsyncEnvironment } from "../async/environment.ts";
 import { setup } from "../env/setup.ts";
 import { useNoticeWords } from "../server/target.ts";
@@ -9,6 +10,7 @@ import {
   type Flags,
   flagLines,
   GLOBAL_FLAGS,
+  IDENTITY_FLAGS,
   parseCommandArgs,
   stringFlag,
   takesValue,
@@ -53,14 +55,16 @@ function connector(values: Values): { connect: () => AsyncEnvironment; close: ()
   let env: AsyncEnvironment | undefined;
   return {
     connect() {
-      env ??= setup({
-        async: true,
+      const options = {
+        async: true as const,
         url: stringFlag(values, "url"),
         email: stringFlag(values, "email"),
         password: stringFlag(values, "password"),
         token: stringFlag(values, "token"),
         ...(values.quiet === true ? { quiet: true } : {}),
-      });
+        [IDENTITY_NAMES]: IDENTITY_FLAGS,
+      };
+      env ??= setup(options);
       return env;
     },
     close: async () => env?.close(),
