@@ -21,9 +21,11 @@ async function noCollection(env: AsyncEnvironment, name: string): Promise<NotFou
   } catch {
     // An identity that may not list collections: no suggestion.
   }
+  // System collections (_otps…) only for a name that starts as theirs: "pots" means posts, not _otps.
+  const candidates = name.startsWith("_") ? names : names.filter((candidate) => !candidate.startsWith("_"));
   return new NotFoundError({
     status: 404,
-    message: `no collection ${JSON.stringify(name)}${didYouMean(name, names)} (pocketmap ls lists them)`,
+    message: `no collection ${JSON.stringify(name)}${didYouMean(name, candidates)} (pocketmap ls lists them)`,
   });
 }
 
