@@ -19,6 +19,7 @@ import {
   setup,
 } from "../src/index.ts";
 import { type EmbeddedServer, startEmbedded } from "../src/server/embedded.ts";
+import { cli } from "./cli-run.ts";
 import { allN, range, server } from "./helpers.ts";
 import { failure, KINDS, openEnvWith } from "./kinds.ts";
 import { OLDEST_POCKETBASE } from "./versions.ts";
@@ -232,7 +233,7 @@ describe.each(KINDS)("batch turned back on (%s kind)", (kind) => {
   });
 });
 
-it("the fallback tells a superuser once, on stderr, that batch would be ~5x faster", async () => {
+it("the fallback tells a superuser once, on stderr, that batch would be ~5x faster; not for one request", async () => {
   const name = await collection("offnotice");
   const dir = await mkdtemp(join(tmpdir(), "pocketmap-batch-"));
   try {
@@ -244,8 +245,9 @@ it("the fallback tells a superuser once, on stderr, that batch would be ~5x fast
       const [url, email, password] = process.argv.slice(2);
       for (const kind of ["async", "sync"]) {
         const env = setup({ async: kind === "async", url, email, password });
-        await env.collection(${JSON.stringify(name)}).createMany([{ n: 1 }, { n: 2 }]);
+        // A one-request job sends one request either way: no notice, and the next job still gets it.
         await env.collection(${JSON.stringify(name)}).createMany([{ n: 3 }]);
+        await env.collection(${JSON.stringify(name)}).createMany([{ n: 1 }, { n: 2 }]);
         await env.close();
       }
       `,
@@ -267,6 +269,29 @@ it("the fallback tells a superuser once, on stderr, that batch would be ~5x fast
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+it("pocketmap set and rm of one record print no batch notice, and rm of a missing collection names it", async () => {
+  const name = await collection("clioff");
+  // Not quiet (the suite sets POCKETMAP_QUIET): the notice would show.
+  const variables = {
+    POCKETBASE_URL: pb.url,
+    POCKETBASE_EMAIL: pb.email,
+    POCKETBASE_PASSWORD: pb.password,
+    POCKETMAP_QUIET: "",
+  };
+  const id = "clioff000000001";
+  const set = await cli(["set", name, id, '{"n":1}'], { variables });
+  expect(set.code).toBe(0);
+  expect(set.stderr).toBe("");
+  const removed = await cli(["rm", name, id], { variables });
+  expect(removed).toEqual({ code: 0, stdout: `deleted ${id}\n`, stderr: "" });
+  const missing = await cli(["rm", "clioffx", "abc"], { variables });
+  expect(missing).toEqual({
+    code: 1,
+    stdout: "",
+    stderr: `pocketmap: no collection "clioffx"; did you mean ${name}? (pocketmap ls lists them)\n`,
+  });
 });
 
 describe.each(KINDS)("an identity that may not read settings (%s kind)", (kind) => {

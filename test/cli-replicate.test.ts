@@ -1,5 +1,6 @@
 // pocketmap replicate SRC DST: a one-shot copy with JSON progress and a summary, what it could not
-// copy said on stderr, a usage error, and --live following changes until Ctrl-C; two real servers.
+// copy said on stderr, a usage error, a refused login's source, and --live following changes until
+// Ctrl-C; two real servers (one also serves the nearest-collection check, its collections being known).
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AsyncEnvironment, setup } from "../src/index.ts";
@@ -109,6 +110,32 @@ describe("pocketmap replicate", () => {
     expect(inUrl.stderr).not.toContain("secret");
     expect((await cli(["replicate", "--help"], { variables })).stdout).toMatch(/POCKETMAP_SOURCE_EMAIL/);
   });
+
+  // Here for its private server, whose collections are known: items (and members) and the system ones.
+  it("a missing collection is offered the nearest of its own collections, a system one only for a _name", async () => {
+    const onA = { POCKETBASE_URL: a.url, POCKETBASE_EMAIL: a.email, POCKETBASE_PASSWORD: a.password };
+    const said = async (name: string) => (await cli(["get", name, "x"], { variables: onA })).stderr;
+    expect(await said("itemz")).toBe(
+      'pocketmap: no collection "itemz"; did you mean items? (pocketmap ls lists them)\n',
+    );
+    expect(await said("otps")).toBe('pocketmap: no collection "otps" (pocketmap ls lists them)\n');
+    expect(await said("_otp")).toBe(
+      'pocketmap: no collection "_otp"; did you mean _otps? (pocketmap ls lists them)\n',
+    );
+  });
+
+  it("a refused login names the variables its identity came from, never the password", async () => {
+    const wrong = "not-the-source-password";
+    const run = await cli(["replicate", a.url, b.url], {
+      variables: { ...variables, POCKETMAP_SOURCE_PASSWORD: wrong },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `could not log in as the superuser "${a.email}" (from POCKETMAP_SOURCE_EMAIL and POCKETMAP_SOURCE_PASSWORD (environment variables))`,
+    );
+    expect(run.stderr).not.toContain(wrong);
+    expect(run.stderr).not.toContain("setup()");
+  }, 120_000);
 
   it("--live follows changes until Ctrl-C, then prints the summary and says what it could not copy", async () => {
     // A member created while it follows: its password is not copied, and said when it stops.

@@ -48,7 +48,7 @@ describe("pocketmap watch", () => {
   it("fails at once, exit 1, on a collection that does not exist or a filter the server refuses", async () => {
     const missing = await cli(["watch", "nosuchcollection"]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe('pocketmap: collection "nosuchcollection" not found\n');
+    expect(missing.stderr).toBe('pocketmap: no collection "nosuchcollection" (pocketmap ls lists them)\n');
     const name = await freshPosts(admin, "cliwatchbad");
     const refused = await cli(["watch", name, "--filter", "nosuchfield > 1"]);
     expect(refused.code).toBe(1);

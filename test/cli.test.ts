@@ -84,6 +84,28 @@ describe("pocketmap command", () => {
     }
   });
 
+  it("a usage mistake says what is missing or meant; an unreadable import file is named, before any request", async () => {
+    const nowhere = { ...NO_CONFIG, POCKETBASE_URL: "http://127.0.0.1:9" };
+    expect(await cli(["schema", "exprot"], { variables: nowhere })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: 'pocketmap: schema: expected export or import, not "exprot"; did you mean export?\n',
+    });
+    expect(await cli(["schema"], { variables: nowhere })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        "pocketmap: schema: missing subcommand export or import; usage: pocketmap schema export | import FILE\n",
+    });
+    const dir = mkdtempSync(join(tmpdir(), "pocketmap-cli-"));
+    // No server answers at this URL: the file is checked first.
+    expect(await cli(["import", "posts", "nofile.csv"], { variables: nowhere, cwd: dir })).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "pocketmap: cannot read nofile.csv: no such file\n",
+    });
+  });
+
   it("is configured as setup() is: flags, else variables, else .env", async () => {
     const name = await freshPosts(admin, "cliconf");
     const { url, email, password } = server();
@@ -104,8 +126,19 @@ describe("pocketmap command", () => {
     // A wrong password from the flags wins over the right one in the variables; it is never printed.
     const wrong = await cli(["ls", "--password", "not-the-password-xyz"]);
     expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain(
+      "the command-line flags give a password without an email; set both --email and --password there",
+    );
     expect(wrong.stderr).not.toContain("not-the-password-xyz");
     expect(wrong.stderr).not.toContain(password);
+    // A refused login names the flags it came from, not setup()'s options; never the password.
+    const refused = await cli(["ls", "--email", email, "--password", "not-the-password-xyz"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `could not log in as the superuser "${email}" (from --email and --password (command-line flags))`,
+    );
+    expect(refused.stderr).not.toContain("not-the-password-xyz");
+    expect(refused.stderr).not.toContain("setup()");
   });
 
   it("with nothing configured starts an embedded PocketBase and says so", async () => {
@@ -113,6 +146,11 @@ describe("pocketmap command", () => {
     const embedded = await cli(["ls"], { variables: { ...NO_CONFIG, POCKETMAP_QUIET: "" }, cwd: dir });
     expect(embedded.code).toBe(0);
     expect(embedded.stderr).toContain("started a temporary PocketBase");
+    // In the command's words, not setup()'s.
+    expect(embedded.stderr).toContain(
+      "To keep it, set POCKETBASE_DIR (or give --url of a server). (--quiet or POCKETMAP_QUIET=1 hides this notice.)",
+    );
+    expect(embedded.stderr).not.toMatch(/setup\(|quiet: true/);
     expect(embedded.stdout).toMatch(/^users +auth +0$/m);
     const quiet = await cli(["ls", "--quiet"], {
       variables: { ...NO_CONFIG, POCKETMAP_QUIET: "" },
@@ -154,9 +192,9 @@ describe("pocketmap command", () => {
     const got = await cli(["get", name, id, "--fields", "id,n"]);
     expect(JSON.parse(got.stdout)).toEqual({ id, n: 4 });
 
-    const bad = await cli(["set", name, id, "{nope"]);
+    const bad = await cli(["set", name, id, "notjson"]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("not valid JSON");
+    expect(bad.stderr).toMatch(/^pocketmap: set: the record "notjson" is not valid JSON: Unexpected token/);
 
     const removed = await cli(["rm", name, id, "missing0000001", "missing0000002"]);
     expect(removed.code).toBe(1);
@@ -166,14 +204,20 @@ describe("pocketmap command", () => {
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain(`pocketmap: no record ${id} in ${name}`);
     expect((await cli(["rm", name, "missing0000001"], { variables: serverVariables() })).code).toBe(1);
-    // A missing collection is named as such, not as a missing record.
+    // A missing collection is named as such, not as a missing record, with the nearest name, as
+    // export says it.
     for (const args of [
       ["get", `${name}x`, id],
       ["rm", `${name}x`, id],
+      ["rm", `${name}x`, id, "missing0000001"],
+      ["set", `${name}x`, id, "{}"],
+      ["export", `${name}x`],
     ]) {
       const missing = await cli(args);
       expect(missing.code).toBe(1);
-      expect(missing.stderr).toBe(`pocketmap: collection "${name}x" not found\n`);
+      expect(missing.stderr).toBe(
+        `pocketmap: no collection "${name}x"; did you mean ${name}? (pocketmap ls lists them)\n`,
+      );
     }
   });
 });

@@ -162,6 +162,21 @@ interface FoundIdentity {
   source: string | undefined;
 }
 
+/** What a tool built on setup() calls the identity options it passes, for its errors to say. */
+export interface IdentityNames {
+  /** e.g. `command-line flags`. */
+  source: string;
+  token: string;
+  email: string;
+  password: string;
+}
+
+/**
+ * A key of setup()'s options (a symbol: no option, and copied by a spread) naming where the tool that
+ * passes them got the identity (the pocketmap command: its flags), instead of "setup() options".
+ */
+export const IDENTITY_NAMES: unique symbol = Symbol("pocketmap identity names");
+
 /** Empty strings count as unset, in options and variables alike. */
 const isSet = (value: unknown) => value !== undefined && value !== null && value !== "";
 
@@ -242,20 +257,29 @@ class Settings {
   }
 
   #readIdentity(): FoundIdentity {
+    const named = (this.#options as { [IDENTITY_NAMES]?: IdentityNames })[IDENTITY_NAMES];
+    const variableNames = ["POCKETBASE_TOKEN", "POCKETBASE_EMAIL", "POCKETBASE_PASSWORD"] as const;
     const sources = [
-      { source: "setup() options", values: this.#options, names: ["token", "email", "password"] },
+      {
+        source: named?.source ?? "setup() options",
+        values: this.#options,
+        names: ["token", "email", "password"],
+        shown: named ? [named.token, named.email, named.password] : ["token", "email", "password"],
+      },
       {
         source: "environment variables",
         values: this.#variables,
-        names: ["POCKETBASE_TOKEN", "POCKETBASE_EMAIL", "POCKETBASE_PASSWORD"],
+        names: variableNames,
+        shown: variableNames,
       },
       {
         source: `variables in ${this.#dotenvName}`,
         values: this.#dotenv,
-        names: ["POCKETBASE_TOKEN", "POCKETBASE_EMAIL", "POCKETBASE_PASSWORD"],
+        names: variableNames,
+        shown: variableNames,
       },
     ] as const;
-    for (const { source, values, names } of sources) {
+    for (const { source, values, names, shown } of sources) {
       const [token, email, password] = names.map((name) => {
         const value = values[name];
         if (!isSet(value)) return undefined;
@@ -263,7 +287,7 @@ class Settings {
         return value;
       });
       if (token === undefined && email === undefined && password === undefined) continue;
-      const [tokenName, emailName, passwordName] = names;
+      const [tokenName, emailName, passwordName] = shown;
       if (token !== undefined && (email !== undefined || password !== undefined)) {
         const other = [email !== undefined && emailName, password !== undefined && passwordName].filter(
           Boolean,
@@ -276,7 +300,7 @@ class Settings {
       if (email === undefined || password === undefined) {
         const half = email === undefined ? "a password without an email" : "an email without a password";
         throw new InvalidInputError(
-          `pocketmap: the ${source} give ${half}; set both ${emailName} and ${passwordName} there, or neither (an identity comes whole from one source: setup() options, else environment variables, else .env)`,
+          `pocketmap: the ${source} give ${half}; set both ${emailName} and ${passwordName} there, or neither (an identity comes whole from one source: ${sources[0].source}, else environment variables, else .env)`,
         );
       }
       return {

@@ -188,10 +188,13 @@ class Job {
   /** With batch disabled: single requests, a few at a time, from input `start` on. */
   async #fallback(start: number, limits: BatchLimits): Promise<BatchResult[]> {
     if (this.#options.atomic) throw disabled(limits);
-    if (limits.canChange && !noticed.has(this.#client) && !this.#client.options.quiet) {
+    // Not for a single request: "one by one" says nothing then, and one-record writes (a CLI set or
+    // rm, a live replication's changes) would print it in the middle of their output.
+    const count = this.#total - start;
+    if (count > 1 && limits.canChange && !noticed.has(this.#client) && !this.#client.options.quiet) {
       noticed.add(this.#client);
       process.stderr.write(
-        `pocketmap: batch requests are disabled on this server; sending ${this.#total - start} requests one by one. You may ${ENABLE_HINT}.\n`,
+        `pocketmap: batch requests are disabled on this server; sending ${count} requests one by one. You may ${ENABLE_HINT}.\n`,
       );
     }
     let next = start;

@@ -411,6 +411,11 @@ const MISSING_COLLECTION = /collection context/i;
 /** NotFoundErrors about a missing collection, which the Map methods throw rather than swallow. */
 const missingCollections = new WeakSet<object>();
 
+/** Whether `error` is the "collection "C" not found" this module throws (the CLI rephrases it). */
+export function isMissingCollection(error: unknown): error is NotFoundError {
+  return error instanceof NotFoundError && missingCollections.has(error);
+}
+
 /** Whether PocketBase said the collection is missing, directly or for a request of a batch. */
 function missesCollection(error: unknown): error is PocketBaseError {
   if (error instanceof NotFoundError) return MISSING_COLLECTION.test(error.message);

@@ -1,5 +1,6 @@
 // What every command file exports, the global flags, and the parsing shared by all commands.
 import { PocketmapError } from "../abstract/errors/pocketmap-error.ts";
+import type { IdentityNames } from "../abstract/options.ts";
 import type { AsyncEnvironment } from "../async/environment.ts";
 import { didYouMean } from "./suggest.ts";
 
@@ -60,6 +61,14 @@ export const GLOBAL_FLAGS: Flags = {
     description: "bar (default on a terminal), json (lines on stderr) or none",
   },
   help: { type: "boolean", short: "h", description: "show help" },
+};
+
+/** The identity flags, as setup()'s errors name them (a wrong password is said to come from them). */
+export const IDENTITY_FLAGS: IdentityNames = {
+  source: "command-line flags",
+  token: "--token",
+  email: "--email",
+  password: "--password",
 };
 
 /** Help text: a usage line and the flags, aligned. */

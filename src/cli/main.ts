@@ -1,13 +1,16 @@
 // The `pocketmap` command: global flags, then one command from the table (src/cli/commands).
 // Started by pocketmap.ts, once the compile cache is on.
+import { IDENTITY_NAMES } from "../abstract/options.ts";
 import type { AsyncEnvironment } from "../async/environment.ts";
 import { setup } from "../env/setup.ts";
+import { useNoticeWords } from "../server/target.ts";
 import {
   type Command,
   commandHelp,
   type Flags,
   flagLines,
   GLOBAL_FLAGS,
+  IDENTITY_FLAGS,
   parseCommandArgs,
   stringFlag,
   takesValue,
@@ -52,14 +55,16 @@ function connector(values: Values): { connect: () => AsyncEnvironment; close: ()
   let env: AsyncEnvironment | undefined;
   return {
     connect() {
-      env ??= setup({
-        async: true,
+      const options = {
+        async: true as const,
         url: stringFlag(values, "url"),
         email: stringFlag(values, "email"),
         password: stringFlag(values, "password"),
         token: stringFlag(values, "token"),
         ...(values.quiet === true ? { quiet: true } : {}),
-      });
+        [IDENTITY_NAMES]: IDENTITY_FLAGS,
+      };
+      env ??= setup(options);
       return env;
     },
     close: async () => env?.close(),
@@ -67,6 +72,11 @@ function connector(values: Values): { connect: () => AsyncEnvironment; close: ()
 }
 
 async function main(argv: string[]): Promise<number> {
+  // The embedded-mode notice names the command's ways, not setup()'s options.
+  useNoticeWords({
+    keep: "set POCKETBASE_DIR (or give --url of a server)",
+    hide: "--quiet or POCKETMAP_QUIET=1",
+  });
   // The command is the first argument that is neither a flag nor a global flag's value.
   let at = -1;
   for (let i = 0; i < argv.length; i++) {

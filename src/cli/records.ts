@@ -2,20 +2,45 @@
 import type { CollectionField, CollectionModel } from "../abstract/admin-types.ts";
 import { NotFoundError } from "../abstract/errors/not-found.ts";
 import { fieldEntries } from "../abstract/fields.ts";
+import { isMissingCollection } from "../async/collection.ts";
 import type { AsyncEnvironment } from "../async/environment.ts";
+import { didYouMean } from "./suggest.ts";
 
 /** The model of collection `name`; a missing one fails (exit 1, as in get and rm), naming a near match. */
 export async function modelOf(env: AsyncEnvironment, name: string): Promise<CollectionModel> {
   const model = await env.admin.collections.get(name);
-  if (model === undefined) {
-    const names = await env.keys();
-    const near = names.filter((candidate) => candidate.toLowerCase() === name.toLowerCase());
-    throw new NotFoundError({
-      status: 404,
-      message: `no collection ${JSON.stringify(name)}${near.length ? `; did you mean ${near[0]}?` : ""} (pocketmap ls lists them)`,
-    });
-  }
+  if (model === undefined) throw await noCollection(env, name);
   return model;
+}
+
+/** The error every command gives for a collection that does not exist (exit 1), naming the nearest one. */
+async function noCollection(env: AsyncEnvironment, name: string): Promise<NotFoundError> {
+  let names: string[] = [];
+  try {
+    names = await env.keys();
+  } catch {
+    // An identity that may not list collections: no suggestion.
+  }
+  // System collections (_otps…) only for a name that starts as theirs: "pots" means posts, not _otps.
+  const candidates = name.startsWith("_") ? names : names.filter((candidate) => !candidate.startsWith("_"));
+  return new NotFoundError({
+    status: 404,
+    message: `no collection ${JSON.stringify(name)}${didYouMean(name, candidates)} (pocketmap ls lists them)`,
+  });
+}
+
+/** Runs `work` on collection `name`; the library's "collection not found" becomes noCollection's message. */
+export async function onCollection<T>(
+  env: AsyncEnvironment,
+  name: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isMissingCollection(error)) throw await noCollection(env, name);
+    throw error;
+  }
 }
 
 /** Secrets an export leaves out: passwords (never returned) and hidden system fields (an auth collection's tokenKey). */

@@ -1,5 +1,6 @@
 // Reading import input: CSV and TSV (csv-parse), NDJSON and JSON, from a file or stdin, row by row.
 import type { Readable } from "node:stream";
+import { PocketmapError } from "../abstract/errors/pocketmap-error.ts";
 import type { ByteExtent } from "./progress.ts";
 
 export const IMPORT_FORMATS = ["auto", "json", "ndjson", "csv", "tsv"] as const;
@@ -9,6 +10,19 @@ export type ImportFormat = Exclude<(typeof IMPORT_FORMATS)[number], "auto">;
 export type InputRow =
   | { row: number; values: Record<string, unknown>; error?: undefined }
   | { row: number; values?: undefined; error: string; raw: unknown };
+
+/** An import file that cannot be opened: named, with the reason in words (exit 1, as a server's refusal). */
+export class UnreadableFileError extends PocketmapError {
+  override name = "UnreadableFileError";
+  constructor(file: string, error: NodeJS.ErrnoException) {
+    const reasons: Record<string, string> = {
+      ENOENT: "no such file",
+      EACCES: "permission denied",
+      EISDIR: "it is a directory",
+    };
+    super(`cannot read ${file}: ${reasons[error.code ?? ""] ?? error.message}`, { cause: error });
+  }
+}
 
 /** The format a file's name implies (`.json`, `.ndjson` or `.jsonl`, `.csv`, `.tsv`), if any. */
 export function formatOfName(file: string | undefined): ImportFormat | undefined {
@@ -52,7 +66,12 @@ async function open(
 /** The size of a regular file; undefined for stdin, a pipe or an empty file (nothing to measure by). */
 async function sizeOf(file: string): Promise<number | undefined> {
   if (file === "-") return undefined;
-  const stats = await process.getBuiltinModule("node:fs/promises").stat(file);
+  const stats = await process
+    .getBuiltinModule("node:fs/promises")
+    .stat(file)
+    .catch((error: NodeJS.ErrnoException) => {
+      throw new UnreadableFileError(file, error);
+    });
   return stats.isFile() && stats.size > 0 ? stats.size : undefined;
 }
 

@@ -1,4 +1,9 @@
-import { type ResolvedOptions, resolveOptions, type SetupOptions } from "../abstract/options.ts";
+import {
+  type IdentityNames,
+  type ResolvedOptions,
+  resolveOptions,
+  type SetupOptions,
+} from "../abstract/options.ts";
 import { nodeModules } from "../server/node-modules.ts";
 
 /** Variables from `.env` in the working directory, if there is one. */
@@ -38,6 +43,13 @@ export function replicationCredentials(
   const email = variables[`POCKETMAP_${role}_EMAIL`];
   if (email) return { email, password: variables[`POCKETMAP_${role}_PASSWORD`] ?? "" };
   return undefined;
+}
+
+/** What the configured identity's variables are called where they were set: the process, else `.env`. */
+export function variableNames(variables: Record<string, string | undefined> = process.env): IdentityNames {
+  const names = { token: "POCKETBASE_TOKEN", email: "POCKETBASE_EMAIL", password: "POCKETBASE_PASSWORD" };
+  const inProcess = Object.values(names).some((name) => !!variables[name]);
+  return { source: inProcess ? "environment variables" : "variables in .env", ...names };
 }
 
 /**

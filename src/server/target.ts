@@ -4,12 +4,32 @@ import type { ServerTarget } from "../abstract/target.ts";
 import { startEmbedded } from "./embedded.ts";
 import { nodeModules } from "./node-modules.ts";
 
+/** How the notice says to keep the data and to hide it, in the words of whoever configured setup(). */
+export interface NoticeWords {
+  keep: string;
+  hide: string;
+}
+
+const LIBRARY_WORDS: NoticeWords = {
+  keep: "pass setup({ dir }) or set POCKETBASE_DIR",
+  hide: "quiet: true or POCKETMAP_QUIET=1",
+};
+let noticeWords = LIBRARY_WORDS;
+
+/**
+ * Words for the notice instead of setup()'s, for the whole process: the pocketmap command sets its
+ * flags' names, since its user never calls setup().
+ */
+export function useNoticeWords(words: NoticeWords): void {
+  noticeWords = words;
+}
+
 /** The one notice a temporary embedded server gives: where it runs, that its data goes, how to keep it. */
 export function temporaryServerNotice(url: string): string {
   return (
     `pocketmap: started a temporary PocketBase at ${url} (no URL configured); its data is deleted when ` +
-    "this process exits. To keep it, pass setup({ dir }) or set POCKETBASE_DIR. " +
-    "(quiet: true or POCKETMAP_QUIET=1 hides this notice.)\n"
+    `this process exits. To keep it, ${noticeWords.keep}. ` +
+    `(${noticeWords.hide} hides this notice.)\n`
   );
 }
 

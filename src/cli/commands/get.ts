@@ -1,5 +1,6 @@
 import { NotFoundError } from "../../abstract/errors/not-found.ts";
 import { type Command, expectArgs, stringFlag, write } from "../command.ts";
+import { onCollection } from "../records.ts";
 
 export const get: Command = {
   name: "get",
@@ -13,7 +14,8 @@ export const get: Command = {
     expectArgs(this, positionals, 2);
     const [name, id] = positionals as [string, string];
     const options = { fields: stringFlag(values, "fields"), expand: stringFlag(values, "expand") };
-    const record = await connect().collection(name).get(id, options);
+    const env = connect();
+    const record = await onCollection(env, name, () => env.collection(name).get(id, options));
     if (record === undefined) throw new NotFoundError({ status: 404, message: `no record ${id} in ${name}` });
     await write(stdout, `${JSON.stringify(record, null, 2)}\n`);
     return 0;

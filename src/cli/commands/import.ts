@@ -51,11 +51,12 @@ File and autodate fields are not imported. Exit 1 when any row was rejected; the
     const dryRun = values["dry-run"] === true;
     const errorsFile = stringFlag(values, "errors");
 
+    // The file first: one that cannot be read fails before any server is reached.
+    const { format: actual, rows, bytes } = await readRows(file, format);
     const env = connect();
     const model = await modelOf(env, name);
     const convert = converter(model, mode === "upsert");
     const collection = env.collection(name);
-    const { format: actual, rows, bytes } = await readRows(file, format);
     const typed = actual === "json" || actual === "ndjson";
 
     const rejectsOut: WriteStream | undefined =

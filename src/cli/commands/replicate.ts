@@ -1,12 +1,28 @@
 // pocketmap replicate SRC DST: env.replicate() from the command line, with progress.
 import { InvalidInputError } from "../../abstract/errors/index.ts";
+import { IDENTITY_NAMES, type IdentityNames } from "../../abstract/options.ts";
 import type { ReplicateOptions, ReplicationSummary } from "../../abstract/replication-types.ts";
-import { configuredServer, replicationCredentials } from "../../env/config.ts";
+import { configuredServer, replicationCredentials, variableNames } from "../../env/config.ts";
 import { setup } from "../../env/setup.ts";
-import { type Command, expectArgs, stringFlag, UsageError, type Values, write } from "../command.ts";
+import {
+  type Command,
+  expectArgs,
+  IDENTITY_FLAGS,
+  stringFlag,
+  UsageError,
+  type Values,
+  write,
+} from "../command.ts";
 import { progressMode, startProgress } from "../progress.ts";
 
-type Side = { url: string; email?: string; password?: string; token?: string };
+type Side = {
+  url: string;
+  email?: string;
+  password?: string;
+  token?: string;
+  /** Where its identity came from, as errors (a refused login) say it. */
+  [IDENTITY_NAMES]?: IdentityNames;
+};
 
 /**
  * A side from its argument: a URL, with credentials from the variables POCKETMAP_SOURCE_* /
@@ -28,7 +44,15 @@ function sideOf(arg: string, role: "SOURCE" | "TARGET", values: Values): Side {
   }
   const side: Side = { url: `${url.protocol}//${url.host}${url.pathname.replace(/\/$/, "")}` };
   const own = replicationCredentials(role);
-  if (own) return { ...side, ...own };
+  if (own) {
+    const names: IdentityNames = {
+      source: "environment variables",
+      token: `POCKETMAP_${role}_TOKEN`,
+      email: `POCKETMAP_${role}_EMAIL`,
+      password: `POCKETMAP_${role}_PASSWORD`,
+    };
+    return { ...side, ...own, [IDENTITY_NAMES]: names };
+  }
   const configured = configuredServer({
     url: stringFlag(values, "url"),
     email: stringFlag(values, "email"),
@@ -36,7 +60,8 @@ function sideOf(arg: string, role: "SOURCE" | "TARGET", values: Values): Side {
     token: stringFlag(values, "token"),
   });
   if (configured?.url.replace(/\/$/, "") !== side.url || !configured.identity) return side;
-  return { ...side, ...configured.identity };
+  const flagged = ["token", "email", "password"].some((name) => stringFlag(values, name));
+  return { ...side, ...configured.identity, [IDENTITY_NAMES]: flagged ? IDENTITY_FLAGS : variableNames() };
 }
 
 export const replicateCommand: Command = {

@@ -1,4 +1,5 @@
 import { type Command, expectArgs, write } from "../command.ts";
+import { onCollection } from "../records.ts";
 
 export const rm: Command = {
   name: "rm",
@@ -8,7 +9,8 @@ export const rm: Command = {
   async run({ positionals, connect, stdout, stderr }) {
     expectArgs(this, positionals, 2, Number.POSITIVE_INFINITY);
     const [name, ...ids] = positionals as [string, ...string[]];
-    const deleted = await connect().collection(name).deleteMany(ids);
+    const env = connect();
+    const deleted = await onCollection(env, name, () => env.collection(name).deleteMany(ids));
     const missing = ids.filter((_, i) => !deleted[i]);
     await write(
       stdout,

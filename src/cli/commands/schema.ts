@@ -1,6 +1,7 @@
 import type { CollectionModel } from "../../abstract/admin-types.ts";
 import { type Command, expectArgs, stringFlag, UsageError, write, writeOutput } from "../command.ts";
 import { allCollections } from "../records.ts";
+import { didYouMean } from "../suggest.ts";
 
 export const schema: Command = {
   name: "schema",
@@ -29,8 +30,16 @@ export const schema: Command = {
       await writeOutput(stringFlag(values, "output"), text, stdout);
       return 0;
     }
+    if (action === undefined) {
+      throw new UsageError(
+        `schema: missing subcommand export or import; usage: pocketmap schema ${this.usage}`,
+      );
+    }
     if (action !== "import") {
-      throw new UsageError(`schema: expected export or import, not ${JSON.stringify(action ?? "")}`);
+      const actions = ["export", "import"];
+      throw new UsageError(
+        `schema: expected export or import, not ${JSON.stringify(action)}${didYouMean(action, actions)}`,
+      );
     }
     expectArgs(this, positionals, 2);
     let models: CollectionModel[];

@@ -1,4 +1,5 @@
 import { type Command, expectArgs, UsageError, write } from "../command.ts";
+import { onCollection } from "../records.ts";
 
 export const set: Command = {
   name: "set",
@@ -13,14 +14,17 @@ export const set: Command = {
     try {
       data = JSON.parse(text);
     } catch (error) {
-      throw new UsageError(`set: JSON is not valid JSON: ${(error as Error).message}`);
+      throw new UsageError(
+        `set: the record ${JSON.stringify(text)} is not valid JSON: ${(error as Error).message.replace(/, ".*" is not valid JSON$/s, "")}`,
+      );
     }
     if (typeof data !== "object" || data === null || Array.isArray(data)) {
-      throw new UsageError("set: JSON must be an object of field values");
+      throw new UsageError(`set: the record ${JSON.stringify(text)} must be a JSON object of field values`);
     }
-    const [record] = await connect()
-      .collection(name)
-      .upsertMany([{ ...(data as Record<string, unknown>), id }]);
+    const env = connect();
+    const [record] = await onCollection(env, name, () =>
+      env.collection(name).upsertMany([{ ...(data as Record<string, unknown>), id }]),
+    );
     await write(stdout, `${JSON.stringify(record, null, 2)}\n`);
     return 0;
   },

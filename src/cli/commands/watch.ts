@@ -1,4 +1,5 @@
 import { type Command, expectArgs, stringFlag, write } from "../command.ts";
+import { onCollection } from "../records.ts";
 
 export const watch: Command = {
   name: "watch",
@@ -20,8 +21,8 @@ export const watch: Command = {
     const env = connect();
     const collection = env.collection(name);
     // A subscription to a missing collection, or with a filter the server rejects, is accepted and
-    // then silent: one read first fails as get and export do (collection "C" not found, exit 1).
-    await collection.list({ perPage: 1, skipTotal: true, filter });
+    // then silent: one read first fails as get and export do (no collection "C", exit 1).
+    await onCollection(env, name, () => collection.list({ perPage: 1, skipTotal: true, filter }));
     const quiet = values.quiet === true;
     // At once: nothing to finish or flush but lines already written.
     process.once("SIGINT", () => process.exit(130));
