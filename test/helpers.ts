@@ -175,6 +175,9 @@ export async function privateServer(): Promise<EmbeddedServer> {
   return startEmbedded({ bin: await installPocketBase(server().version) });
 }
 
+/** A server's URL and superuser, as setup() options (a replication's side). */
+export const side = (s: EmbeddedServer) => ({ url: s.url, email: s.email, password: s.password });
+
 /**
  * Starts a fixture script (no server URL: it starts an embedded one) and resolves with the process,
  * how it exits, and the first line it prints (the server's URL).

@@ -6,10 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AsyncEnvironment, type ReplicationSummary, setup } from "../src/index.ts";
 import type { EmbeddedServer } from "../src/server/embedded.ts";
 import { AUTODATES } from "./collections.ts";
-import { privateServer, until } from "./helpers.ts";
+import { privateServer, side, until } from "./helpers.ts";
 import { failure, KINDS, openEnvWith } from "./kinds.ts";
-
-const side = (s: EmbeddedServer) => ({ url: s.url, email: s.email, password: s.password });
 
 describe.each(KINDS)("replicating an auth collection (%s kind)", (kind) => {
   let a: EmbeddedServer;

@@ -5,11 +5,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setup } from "../src/index.ts";
 import type { EmbeddedServer } from "../src/server/embedded.ts";
-import { privateServer } from "./helpers.ts";
+import { privateServer, side } from "./helpers.ts";
 import { KINDS } from "./kinds.ts";
 
 const CHILD = join(import.meta.dirname, "fixtures/replicate-cancel.ts");
-const side = (s: EmbeddedServer) => ({ url: s.url, email: s.email, password: s.password });
 
 let a: EmbeddedServer;
 let b: EmbeddedServer;

@@ -6,10 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AsyncEnvironment, type PocketBaseError, type ReplicationSummary, setup } from "../src/index.ts";
 import type { EmbeddedServer } from "../src/server/embedded.ts";
 import { notesModel } from "./collections.ts";
-import { privateServer, until } from "./helpers.ts";
+import { privateServer, side, until } from "./helpers.ts";
 import { KINDS, openEnvWith } from "./kinds.ts";
-
-const side = (s: EmbeddedServer) => ({ url: s.url, email: s.email, password: s.password });
 
 type LiveHandle = {
   on(event: string, fn: (data: never) => void): () => void;
@@ -75,17 +73,22 @@ describe.each(KINDS)("a live replication's events (%s kind)", (kind) => {
     }
   }, 120_000);
 
-  it("is cancelled by close() of the environment that runs it: done resolves with its summary", async () => {
-    const name = `closed_${kind}`;
+  /**
+   * Starts a live replication of a new collection of 2 records from `runner(host)`, waits until it is
+   * caught up, closes `host`, and returns the summary its `done` resolves with (the test's timeout is
+   * the hang guard: it never settled before).
+   */
+  async function closedWhileLive(
+    name: string,
+    runner: (host: AsyncEnvironment) => Promise<AsyncEnvironment>,
+  ): Promise<ReplicationSummary> {
     await envA.createCollection(notesModel(name));
     await envA.collection(name).createMany([{ title: "one" }, { title: "two" }]);
     const host = openEnvWith(kind, side(b));
-    const live = host.replicate(side(a), side(b), {
+    const live = (await runner(host)).replicate(side(a), side(b), {
       collections: [name],
       live: true,
-    }) as unknown as LiveHandle & {
-      done: Promise<ReplicationSummary>;
-    };
+    }) as unknown as LiveHandle & { done: Promise<ReplicationSummary> };
     let paused = 0;
     live.on("paused", () => paused++);
     try {
@@ -93,32 +96,20 @@ describe.each(KINDS)("a live replication's events (%s kind)", (kind) => {
     } finally {
       await host.close();
     }
-    const summary = await live.done;
+    return live.done;
+  }
+
+  it("is cancelled by close() of the environment that runs it: done resolves with its summary", async () => {
+    const name = `closed_${kind}`;
+    const summary = await closedWhileLive(name, async (host) => host);
     expect(summary.collections.find((c) => c.name === name)?.written).toBe(2);
     expect(summary.notCopied).toEqual([]);
   }, 120_000);
 
   it("started from an identity (as()), is cancelled by close() of the environment it came from", async () => {
     const name = `identity_${kind}`;
-    await envA.createCollection(notesModel(name));
-    await envA.collection(name).createMany([{ title: "one" }, { title: "two" }]);
-    const host = openEnvWith(kind, side(b));
     const superuser = await envB.collection("_superusers").auth.withPassword(b.email, b.password);
-    const live = host.as(superuser).replicate(side(a), side(b), {
-      collections: [name],
-      live: true,
-    }) as unknown as LiveHandle & {
-      done: Promise<ReplicationSummary>;
-    };
-    let paused = 0;
-    live.on("paused", () => paused++);
-    try {
-      expect(await until(() => paused > 0, 60_000)).toBe(true);
-    } finally {
-      await host.close();
-    }
-    // Settles (the test's timeout is the hang guard), with what the run did.
-    const summary = await live.done;
+    const summary = await closedWhileLive(name, async (host) => host.as(superuser));
     expect(summary.collections.find((c) => c.name === name)?.written).toBe(2);
   }, 120_000);
 

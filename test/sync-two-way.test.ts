@@ -5,10 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AsyncEnvironment, type ReplicationProgress, setup } from "../src/index.ts";
 import type { EmbeddedServer } from "../src/server/embedded.ts";
 import { notesModel } from "./collections.ts";
-import { privateServer, until } from "./helpers.ts";
+import { privateServer, side, until } from "./helpers.ts";
 import { KINDS, openEnvWith } from "./kinds.ts";
 
-const side = (s: EmbeddedServer) => ({ url: s.url, email: s.email, password: s.password });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A collection's records in one key order: id, title, n (and `updated`, with `withTimes`). */
