@@ -1,7 +1,7 @@
 // Embedded mode's generated password never is a process argument: arguments are readable by every
 // local user (ps, /proc/PID/cmdline). A wrapper in front of the real binary records every argument
 // list PocketBase is started with.
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -62,19 +62,27 @@ describe.skipIf(process.platform === "win32")("the generated superuser's passwor
     }
   });
 
-  it("is in no arguments in a kept dir either, where each start writes a new password", async () => {
+  it("is in no arguments in a kept dir either, whose own pb_hooks the server still runs", async () => {
     const dir = join(scratch, "kept", "pb_data");
+    // The user's hooks beside the data dir: pocketmap's own hook goes elsewhere and replaces none.
+    await mkdir(join(scratch, "kept", "pb_hooks"), { recursive: true });
+    await writeFile(
+      join(scratch, "kept", "pb_hooks", "mine.pb.js"),
+      `routerAdd("GET", "/mine", (e) => e.string(200, "my hook"));\n`,
+    );
     const bin = await wrapper("pocketbase");
     const passwords: string[] = [];
     for (let start = 0; start < 2; start++) {
       const server = await startEmbedded({ bin, dir });
       try {
         expect(await signsIn(server)).toBe(true);
+        expect(await (await fetch(`${server.url}/mine`)).text()).toBe("my hook");
         passwords.push(server.password);
       } finally {
         await server.stop();
       }
     }
+    // Each start writes a new password.
     expect(new Set(passwords).size).toBe(2);
     const lists = await argumentLists();
     for (const password of passwords) {

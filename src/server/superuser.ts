@@ -91,6 +91,7 @@ export async function upsertSuperuser(
       "superuser",
       `--dir=${dir}`,
       `--hooksDir=${hooks}`,
+      "--hooksPool=1",
       // Missing, so empty: JS migrations run their top-level code when loaded.
       `--migrationsDir=${join(scratch, "migrations")}`,
     ];
