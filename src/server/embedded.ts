@@ -6,7 +6,8 @@ import { PocketmapError } from "../abstract/errors/index.ts";
 import { findPocketBase, pocketBaseVersion } from "./binary.ts";
 import { nodeModules } from "./node-modules.ts";
 import { onProcessExit, stopNow } from "./process-cleanup.ts";
-import { startWatchdog, type Watchdog } from "./watchdog.ts";
+import { upsertSuperuser } from "./superuser.ts";
+import { startWatchdog } from "./watchdog.ts";
 
 export interface EmbeddedServer {
   readonly url: string;
@@ -70,31 +71,6 @@ migrate((app) => {
 
 function redact(text: string, secret: string): string {
   return text.replaceAll(secret, "[redacted]");
-}
-
-function upsertSuperuser(
-  bin: string,
-  dir: string,
-  email: string,
-  password: string,
-  timeout: number,
-  watchdog: Watchdog,
-): Promise<void> {
-  // `--` ends flags: a generated password may start with "-".
-  const args = ["superuser", "upsert", `--dir=${dir}`, "--", email, password];
-  return new Promise((done, reject) => {
-    const child = nodeModules.childProcess.execFile(bin, args, { timeout }, (error, stdout, stderr) => {
-      if (child.pid) watchdog.forget(child.pid);
-      if (!error) return done();
-      const output = redact(`${stderr}\n${stdout}`.trim() || error.message, password);
-      reject(
-        new PocketmapError(
-          `pocketmap: "${bin} superuser upsert" failed: ${output.split(/\r?\n/).join(" | ")}`,
-        ),
-      );
-    });
-    if (child.pid) watchdog.watch(child.pid, "KILL");
-  });
 }
 
 interface Running {
