@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cli, serverVariables } from "./cli-run.ts";
 import { root } from "./docs-blocks.ts";
+import { faultProxy } from "./fault-proxy.ts";
 import { freshPosts, server, superuserEnv } from "./helpers.ts";
 
 const NO_CONFIG = { POCKETBASE_URL: "", POCKETBASE_EMAIL: "", POCKETBASE_PASSWORD: "", POCKETBASE_TOKEN: "" };
@@ -177,6 +178,32 @@ describe("pocketmap command", () => {
     ).toBe(1);
     expect(lines.some((line) => line.startsWith("_superusers"))).toBe(false);
     expect((await cli(["ls", "--system"])).stdout).toMatch(/^_superusers +auth +\d+$/m);
+  });
+
+  it("ls leaves out a collection deleted between the list and its count (a shared server)", async () => {
+    const kept = await freshPosts(admin, "clilskept");
+    const gone = await freshPosts(admin, "clilsgone");
+    const proxy = await faultProxy();
+    try {
+      // The count of `gone` waits until the collection list has been answered; then `gone` is
+      // deleted (with the request's own superuser token), then the count reaches the server: a 404.
+      await proxy.inject({
+        path: `^/api/collections/${gone}/records`,
+        after: "^/api/collections\\?",
+        action: "between",
+        side: { method: "DELETE", path: `/api/collections/${gone}` },
+      });
+      const { email, password } = server();
+      const listed = await cli(["ls", `--url=${proxy.url}`, `--email=${email}`, `--password=${password}`], {
+        variables: NO_CONFIG,
+      });
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stdout).toMatch(new RegExp(`^${kept} +base +0$`, "m"));
+      expect(listed.stdout).not.toContain(gone);
+      expect(await admin.has(gone)).toBe(false);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("get, set and rm: JSON out, upsert in, exit 1 naming the ids that were missing", async () => {

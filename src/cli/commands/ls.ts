@@ -1,3 +1,4 @@
+import { NotFoundError } from "../../abstract/errors/not-found.ts";
 import { type Command, expectArgs, write } from "../command.ts";
 import { allCollections } from "../records.ts";
 import { alignedTable } from "../table.ts";
@@ -13,8 +14,21 @@ export const ls: Command = {
     expectArgs(this, positionals, 0);
     const env = connect();
     const models = await allCollections(env, values.system === true);
-    const counts = await Promise.all(models.map((model) => env.collection(model.name).count()));
-    const rows = models.map((model, i) => [model.name, model.type, String(counts[i])]);
+    // A collection deleted between the list and its count is gone: it is left out, not an error.
+    const counts = await Promise.all(
+      models.map((model) =>
+        env
+          .collection(model.name)
+          .count()
+          .catch((error: unknown) => {
+            if (error instanceof NotFoundError) return undefined;
+            throw error;
+          }),
+      ),
+    );
+    const rows = models.flatMap((model, i) =>
+      counts[i] === undefined ? [] : [[model.name, model.type, String(counts[i])]],
+    );
     await write(stdout, alignedTable([["NAME", "TYPE", "COUNT"], ...rows]));
     return 0;
   },
