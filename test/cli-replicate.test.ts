@@ -3,22 +3,22 @@
 // Ctrl-C; two real servers (one also serves the nearest-collection check, its collections being known).
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AsyncEnvironment, setup } from "../src/index.ts";
+import type { AsyncEnvironment } from "../src/index.ts";
 import type { EmbeddedServer } from "../src/server/embedded.ts";
 import { CLI, cli } from "./cli-run.ts";
-import { privateServer, until } from "./helpers.ts";
+import { type TwoServers, twoServers, until } from "./helpers.ts";
 
 describe("pocketmap replicate", () => {
   let a: EmbeddedServer;
   let b: EmbeddedServer;
   let envA: AsyncEnvironment;
   let envB: AsyncEnvironment;
+  let pair: TwoServers | undefined;
   let variables: Record<string, string>;
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([privateServer(), privateServer()]);
-    envA = setup({ async: true, url: a.url, email: a.email, password: a.password });
-    envB = setup({ async: true, url: b.url, email: b.email, password: b.password });
+    pair = await twoServers();
+    ({ a, b, envA, envB } = pair);
     await envA.createCollection({
       name: "items",
       type: "base",
@@ -40,9 +40,7 @@ describe("pocketmap replicate", () => {
   }, 120_000);
 
   afterAll(async () => {
-    await envA?.close();
-    await envB?.close();
-    await Promise.all([a?.stop(), b?.stop()]);
+    await pair?.close();
   });
 
   it("copies the collections, shows JSON progress on stderr and prints the summary", async () => {

@@ -41,6 +41,8 @@ beforeAll(async () => {
 });
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
+// The wrapper is a POSIX shell script, which Windows cannot run as PocketBase's binary; CI and every
+// supported Linux/macOS machine run these.
 describe.skipIf(process.platform === "win32")("the generated superuser's password", () => {
   it("is in no PocketBase process's arguments: temporary dir, then written again as after a restore", async () => {
     const server = await startEmbedded({ bin: await wrapper("pocketbase") });

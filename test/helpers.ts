@@ -178,6 +178,33 @@ export async function privateServer(): Promise<EmbeddedServer> {
 /** A server's URL and superuser, as setup() options (a replication's side). */
 export const side = (s: EmbeddedServer) => ({ url: s.url, email: s.email, password: s.password });
 
+/** Two private servers, each with an async superuser environment: a replication's two sides. */
+export interface TwoServers {
+  a: EmbeddedServer;
+  b: EmbeddedServer;
+  envA: AsyncEnvironment;
+  envB: AsyncEnvironment;
+  /** Closes both environments, then stops both servers. */
+  close(): Promise<void>;
+}
+
+export async function twoServers(): Promise<TwoServers> {
+  const [a, b] = await Promise.all([privateServer(), privateServer()]);
+  const envA = setup({ async: true, ...side(a) });
+  const envB = setup({ async: true, ...side(b) });
+  return {
+    a,
+    b,
+    envA,
+    envB,
+    async close() {
+      await envA.close();
+      await envB.close();
+      await Promise.all([a.stop(), b.stop()]);
+    },
+  };
+}
+
 /**
  * Starts a fixture script (no server URL: it starts an embedded one) and resolves with the process,
  * how it exits, and the first line it prints (the server's URL).

@@ -3,10 +3,10 @@
 // passwords alone; a cancelled live run's summary counts what it did live, and says it too. Both
 // kinds, two real servers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AsyncEnvironment, type ReplicationSummary, setup } from "../src/index.ts";
+import type { AsyncEnvironment, ReplicationSummary } from "../src/index.ts";
 import type { EmbeddedServer } from "../src/server/embedded.ts";
 import { AUTODATES } from "./collections.ts";
-import { privateServer, side, until } from "./helpers.ts";
+import { side, type TwoServers, twoServers, until } from "./helpers.ts";
 import { failure, KINDS, openEnvWith } from "./kinds.ts";
 
 describe.each(KINDS)("replicating an auth collection (%s kind)", (kind) => {
@@ -14,11 +14,11 @@ describe.each(KINDS)("replicating an auth collection (%s kind)", (kind) => {
   let b: EmbeddedServer;
   let envA: AsyncEnvironment;
   let envB: AsyncEnvironment;
+  let pair: TwoServers | undefined;
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([privateServer(), privateServer()]);
-    envA = setup({ async: true, ...side(a) });
-    envB = setup({ async: true, ...side(b) });
+    pair = await twoServers();
+    ({ a, b, envA, envB } = pair);
     await envA.collection("users").createMany(
       [1, 2, 3].map((n) => ({
         email: `user${n}@pocketmap.test`,
@@ -31,9 +31,7 @@ describe.each(KINDS)("replicating an auth collection (%s kind)", (kind) => {
   }, 120_000);
 
   afterAll(async () => {
-    await envA?.close();
-    await envB?.close();
-    await Promise.all([a?.stop(), b?.stop()]);
+    await pair?.close();
   });
 
   it("copies the records, says once that 3 passwords were not copied, and keeps the target's on the next run", async () => {

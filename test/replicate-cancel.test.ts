@@ -5,16 +5,18 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setup } from "../src/index.ts";
 import type { EmbeddedServer } from "../src/server/embedded.ts";
-import { privateServer, side } from "./helpers.ts";
+import { side, type TwoServers, twoServers } from "./helpers.ts";
 import { KINDS } from "./kinds.ts";
 
 const CHILD = join(import.meta.dirname, "fixtures/replicate-cancel.ts");
 
 let a: EmbeddedServer;
 let b: EmbeddedServer;
+let pair: TwoServers | undefined;
 
 beforeAll(async () => {
-  [a, b] = await Promise.all([privateServer(), privateServer()]);
+  pair = await twoServers();
+  ({ a, b } = pair);
   const env = setup({ async: true, ...side(a) });
   await env.createCollection({
     name: "things",
@@ -29,7 +31,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()]);
+  await pair?.close();
 });
 
 describe.each(KINDS)("a cancelled live replication (%s kind)", (kind) => {

@@ -3,10 +3,10 @@
 // which the replication retries by itself and catches up; and `close()` of its environment ends it,
 // with its summary, also when it was started from one of its identities.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AsyncEnvironment, type PocketBaseError, type ReplicationSummary, setup } from "../src/index.ts";
+import type { AsyncEnvironment, PocketBaseError, ReplicationSummary } from "../src/index.ts";
 import type { EmbeddedServer } from "../src/server/embedded.ts";
 import { notesModel } from "./collections.ts";
-import { privateServer, side, until } from "./helpers.ts";
+import { side, type TwoServers, twoServers, until } from "./helpers.ts";
 import { KINDS, openEnvWith } from "./kinds.ts";
 
 type LiveHandle = {
@@ -18,17 +18,15 @@ let a: EmbeddedServer;
 let b: EmbeddedServer;
 let envA: AsyncEnvironment;
 let envB: AsyncEnvironment;
+let pair: TwoServers | undefined;
 
 beforeAll(async () => {
-  [a, b] = await Promise.all([privateServer(), privateServer()]);
-  envA = setup({ async: true, ...side(a) });
-  envB = setup({ async: true, ...side(b) });
+  pair = await twoServers();
+  ({ a, b, envA, envB } = pair);
 }, 120_000);
 
 afterAll(async () => {
-  await envA?.close();
-  await envB?.close();
-  await Promise.all([a?.stop(), b?.stop()]);
+  await pair?.close();
 });
 
 /** Whether `events` has an `active` and, after it, a `paused`. */

@@ -2,10 +2,10 @@
 // reach the other, concurrent edits of one record converge on the later one (and are reported), a
 // second run writes nothing (no echo), and a live sync stays quiet once things are quiet.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AsyncEnvironment, type ReplicationProgress, setup } from "../src/index.ts";
+import type { AsyncEnvironment, ReplicationProgress } from "../src/index.ts";
 import type { EmbeddedServer } from "../src/server/embedded.ts";
 import { notesModel } from "./collections.ts";
-import { privateServer, side, until } from "./helpers.ts";
+import { side, type TwoServers, twoServers, until } from "./helpers.ts";
 import { KINDS, openEnvWith } from "./kinds.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -21,13 +21,13 @@ describe.each(KINDS)("env.sync() (%s kind)", (kind) => {
   let b: EmbeddedServer;
   let envA: AsyncEnvironment;
   let envB: AsyncEnvironment;
+  let pair: TwoServers | undefined;
   let env: AsyncEnvironment;
   const name = "notes";
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([privateServer(), privateServer()]);
-    envA = setup({ async: true, ...side(a) });
-    envB = setup({ async: true, ...side(b) });
+    pair = await twoServers();
+    ({ a, b, envA, envB } = pair);
     env = openEnvWith(kind, side(a));
     await envA.createCollection(notesModel(name));
     await envA.collection(name).createMany(Array.from({ length: 20 }, (_, n) => ({ title: "first", n })));
@@ -35,9 +35,7 @@ describe.each(KINDS)("env.sync() (%s kind)", (kind) => {
 
   afterAll(async () => {
     await env?.close();
-    await envA?.close();
-    await envB?.close();
-    await Promise.all([a?.stop(), b?.stop()]);
+    await pair?.close();
   });
 
   it("carries changes both ways, converges concurrent edits on the later one and reports them", async () => {
