@@ -177,6 +177,13 @@ export interface IdentityNames {
  */
 export const IDENTITY_NAMES: unique symbol = Symbol("pocketmap identity names");
 
+/** The variables that give the identity, by the option each stands for. */
+export const IDENTITY_VARIABLES = {
+  token: "POCKETBASE_TOKEN",
+  email: "POCKETBASE_EMAIL",
+  password: "POCKETBASE_PASSWORD",
+} as const;
+
 /** Empty strings count as unset, in options and variables alike. */
 const isSet = (value: unknown) => value !== undefined && value !== null && value !== "";
 
@@ -258,7 +265,7 @@ class Settings {
 
   #readIdentity(): FoundIdentity {
     const named = (this.#options as { [IDENTITY_NAMES]?: IdentityNames })[IDENTITY_NAMES];
-    const variableNames = ["POCKETBASE_TOKEN", "POCKETBASE_EMAIL", "POCKETBASE_PASSWORD"] as const;
+    const variableNames = [IDENTITY_VARIABLES.token, IDENTITY_VARIABLES.email, IDENTITY_VARIABLES.password];
     const sources = [
       {
         source: named?.source ?? "setup() options",

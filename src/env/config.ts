@@ -1,4 +1,5 @@
 import {
+  IDENTITY_VARIABLES,
   type IdentityNames,
   type ResolvedOptions,
   resolveOptions,
@@ -47,9 +48,8 @@ export function replicationCredentials(
 
 /** What the configured identity's variables are called where they were set: the process, else `.env`. */
 export function variableNames(variables: Record<string, string | undefined> = process.env): IdentityNames {
-  const names = { token: "POCKETBASE_TOKEN", email: "POCKETBASE_EMAIL", password: "POCKETBASE_PASSWORD" };
-  const inProcess = Object.values(names).some((name) => !!variables[name]);
-  return { source: inProcess ? "environment variables" : "variables in .env", ...names };
+  const inProcess = Object.values(IDENTITY_VARIABLES).some((name) => !!variables[name]);
+  return { source: inProcess ? "environment variables" : "variables in .env", ...IDENTITY_VARIABLES };
 }
 
 /**
